@@ -1,0 +1,146 @@
+using Microsoft.CodeAnalysis;
+
+namespace MessageContracts.Analyzers
+{
+    /// <summary>Every diagnostic the MessageContracts analyzers report, in one place.</summary>
+    /// <remarks>
+    /// The contract rules (MC0003 to MC0006 and MC0008 to MC0014) take the same arguments: {0} the contract,
+    /// {1} what is wrong, worded by the shared <c>ContractShape</c> rules the generator also follows, and {2} the
+    /// member or type the problem is about.
+    /// </remarks>
+    public static class DiagnosticDescriptors
+    {
+        /// <summary>Rules about handlers and how messages flow between services.</summary>
+        public const string MessagingCategory = "MessageContracts.Messaging";
+
+        /// <summary>Rules about the shape of <c>[Event]</c> and <c>[Command]</c> contracts.</summary>
+        public const string ContractsCategory = "MessageContracts.Contracts";
+
+        private const string HelpLinkBase = "https://github.com/messagecontracts/messagecontracts/blob/main/docs/diagnostics/";
+
+        /// <summary>MC0001: a command has more than one handler.</summary>
+        public static readonly DiagnosticDescriptor CommandHasMultipleHandlers = new DiagnosticDescriptor(
+            DiagnosticIds.CommandHasMultipleHandlers,
+            title: "A command has more than one handler",
+            messageFormat: "'{0}' handles command '{1}', which is also handled by {2}; a command is carried out by exactly one handler: keep one of them, or make '{1}' an [Event] if every handler should react to it",
+            category: MessagingCategory,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "A command is a request that exactly one service carries out. Two handlers for one command either both carry it out (in different consumer groups) or take turns at random (in one group), and neither is what the sender asked for.",
+            helpLinkUri: HelpLink(DiagnosticIds.CommandHasMultipleHandlers),
+            customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+        /// <summary>MC0002: a handler is not marked [Idempotent].</summary>
+        public static readonly DiagnosticDescriptor HandlerNotIdempotent = new DiagnosticDescriptor(
+            DiagnosticIds.HandlerNotIdempotent,
+            title: "A message handler is not marked [Idempotent]",
+            messageFormat: "Handler '{0}' is not marked [Idempotent]: Kafka delivers messages at least once, so it can run again for a message it already handled; make a second run harmless and mark the class [Idempotent]",
+            category: MessagingCategory,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "A consumer that stops after its handler ran but before the offset was committed receives the message again. [Idempotent] records the author's claim that handling one message twice has the same effect as handling it once.",
+            helpLinkUri: HelpLink(DiagnosticIds.HandlerNotIdempotent));
+
+        /// <summary>MC0003: a contract or one of its containing types is not partial.</summary>
+        public static readonly DiagnosticDescriptor ContractNotPartial = Contract(
+            DiagnosticIds.ContractNotPartial,
+            title: "A message contract must be partial",
+            messageFormat: "Contract '{0}' gets no serializer: {1}; add the 'partial' modifier",
+            description: "The source generator implements the contract's serializer, topic and partition key in a second partial declaration of the record, so the record and every type it is nested in must be partial. Until then no producer or consumer is generated for it.");
+
+        /// <summary>MC0004: a contract is generic or nested in a generic type.</summary>
+        public static readonly DiagnosticDescriptor ContractIsGeneric = Contract(
+            DiagnosticIds.ContractIsGeneric,
+            title: "A message contract cannot be generic",
+            messageFormat: "Contract '{0}' gets no serializer: {1}; a contract is one message type on one topic, so declare a non-generic record for each message",
+            description: "A contract names one message type on one topic and the generator writes one serializer for it. A generic record would be a different message for every type argument, which neither the generator nor a consumer in another service can know.");
+
+        /// <summary>MC0005: a contract is not a record.</summary>
+        public static readonly DiagnosticDescriptor ContractNotRecord = Contract(
+            DiagnosticIds.ContractNotRecord,
+            title: "A message contract must be a record",
+            messageFormat: "Contract '{0}' gets no serializer: {1}; declare it as 'partial record' or 'partial record struct'",
+            description: "A message is an immutable value: once published it is a fact or a request that does not change. Records give contracts value semantics and a primary constructor the generated deserializer calls.");
+
+        /// <summary>MC0006: a type is marked both [Event] and [Command].</summary>
+        public static readonly DiagnosticDescriptor ContractIsEventAndCommand = Contract(
+            DiagnosticIds.ContractIsEventAndCommand,
+            title: "A message contract cannot be both an event and a command",
+            messageFormat: "Contract '{0}' gets no serializer: {1}; keep [Event] if it reports something that happened and any number of services may react, or [Command] if it asks exactly one handler to do something",
+            description: "Events fan out to every subscribed consumer group; a command has exactly one handler. A message cannot follow both rules, so the generator cannot tell which producer to generate.");
+
+        /// <summary>MC0007: a handler handles a type that is not a contract.</summary>
+        public static readonly DiagnosticDescriptor HandledTypeNotContract = new DiagnosticDescriptor(
+            DiagnosticIds.HandledTypeNotContract,
+            title: "A handler handles a type that is not a message contract",
+            messageFormat: "'{0}' handles '{1}', which is not marked [Event] or [Command]; mark '{1}' with [Event] or [Command] (as a partial record) or handle a message contract instead",
+            category: MessagingCategory,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: "Only [Event] and [Command] records have a topic, a serializer and a consumer. A handler for any other type would never receive a message. The compiler reports CS0315 at the same place because the type does not meet IMessageHandler's constraint; this diagnostic says what to change.",
+            helpLinkUri: HelpLink(DiagnosticIds.HandledTypeNotContract));
+
+        /// <summary>MC0008: a contract member's type cannot be serialized.</summary>
+        public static readonly DiagnosticDescriptor ContractMemberNotSerializable = Contract(
+            DiagnosticIds.ContractMemberNotSerializable,
+            title: "A contract member's type cannot be serialized",
+            messageFormat: "Contract '{0}' gets no serializer: {1}; use a supported type or leave the member out of the message with [JsonIgnore]",
+            description: "The generated serializer writes UTF-8 JSON without reflection, so it supports a fixed set of member types: numbers, bool, string, char, Guid, date and time types, enums, byte[], nullable values, arrays and lists of supported types, and nested non-generic records, classes and structs made of supported members.");
+
+        /// <summary>MC0009: a contract is abstract.</summary>
+        public static readonly DiagnosticDescriptor ContractIsAbstract = Contract(
+            DiagnosticIds.ContractIsAbstract,
+            title: "A message contract cannot be abstract",
+            messageFormat: "Contract '{0}' gets no serializer: {1}; mark the concrete records [Event] or [Command] and remove the attribute from the abstract base",
+            description: "A consumer creates the contract from the message it receives, and an abstract record cannot be created. The attributes are not inherited, so each concrete message record carries its own.");
+
+        /// <summary>MC0010: a contract's topic is not a valid Kafka topic name.</summary>
+        public static readonly DiagnosticDescriptor InvalidTopic = Contract(
+            DiagnosticIds.InvalidTopic,
+            title: "A contract's topic is not a valid Kafka topic name",
+            messageFormat: "Contract '{0}' gets no serializer: {1}; change the Topic argument",
+            description: "Kafka rejects a topic name that is empty, longer than 249 characters, '.' or '..', or has characters other than ASCII letters, digits, '.', '_' and '-'. Producing or subscribing would fail at run time.");
+
+        /// <summary>MC0011: the generated deserializer cannot construct the contract.</summary>
+        public static readonly DiagnosticDescriptor ContractNotConstructible = Contract(
+            DiagnosticIds.ContractNotConstructible,
+            title: "The generated deserializer cannot create the contract",
+            messageFormat: "Contract '{0}' gets no serializer: {1}; use a positional record, or mark the constructor to use with [JsonConstructor] and give each of its parameters a public property of the same name and type",
+            description: "A consumer rebuilds each message by calling a constructor with the values read from JSON. The generator needs a constructor it can choose and, for each parameter, the public property that the producer wrote.");
+
+        /// <summary>MC0012: two members have the same JSON name.</summary>
+        public static readonly DiagnosticDescriptor DuplicateJsonName = Contract(
+            DiagnosticIds.DuplicateJsonName,
+            title: "Two contract members have the same JSON name",
+            messageFormat: "Contract '{0}' gets no serializer: {1}; give one of them another name with [JsonPropertyName]",
+            description: "Member names are written in camel case (or as [JsonPropertyName] says), compared without regard to case like System.Text.Json does. Two members with one name would overwrite each other on the wire.");
+
+        /// <summary>MC0013: more than one [PartitionKey].</summary>
+        public static readonly DiagnosticDescriptor MultiplePartitionKeys = Contract(
+            DiagnosticIds.MultiplePartitionKeys,
+            title: "A contract has more than one [PartitionKey]",
+            messageFormat: "Contract '{0}' gets no serializer: {1} ('{2}' is a second one); keep [PartitionKey] on the one member that identifies the entity whose messages must stay in order",
+            description: "A Kafka record has one key, and the key decides the partition and therefore the order in which messages are handled. Two keys would leave the order undefined.");
+
+        /// <summary>MC0014: the [PartitionKey] member's type cannot be a key.</summary>
+        public static readonly DiagnosticDescriptor UnsupportedPartitionKeyType = Contract(
+            DiagnosticIds.UnsupportedPartitionKeyType,
+            title: "A contract's [PartitionKey] member has a type that cannot be a key",
+            messageFormat: "Contract '{0}' gets no serializer: {1}",
+            description: "The key is written as UTF-8 text in invariant culture so that clients in any language can read it. Only single scalar values have one such text; a collection or an object does not.");
+
+        /// <summary>Builds the documentation address of a diagnostic.</summary>
+        public static string HelpLink(string id) => HelpLinkBase + id + ".md";
+
+        private static DiagnosticDescriptor Contract(string id, string title, string messageFormat, string description)
+            => new DiagnosticDescriptor(
+                id,
+                title,
+                messageFormat,
+                ContractsCategory,
+                DiagnosticSeverity.Error,
+                isEnabledByDefault: true,
+                description: description,
+                helpLinkUri: HelpLink(id));
+    }
+}

@@ -1,0 +1,51 @@
+namespace MessageContracts.Analyzers
+{
+    /// <summary>
+    /// The IDs of every MessageContracts diagnostic. An ID is never reused or renumbered once shipped: users
+    /// write them in <c>.editorconfig</c>, <c>#pragma</c> and <c>[SuppressMessage]</c>.
+    /// </summary>
+    public static class DiagnosticIds
+    {
+        /// <summary>A <c>[Command]</c> has more than one handler in the compilation.</summary>
+        public const string CommandHasMultipleHandlers = "MC0001";
+
+        /// <summary>A message handler is not marked <c>[Idempotent]</c>.</summary>
+        public const string HandlerNotIdempotent = "MC0002";
+
+        /// <summary>A contract, or a type containing it, is not <c>partial</c>.</summary>
+        public const string ContractNotPartial = "MC0003";
+
+        /// <summary>A contract is generic or nested in a generic type.</summary>
+        public const string ContractIsGeneric = "MC0004";
+
+        /// <summary>A contract is a class or struct but not a record.</summary>
+        public const string ContractNotRecord = "MC0005";
+
+        /// <summary>A type is marked both <c>[Event]</c> and <c>[Command]</c>.</summary>
+        public const string ContractIsEventAndCommand = "MC0006";
+
+        /// <summary>A handler handles a type that is not marked <c>[Event]</c> or <c>[Command]</c>.</summary>
+        public const string HandledTypeNotContract = "MC0007";
+
+        /// <summary>A contract member's type cannot be written by the generated serializer.</summary>
+        public const string ContractMemberNotSerializable = "MC0008";
+
+        /// <summary>A contract is abstract.</summary>
+        public const string ContractIsAbstract = "MC0009";
+
+        /// <summary>A contract's topic is not a legal Kafka topic name.</summary>
+        public const string InvalidTopic = "MC0010";
+
+        /// <summary>The generated deserializer has no constructor it can call, or a constructor parameter it cannot fill.</summary>
+        public const string ContractNotConstructible = "MC0011";
+
+        /// <summary>Two members of a contract have the same JSON name.</summary>
+        public const string DuplicateJsonName = "MC0012";
+
+        /// <summary>More than one member of a contract is marked <c>[PartitionKey]</c>.</summary>
+        public const string MultiplePartitionKeys = "MC0013";
+
+        /// <summary>The <c>[PartitionKey]</c> member's type cannot be a Kafka key.</summary>
+        public const string UnsupportedPartitionKeyType = "MC0014";
+    }
+}

@@ -1,0 +1,52 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace MessageContracts.Analyzers
+{
+    /// <summary>
+    /// MC0002: a message handler class is not marked <c>[Idempotent]</c>. The attribute is not inherited, so the
+    /// concrete handler class itself must carry it.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class HandlerIdempotencyAnalyzer : DiagnosticAnalyzer
+    {
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+            ImmutableArray.Create(DiagnosticDescriptors.HandlerNotIdempotent);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.EnableConcurrentExecution();
+            context.RegisterCompilationStartAction(OnCompilationStart);
+        }
+
+        private static void OnCompilationStart(CompilationStartAnalysisContext context)
+        {
+            KnownTypes? known = KnownTypes.TryCreate(context.Compilation);
+            if (known?.IdempotentAttribute is null)
+            {
+                return;
+            }
+
+            INamedTypeSymbol idempotent = known.IdempotentAttribute;
+            context.RegisterSymbolAction(
+                symbolContext =>
+                {
+                    var type = (INamedTypeSymbol)symbolContext.Symbol;
+                    if (!Handlers.IsConcreteHandlerClass(type)
+                        || Handlers.GetHandledMessageTypes(type, known.MessageHandler).Count == 0
+                        || KnownTypes.HasAttribute(type, idempotent))
+                    {
+                        return;
+                    }
+
+                    symbolContext.ReportDiagnostic(Diagnostic.Create(
+                        DiagnosticDescriptors.HandlerNotIdempotent,
+                        Handlers.GetLocation(type),
+                        type.ToDisplayString()));
+                },
+                SymbolKind.NamedType);
+        }
+    }
+}

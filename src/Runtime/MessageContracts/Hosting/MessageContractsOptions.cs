@@ -1,0 +1,52 @@
+using System.Reflection;
+
+namespace MessageContracts;
+
+/// <summary>
+/// Settings for <see cref="MessageContractsServiceCollectionExtensions.AddMessageContracts"/>. Only
+/// <see cref="BootstrapServers"/> must be set; everything else has a working default.
+/// </summary>
+public sealed class MessageContractsOptions
+{
+    /// <summary>The Kafka bootstrap servers, <c>host:port[,host:port...]</c>. Required.</summary>
+    public string BootstrapServers { get; set; } = string.Empty;
+
+    /// <summary>
+    /// The consumer group of this service's consumer. Every service (group) receives its own copy of each
+    /// event; instances of one service share the work. Defaults to the entry assembly's name.
+    /// </summary>
+    public string ConsumerGroup { get; set; } = DefaultServiceName();
+
+    /// <summary>
+    /// The name this service stamps on the messages it creates (the <c>ce_source</c> header).
+    /// Defaults to the entry assembly's name.
+    /// </summary>
+    public string ServiceName { get; set; } = DefaultServiceName();
+
+    /// <summary>
+    /// How many times a handler is tried for one record before the record goes to the dead-letter topic.
+    /// Defaults to 3. A payload that cannot be deserialized is dead-lettered at once.
+    /// </summary>
+    public int MaxHandlerAttempts { get; set; } = 3;
+
+    /// <summary>The pause before the first retry of a failed handler; it doubles for every further retry. Defaults to 200 ms.</summary>
+    public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// Appended to a topic's name to form its dead-letter topic (<c>order-placed</c> dead-letters to
+    /// <c>order-placed.dead-letter</c>). Defaults to <c>.dead-letter</c>.
+    /// </summary>
+    public string DeadLetterTopicSuffix { get; set; } = ".dead-letter";
+
+    /// <summary>
+    /// Extra librdkafka settings for the producer (see librdkafka's CONFIGURATION.md), applied after the
+    /// toolkit's defaults, so they win. Example: <c>["linger.ms"] = "20"</c>.
+    /// </summary>
+    public IDictionary<string, string> ProducerSettings { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Extra librdkafka settings for the consumer, applied after the toolkit's defaults, so they win.</summary>
+    public IDictionary<string, string> ConsumerSettings { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    private static string DefaultServiceName() =>
+        Assembly.GetEntryAssembly()?.GetName().Name ?? "messagecontracts-service";
+}

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Options;
+
+namespace MessageContracts;
+
+/// <summary>Checks the options at startup, with errors that say what to change.</summary>
+internal sealed class MessageContractsOptionsValidator : IValidateOptions<MessageContractsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, MessageContractsOptions options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.BootstrapServers))
+        {
+            failures.Add("MessageContractsOptions.BootstrapServers is not set: set it in AddMessageContracts(options => options.BootstrapServers = \"host:9092\").");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ConsumerGroup))
+        {
+            failures.Add("MessageContractsOptions.ConsumerGroup is empty: leave the default (the entry assembly's name) or set a name.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ServiceName))
+        {
+            failures.Add("MessageContractsOptions.ServiceName is empty: leave the default (the entry assembly's name) or set a name.");
+        }
+
+        if (options.MaxHandlerAttempts < 1)
+        {
+            failures.Add($"MessageContractsOptions.MaxHandlerAttempts is {options.MaxHandlerAttempts}: it must be at least 1.");
+        }
+
+        if (options.RetryBackoff < TimeSpan.Zero)
+        {
+            failures.Add("MessageContractsOptions.RetryBackoff must not be negative.");
+        }
+
+        if (string.IsNullOrEmpty(options.DeadLetterTopicSuffix))
+        {
+            failures.Add("MessageContractsOptions.DeadLetterTopicSuffix is empty: a dead-letter topic must differ from the topic it serves.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

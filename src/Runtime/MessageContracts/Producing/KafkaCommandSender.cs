@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Options;
+
+namespace MessageContracts;
+
+/// <summary>The <see cref="ICommandSender{TCommand}"/> the container hands out: one Kafka record per command.</summary>
+internal sealed class KafkaCommandSender<TCommand> : ICommandSender<TCommand>
+    where TCommand : ICommandContract<TCommand>
+{
+    private readonly ContractProducer<TCommand> producer;
+
+    public KafkaCommandSender(KafkaProducerConnection connection, IOptions<MessageContractsOptions> options, TimeProvider timeProvider)
+    {
+        producer = new ContractProducer<TCommand>(connection, options, timeProvider);
+    }
+
+    public Task<PublishResult> SendAsync(TCommand message, CancellationToken cancellationToken = default) =>
+        producer.ProduceAsync(message, cancellationToken);
+}

@@ -1,0 +1,75 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MessageContracts;
+
+/// <summary>
+/// The one Kafka producer of a service, shared by every publisher, sender and the dead-letter path.
+/// librdkafka batches per partition across all callers, so one producer is both the fastest and the
+/// cheapest choice. Created on first use; flushed and disposed with the container.
+/// </summary>
+internal sealed partial class KafkaProducerConnection : IDisposable
+{
+    private readonly Lazy<IProducer<byte[]?, byte[]>> producer;
+    private readonly ILogger<KafkaProducerConnection> logger;
+
+    public KafkaProducerConnection(IOptions<MessageContractsOptions> options, ILogger<KafkaProducerConnection> logger)
+    {
+        this.logger = logger;
+        var settings = options.Value;
+        producer = new Lazy<IProducer<byte[]?, byte[]>>(() => Build(settings), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    public IProducer<byte[]?, byte[]> Producer => producer.Value;
+
+    public void Dispose()
+    {
+        if (!producer.IsValueCreated)
+        {
+            return;
+        }
+
+        // Deliver what is still queued before the process goes: these messages were already handed to us.
+        var remaining = producer.Value.Flush(TimeSpan.FromSeconds(10));
+        if (remaining > 0)
+        {
+            LogUndeliveredOnShutdown(remaining);
+        }
+
+        producer.Value.Dispose();
+    }
+
+    private IProducer<byte[]?, byte[]> Build(MessageContractsOptions settings)
+    {
+        var config = new ProducerConfig
+        {
+            BootstrapServers = settings.BootstrapServers,
+            ClientId = settings.ServiceName,
+            // Idempotence: the broker drops a batch the client re-sends after a lost acknowledgement,
+            // and per-partition order survives retries.
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            LingerMs = 5,
+        };
+
+        foreach (var setting in settings.ProducerSettings)
+        {
+            config.Set(setting.Key, setting.Value);
+        }
+
+        return new ProducerBuilder<byte[]?, byte[]>(config)
+            .SetLogHandler((_, message) => LogClientMessage(message.Level.ToString(), message.Facility, message.Message))
+            .SetErrorHandler((_, error) => LogClientError(error.Code, error.Reason, error.IsFatal))
+            .Build();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} message(s) were still undelivered when the producer was disposed")]
+    private partial void LogUndeliveredOnShutdown(int count);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "librdkafka producer [{Level}] {Facility}: {Text}")]
+    private partial void LogClientMessage(string level, string facility, string text);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka producer error {Code}: {Reason} (fatal: {IsFatal})")]
+    private partial void LogClientError(ErrorCode code, string reason, bool isFatal);
+}

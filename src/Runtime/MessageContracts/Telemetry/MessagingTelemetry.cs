@@ -1,0 +1,28 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace MessageContracts;
+
+/// <summary>
+/// The toolkit's <see cref="ActivitySource"/> and <see cref="Meter"/>, both named <c>MessageContracts</c>,
+/// following OpenTelemetry's messaging semantic conventions (<c>messaging.system = kafka</c>).
+/// </summary>
+public static class MessagingTelemetry
+{
+    /// <summary>The name of the activity source and the meter: subscribe to it in OpenTelemetry.</summary>
+    public const string Name = "MessageContracts";
+
+    internal static readonly ActivitySource ActivitySource = new(Name);
+
+    internal static readonly Meter Meter = new(Name);
+
+    internal static readonly Counter<long> Published = Meter.CreateCounter<long>("messagecontracts.messages.published", "{message}", "Messages acknowledged by Kafka.");
+
+    internal static readonly Counter<long> Handled = Meter.CreateCounter<long>("messagecontracts.messages.handled", "{message}", "Messages whose handlers completed.");
+
+    internal static readonly Counter<long> Retried = Meter.CreateCounter<long>("messagecontracts.messages.retried", "{attempt}", "Handler attempts that failed and were retried.");
+
+    internal static readonly Counter<long> DeadLettered = Meter.CreateCounter<long>("messagecontracts.messages.dead_lettered", "{message}", "Records sent to a dead-letter topic.");
+
+    internal static readonly Histogram<double> HandlerDuration = Meter.CreateHistogram<double>("messagecontracts.handler.duration", "s", "Time spent in handlers per record.");
+}

@@ -1,0 +1,126 @@
+using System.Text.Json.Serialization;
+
+// Contracts and handlers compiled by the real build, with the generator attached as an analyzer.
+namespace MessageContracts.Generators.Tests.Contracts;
+
+public enum Channel
+{
+    Web,
+    Store,
+    Phone = 7,
+}
+
+[Flags]
+public enum Access : byte
+{
+    None = 0,
+    Read = 1,
+    Write = 2,
+}
+
+public sealed record Address(string Street, string? City, int? Zip);
+
+public sealed class Line
+{
+    public string Sku { get; set; } = "";
+
+    public int Quantity { get; init; }
+}
+
+[Event]
+public sealed partial record AllTypes(
+    bool Flag,
+    byte B,
+    sbyte SB,
+    short S,
+    ushort US,
+    int I,
+    uint UI,
+    long L,
+    ulong UL,
+    float F,
+    double D,
+    decimal M,
+    string Text,
+    char Letter,
+    Guid Id,
+    DateTime When,
+    DateTimeOffset At,
+    DateOnly Day,
+    TimeOnly Time,
+    TimeSpan Span,
+    Channel Channel,
+    Access Access,
+    int? MaybeInt,
+    Guid? MaybeId,
+    Channel? MaybeChannel,
+    string? MaybeText,
+    int[] Numbers,
+    List<string> Names,
+    IReadOnlyList<Channel> Channels,
+    IReadOnlyCollection<int?> Sparse,
+    IEnumerable<string?> Loose,
+    byte[] Blob,
+    Address Home,
+    Address? Work,
+    List<Line> Lines,
+    int[][] Grid);
+
+[Event]
+public sealed partial record OrderPlaced([property: PartitionKey] Guid OrderId, string CustomerId, decimal Total, int Quantity = 1);
+
+[Command(Topic = "loyalty.grant-points")]
+public sealed partial record GrantPoints([PartitionKey] string CustomerId, int Points);
+
+[Command]
+public sealed partial record HTTPRequestSent
+{
+    [PartitionKey]
+    public int Shard { get; init; }
+
+    public string Method { get; init; } = "GET";
+
+    public string? Body { get; set; }
+
+    public int Retries { get; set; } = 3;
+
+    [JsonPropertyName("x-trace")]
+    public string? Trace { get; init; }
+
+    [JsonIgnore]
+    public string? LocalOnly { get; init; }
+}
+
+[Event]
+public readonly partial record struct StockCounted([property: PartitionKey] long? Warehouse, int Count);
+
+[Event]
+public sealed partial record NoKey(string Value);
+
+public static partial class Outer
+{
+    [Event]
+    public sealed partial record Inner(int N);
+}
+
+/// <summary>What the test handlers saw.</summary>
+public sealed class HandlerLog
+{
+    public List<string> Entries { get; } = [];
+}
+
+[Idempotent]
+public sealed class OrderPlacedHandler(HandlerLog log) : IMessageHandler<OrderPlaced>, IMessageHandler<GrantPoints>
+{
+    public Task HandleAsync(OrderPlaced message, MessageContext context, CancellationToken cancellationToken)
+    {
+        log.Entries.Add($"order {message.CustomerId} {message.Total}");
+        return Task.CompletedTask;
+    }
+
+    public Task HandleAsync(GrantPoints message, MessageContext context, CancellationToken cancellationToken)
+    {
+        log.Entries.Add($"points {message.CustomerId} {message.Points}");
+        return Task.CompletedTask;
+    }
+}

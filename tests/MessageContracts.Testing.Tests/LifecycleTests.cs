@@ -1,0 +1,70 @@
+using Xunit;
+
+namespace MessageContracts.Testing.Tests;
+
+/// <summary>Counting the process's threads and sockets only means something when no other test runs.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ProcessResourcesCollection
+{
+    public const string Name = "Process resources";
+}
+
+[Collection(ProcessResourcesCollection.Name)]
+public sealed class LifecycleTests
+{
+    private const int Clusters = 50;
+
+    // .NET may start or retire a few threads of its own meanwhile. Each mock cluster runs at least two
+    // native threads and, with three brokers, three listening sockets, so a leak per cluster would exceed
+    // these by far (50 clusters: 100+ threads, 150 sockets).
+    private const int ThreadTolerance = 10;
+    private const int SocketTolerance = 5;
+
+    [Fact]
+    public async Task Starting_and_disposing_many_clusters_returns_threads_and_sockets_to_the_baseline()
+    {
+        Assert.True(OperatingSystem.IsLinux(), "this test reads /proc");
+
+        // The first start loads librdkafka and runs its one-time global initialisation: not a leak.
+        (await EmbeddedKafka.StartAsync()).Dispose();
+        int threadsBefore = ProcessResources.ThreadCount();
+        int socketsBefore = ProcessResources.SocketCount();
+
+        int threadsWhileRunning = 0;
+        for (int i = 0; i < Clusters; i++)
+        {
+            EmbeddedKafka kafka = await EmbeddedKafka.StartAsync(new EmbeddedKafkaOptions { BrokerCount = 3 });
+            threadsWhileRunning = Math.Max(threadsWhileRunning, ProcessResources.ThreadCount());
+            if (i % 2 == 0)
+            {
+                kafka.Dispose();
+            }
+            else
+            {
+                await kafka.DisposeAsync();
+            }
+        }
+
+        // Proves the counter sees the clusters' threads at all, so the check below is not vacuous.
+        Assert.True(threadsWhileRunning > threadsBefore, $"a running cluster added no thread ({threadsWhileRunning} vs {threadsBefore})");
+
+        bool threadsBack = await Wait.UntilAsync(() => ProcessResources.ThreadCount() <= threadsBefore + ThreadTolerance, TimeSpan.FromSeconds(5));
+        bool socketsBack = await Wait.UntilAsync(() => ProcessResources.SocketCount() <= socketsBefore + SocketTolerance, TimeSpan.FromSeconds(5));
+
+        Assert.True(threadsBack, $"threads: {threadsBefore} before, {ProcessResources.ThreadCount()} after {Clusters} clusters");
+        Assert.True(socketsBack, $"sockets: {socketsBefore} before, {ProcessResources.SocketCount()} after {Clusters} clusters");
+    }
+
+    [Fact]
+    public async Task Dispose_can_be_called_more_than_once_and_later_calls_throw_ObjectDisposedException()
+    {
+        EmbeddedKafka kafka = await EmbeddedKafka.StartAsync();
+        kafka.Dispose();
+        kafka.Dispose();
+        await kafka.DisposeAsync();
+
+        Assert.Throws<ObjectDisposedException>(() => kafka.CreateTopic("after-dispose"));
+        Assert.Throws<ObjectDisposedException>(() => kafka.SetBrokerDown(EmbeddedKafka.AllBrokers));
+        Assert.Throws<ObjectDisposedException>(() => kafka.PushRequestErrors(KafkaApiKey.Produce, Confluent.Kafka.ErrorCode.RequestTimedOut));
+    }
+}

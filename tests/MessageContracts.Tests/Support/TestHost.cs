@@ -1,0 +1,55 @@
+using MessageContracts.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace MessageContracts.Tests.Support;
+
+/// <summary>A started host with MessageContracts on an embedded Kafka, and the test handlers' sinks.</summary>
+public sealed class TestHost : IAsyncDisposable
+{
+    private readonly IHost host;
+    private bool disposed;
+
+    private TestHost(IHost host) => this.host = host;
+
+    public IServiceProvider Services => host.Services;
+
+    public Received<OrderPlaced> Orders => Services.GetRequiredService<Received<OrderPlaced>>();
+
+    public Received<ShipmentRequested> Shipments => Services.GetRequiredService<Received<ShipmentRequested>>();
+
+    public HandlerAttempts Attempts => Services.GetRequiredService<HandlerAttempts>();
+
+    public static async Task<TestHost> StartAsync(EmbeddedKafka kafka, Action<MessageContractsOptions>? configure = null)
+    {
+        var host = new HostBuilder()
+            .ConfigureServices(services =>
+            {
+                services.AddSingleton<Received<OrderPlaced>>();
+                services.AddSingleton<Received<ShipmentRequested>>();
+                services.AddSingleton<HandlerAttempts>();
+                services.AddMessageContracts(options =>
+                {
+                    options.UseEmbeddedKafka(kafka);
+                    options.ConsumerGroup = "tests-" + Guid.NewGuid().ToString("N");
+                    options.ServiceName = "message-contracts-tests";
+                    configure?.Invoke(options);
+                });
+            })
+            .Build();
+        await host.StartAsync();
+        return new TestHost(host);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
+        await host.StopAsync();
+        host.Dispose();
+    }
+}
