@@ -391,4 +391,46 @@ public sealed class GeneratedCodeCompilesTests
         Assert.DoesNotContain("Same", module);
         Assert.Contains("case \"Fine\":", module);
     }
+
+    [Fact]
+    public void Empty_contracts_contract_inheritance_and_unusual_containers()
+    {
+        var run = GeneratorHarness.Run("""
+            using MessageContracts;
+
+            namespace Shop;
+
+            [Event]
+            public partial record Empty;
+
+            [Event]
+            public partial record EmptyPositional();
+
+            [Event]
+            public partial record BaseEvent(int A);
+
+            [Event]
+            public sealed partial record DerivedEvent(int A, string B) : BaseEvent(A);
+
+            public partial interface IHolder
+            {
+                [Command]
+                public partial record InInterface(int N);
+            }
+
+            public readonly partial struct Holder
+            {
+                [Command]
+                public partial record struct InStruct(int N);
+            }
+
+            public partial record struct RecordHolder
+            {
+                [Event]
+                public partial record InRecordStruct(string @class, int @event);
+            }
+            """).AssertCleanCompile();
+
+        Assert.Equal(7, run.HintNames.Count);
+    }
 }
