@@ -51,8 +51,28 @@ public sealed class LifecycleTests
         bool threadsBack = await Wait.UntilAsync(() => ProcessResources.ThreadCount() <= threadsBefore + ThreadTolerance, TimeSpan.FromSeconds(5));
         bool socketsBack = await Wait.UntilAsync(() => ProcessResources.SocketCount() <= socketsBefore + SocketTolerance, TimeSpan.FromSeconds(5));
 
-        Assert.True(threadsBack, $"threads: {threadsBefore} before, {ProcessResources.ThreadCount()} after {Clusters} clusters");
-        Assert.True(socketsBack, $"sockets: {socketsBefore} before, {ProcessResources.SocketCount()} after {Clusters} clusters");
+        string counts = $"threads: {threadsBefore} before, {ProcessResources.ThreadCount()} after {Clusters} clusters; " +
+            $"sockets: {socketsBefore} before, {ProcessResources.SocketCount()} after";
+        Assert.True(threadsBack && socketsBack, counts);
+    }
+
+    [Fact]
+    public async Task A_cluster_nobody_disposed_is_destroyed_by_its_finalizer()
+    {
+        (await EmbeddedKafka.StartAsync()).Dispose();
+        int threadsBefore = ProcessResources.ThreadCount();
+
+        await StartAndForgetAsync(10);
+        bool threadsBack = await Wait.UntilAsync(
+            () =>
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                return ProcessResources.ThreadCount() <= threadsBefore + ThreadTolerance;
+            },
+            TimeSpan.FromSeconds(10));
+
+        Assert.True(threadsBack, $"threads: {threadsBefore} before, {ProcessResources.ThreadCount()} after 10 forgotten clusters");
     }
 
     [Fact]
@@ -66,5 +86,15 @@ public sealed class LifecycleTests
         Assert.Throws<ObjectDisposedException>(() => kafka.CreateTopic("after-dispose"));
         Assert.Throws<ObjectDisposedException>(() => kafka.SetBrokerDown(EmbeddedKafka.AllBrokers));
         Assert.Throws<ObjectDisposedException>(() => kafka.PushRequestErrors(KafkaApiKey.Produce, Confluent.Kafka.ErrorCode.RequestTimedOut));
+    }
+
+    // In its own method so that no local of the caller keeps the clusters reachable.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static async Task StartAndForgetAsync(int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            await EmbeddedKafka.StartAsync(new EmbeddedKafkaOptions { BrokerCount = 3 });
+        }
     }
 }
