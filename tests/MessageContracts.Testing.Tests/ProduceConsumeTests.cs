@@ -81,6 +81,30 @@ public sealed class ProduceConsumeTests
     }
 
     [Fact]
+    public async Task GroupInitialRebalanceDelay_holds_a_new_groups_first_assignment()
+    {
+        // Longer than the mock's own default (3 s), so the test fails if the option is not applied.
+        var delay = TimeSpan.FromMilliseconds(3500);
+        await using EmbeddedKafka kafka = await EmbeddedKafka.StartAsync(new EmbeddedKafkaOptions { GroupInitialRebalanceDelay = delay });
+        kafka.CreateTopic("delayed-group");
+        using IProducer<string, string> producer = TestClients.Producer(TestClients.ProducerConfig(kafka));
+        await producer.ProduceAsync("delayed-group", TestClients.Message("waiting"));
+
+        using IConsumer<string, string> consumer = TestClients.Consumer(TestClients.ConsumerConfig(kafka, "delayed-group-readers"));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        consumer.Subscribe("delayed-group");
+        ConsumeResult<string, string>? result = null;
+        while (result is null && clock.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            result = consumer.Consume(TimeSpan.FromMilliseconds(100));
+        }
+
+        Assert.NotNull(result);
+        Assert.True(clock.Elapsed >= delay, $"assigned and consumed after {clock.Elapsed.TotalMilliseconds} ms, within the rebalance delay");
+        consumer.Close();
+    }
+
+    [Fact]
     public async Task Every_broker_is_in_the_bootstrap_list_and_in_metadata()
     {
         await using EmbeddedKafka kafka = await EmbeddedKafka.StartAsync(new EmbeddedKafkaOptions { BrokerCount = 3 });

@@ -17,15 +17,13 @@ public static class EmbeddedKafkaOptionsExtensions
         ArgumentNullException.ThrowIfNull(kafka);
 
         options.BootstrapServers = kafka.BootstrapServers;
+        // The recommended settings are consumer settings (fetch wait, session timeout, metadata refresh);
+        // given to the producer, librdkafka would only warn that it ignores them.
         foreach (var setting in kafka.RecommendedClientSettings)
         {
             options.ConsumerSettings.TryAdd(setting.Key, setting.Value);
         }
 
-        // The mock re-forms a group only after the session timeout (minus a second) once its last member
-        // left; a short one keeps restarts in tests and local runs quick.
-        options.ConsumerSettings.TryAdd("session.timeout.ms", "6000");
-        options.ConsumerSettings.TryAdd("heartbeat.interval.ms", "1000");
         return options;
     }
 }

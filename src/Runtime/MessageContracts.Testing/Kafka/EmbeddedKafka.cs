@@ -73,11 +73,14 @@ public sealed partial class EmbeddedKafka : IAsyncDisposable, IDisposable
 
         int rebalanceDelayMs = ToMilliseconds(options.GroupInitialRebalanceDelay, nameof(options));
 
-        cancellationToken.ThrowIfCancellationRequested();
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<EmbeddedKafka>(cancellationToken);
+        }
 
         LibrdkafkaBinding.EnsureInstalled();
 
-        // Creating the cluster takes milliseconds (it binds its listeners and starts one thread), so it runs
+        // Creating the cluster takes milliseconds (it binds its listeners and starts a few threads), so it runs
         // on the caller's thread; the Task leaves room to wait for more in future without breaking callers.
         MockClusterHandle cluster = MockClusterHandle.Create(options.BrokerCount);
         try
