@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace MessageContracts.Generators.Tests.Infrastructure;
 
 /// <summary>
@@ -8,9 +6,9 @@ namespace MessageContracts.Generators.Tests.Infrastructure;
 /// </summary>
 internal static class Snapshot
 {
-    public static void Match(string actual, string name, [CallerFilePath] string callerPath = "")
+    public static void Match(string actual, string name)
     {
-        var directory = Path.Combine(Path.GetDirectoryName(callerPath)!, "Snapshots");
+        var directory = Path.Combine(FindProjectDirectory(), "Snapshots");
         var path = Path.Combine(directory, name + ".txt");
         actual = actual.Replace("\r\n", "\n", StringComparison.Ordinal);
         if (Environment.GetEnvironmentVariable("UPDATE_SNAPSHOTS") is "1" or "true")
@@ -38,5 +36,20 @@ internal static class Snapshot
                 $"actual:   {(line < actualLines.Length ? actualLines[line] : "<end>")}\n" +
                 "Run the tests with UPDATE_SNAPSHOTS=1 to accept the new output, and review the diff.");
         }
+    }
+
+    // Not [CallerFilePath]: CI builds map source paths to "/_/" (deterministic builds), so walk up from the
+    // test binaries to the project folder instead.
+    private static string FindProjectDirectory()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "MessageContracts.Generators.Tests.csproj")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"MessageContracts.Generators.Tests.csproj not found above {AppContext.BaseDirectory}.");
     }
 }

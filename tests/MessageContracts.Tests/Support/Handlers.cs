@@ -36,3 +36,48 @@ public sealed class HandlerAttempts
 
     public int For(string messageId) => attempts.TryGetValue(messageId, out var n) ? n : 0;
 }
+
+/// <summary>A second handler of OrderPlaced in the same service: both must run for every event.</summary>
+[Idempotent]
+public sealed class OrderPlacedAuditor(AuditTrail trail) : IMessageHandler<OrderPlaced>
+{
+    public Task HandleAsync(OrderPlaced message, MessageContext context, CancellationToken cancellationToken)
+    {
+        trail.Record(context.MessageId);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Handles a contract declared in another project (tests/Fixtures), nominal record with init members.</summary>
+[Idempotent]
+public sealed class InventoryReservedRecorder(Received<Warehouse.Contracts.InventoryReserved> received)
+    : IMessageHandler<Warehouse.Contracts.InventoryReserved>
+{
+    public Task HandleAsync(Warehouse.Contracts.InventoryReserved message, MessageContext context, CancellationToken cancellationToken)
+    {
+        received.Add(message, context);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Handles a nested record struct contract declared in another project.</summary>
+[Idempotent]
+public sealed class ParcelWeighedRecorder(Received<Warehouse.Contracts.Parcels.ParcelWeighed> received)
+    : IMessageHandler<Warehouse.Contracts.Parcels.ParcelWeighed>
+{
+    public Task HandleAsync(Warehouse.Contracts.Parcels.ParcelWeighed message, MessageContext context, CancellationToken cancellationToken)
+    {
+        received.Add(message, context);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Message IDs an auditing handler saw, in order.</summary>
+public sealed class AuditTrail
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> ids = new();
+
+    public void Record(string messageId) => ids.Enqueue(messageId);
+
+    public IReadOnlyList<string> Snapshot() => [.. ids];
+}

@@ -20,6 +20,8 @@ public sealed class TestHost : IAsyncDisposable
 
     public HandlerAttempts Attempts => Services.GetRequiredService<HandlerAttempts>();
 
+    public AuditTrail Audit => Services.GetRequiredService<AuditTrail>();
+
     public static async Task<TestHost> StartAsync(EmbeddedKafka kafka, Action<MessageContractsOptions>? configure = null)
     {
         var host = new HostBuilder()
@@ -28,6 +30,9 @@ public sealed class TestHost : IAsyncDisposable
                 services.AddSingleton<Received<OrderPlaced>>();
                 services.AddSingleton<Received<ShipmentRequested>>();
                 services.AddSingleton<HandlerAttempts>();
+                services.AddSingleton<AuditTrail>();
+                services.AddSingleton<Received<Warehouse.Contracts.InventoryReserved>>();
+                services.AddSingleton<Received<Warehouse.Contracts.Parcels.ParcelWeighed>>();
                 services.AddMessageContracts(options =>
                 {
                     options.UseEmbeddedKafka(kafka);
