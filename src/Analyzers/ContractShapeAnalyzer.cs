@@ -6,7 +6,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace MessageContracts.Analyzers
 {
     /// <summary>
-    /// MC0003 to MC0006 and MC0008 to MC0014: an <c>[Event]</c> or <c>[Command]</c> type the generator cannot turn
+    /// MC0003 to MC0006 and MC0008 to MC0015: an <c>[Event]</c> or <c>[Command]</c> type the generator cannot turn
     /// into a contract. The rules live once, in the shared <see cref="ContractShape"/> the generator also uses: the
     /// generator skips a type with any problem, and this analyzer reports each problem with what to change.
     /// </summary>
@@ -24,7 +24,8 @@ namespace MessageContracts.Analyzers
             DiagnosticDescriptors.ContractNotConstructible,
             DiagnosticDescriptors.DuplicateJsonName,
             DiagnosticDescriptors.MultiplePartitionKeys,
-            DiagnosticDescriptors.UnsupportedPartitionKeyType);
+            DiagnosticDescriptors.UnsupportedPartitionKeyType,
+            DiagnosticDescriptors.InvalidMessageType);
 
         public override void Initialize(AnalysisContext context)
         {

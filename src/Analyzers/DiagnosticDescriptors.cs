@@ -4,7 +4,7 @@ namespace MessageContracts.Analyzers
 {
     /// <summary>Every diagnostic the MessageContracts analyzers report, in one place.</summary>
     /// <remarks>
-    /// The contract rules (MC0003 to MC0006 and MC0008 to MC0014) take the same arguments: {0} the contract,
+    /// The contract rules (MC0003 to MC0006 and MC0008 to MC0015) take the same arguments: {0} the contract,
     /// {1} what is wrong, worded by the shared <c>ContractShape</c> rules the generator also follows, and {2} the
     /// member or type the problem is about.
     /// </remarks>
@@ -85,7 +85,7 @@ namespace MessageContracts.Analyzers
             DiagnosticIds.ContractMemberNotSerializable,
             title: "A contract member's type cannot be serialized",
             messageFormat: "Contract '{0}' gets no serializer: {1}; use a supported type or leave the member out of the message with [JsonIgnore]",
-            description: "The generated serializer writes UTF-8 JSON without reflection, so it supports a fixed set of member types: numbers, bool, string, char, Guid, date and time types, enums, byte[], nullable values, arrays and lists of supported types, and nested non-generic records, classes and structs made of supported members.");
+            description: "The generated serializer writes UTF-8 JSON without reflection, so it supports a fixed set of member types: numbers, bool, string, char, Guid, date and time types, enums, byte[], nullable values, arrays, lists, sets and immutable arrays and lists of supported types, dictionaries with string keys, and nested non-generic records, classes and structs made of supported members.");
 
         /// <summary>MC0009: a contract is abstract.</summary>
         public static readonly DiagnosticDescriptor ContractIsAbstract = Contract(
@@ -128,6 +128,25 @@ namespace MessageContracts.Analyzers
             title: "A contract's [PartitionKey] member has a type that cannot be a key",
             messageFormat: "Contract '{0}' gets no serializer: {1}",
             description: "The key is written as UTF-8 text in invariant culture so that clients in any language can read it. Only single scalar values have one such text; a collection or an object does not.");
+
+        /// <summary>MC0015: the contract's Type (ce_type) is not usable.</summary>
+        public static readonly DiagnosticDescriptor InvalidMessageType = Contract(
+            DiagnosticIds.InvalidMessageType,
+            title: "A contract's message type (ce_type) is empty or malformed",
+            messageFormat: "Contract '{0}' gets no serializer: {1}; set Type to the name consumers know the message by, or remove it to use the type's name",
+            description: "The message type is written to the ce_type header of every message, and consumers dispatch on it by exact comparison. An empty name, or one with white space at either end or control characters, cannot be told apart reliably by other services.");
+
+        /// <summary>MC0016: two contracts have the same ce_type.</summary>
+        public static readonly DiagnosticDescriptor DuplicateMessageType = new DiagnosticDescriptor(
+            DiagnosticIds.DuplicateMessageType,
+            title: "Two message contracts have the same message type (ce_type)",
+            messageFormat: "Contract '{0}' has the message type (ce_type) '{1}', which {2} also has; a consumer cannot tell them apart, so neither is dispatched to its handlers: give one of them another name with Type = \"...\" on its [Event] or [Command]",
+            category: ContractsCategory,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: "Consumers pick the contract to deserialize, and the handlers to run, by the ce_type header. The default message type leaves out the namespace, so two records of one name in different namespaces collide. The generator leaves both out of the generated dispatch, so their handlers would never run.",
+            helpLinkUri: HelpLink(DiagnosticIds.DuplicateMessageType),
+            customTags: WellKnownDiagnosticTags.CompilationEnd);
 
         /// <summary>Builds the documentation address of a diagnostic.</summary>
         public static string HelpLink(string id) => HelpLinkBase + id + ".md";

@@ -47,5 +47,11 @@ namespace MessageContracts.Analyzers
 
         /// <summary>The <c>[PartitionKey]</c> member's type cannot be a Kafka key.</summary>
         public const string UnsupportedPartitionKeyType = "MC0014";
+
+        /// <summary>A contract's <c>Type</c> (its <c>ce_type</c>) is empty, white space, or has control characters.</summary>
+        public const string InvalidMessageType = "MC0015";
+
+        /// <summary>Two contracts have the same message type (<c>ce_type</c>).</summary>
+        public const string DuplicateMessageType = "MC0016";
     }
 }

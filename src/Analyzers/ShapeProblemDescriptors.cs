@@ -38,6 +38,8 @@ namespace MessageContracts.Analyzers
                     return DiagnosticDescriptors.MultiplePartitionKeys;
                 case ShapeProblemKind.UnsupportedPartitionKeyType:
                     return DiagnosticDescriptors.UnsupportedPartitionKeyType;
+                case ShapeProblemKind.InvalidMessageType:
+                    return DiagnosticDescriptors.InvalidMessageType;
                 default:
                     return null;
             }

@@ -45,7 +45,7 @@ namespace MessageContracts.Shared
 
         public ContractKind Kind { get; }
 
-        /// <summary>The <c>ce_type</c> value (see <see cref="MessageNaming.GetMessageType"/>).</summary>
+        /// <summary>The <c>ce_type</c> value: the attribute's <c>Type</c>, else the default (see <see cref="MessageNaming.GetMessageType"/>).</summary>
         public string MessageType { get; }
 
         /// <summary>The attribute's <c>Topic</c>, else the default topic.</summary>
@@ -160,6 +160,14 @@ namespace MessageContracts.Shared
             if (type.IsAbstract)
             {
                 problems.Add(new ShapeProblem(ShapeProblemKind.Abstract, "contracts cannot be abstract", type));
+            }
+
+            if (!MessageNaming.IsValidMessageType(messageType))
+            {
+                problems.Add(new ShapeProblem(
+                    ShapeProblemKind.InvalidMessageType,
+                    "the message type (ce_type) " + SymbolDisplay.FormatLiteral(messageType, quote: true) + " is empty, starts or ends with white space, or has control characters",
+                    type));
             }
 
             if (!MessageNaming.IsValidTopic(topic))

@@ -18,5 +18,8 @@ namespace MessageContracts.Shared
 
         /// <summary>The name of the <c>Topic</c> named argument on <c>[Event]</c> and <c>[Command]</c>.</summary>
         public const string TopicArgument = "Topic";
+
+        /// <summary>The name of the <c>Type</c> named argument on <c>[Event]</c> and <c>[Command]</c>: the <c>ce_type</c> override.</summary>
+        public const string TypeArgument = "Type";
     }
 }

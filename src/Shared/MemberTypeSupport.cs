@@ -40,10 +40,25 @@ namespace MessageContracts.Shared
         Array,
         /// <summary><c>List&lt;T&gt;</c>.</summary>
         List,
-        /// <summary><c>IReadOnlyList&lt;T&gt;</c>, <c>IReadOnlyCollection&lt;T&gt;</c> or <c>IEnumerable&lt;T&gt;</c>, read as a <c>List&lt;T&gt;</c>.</summary>
-        ReadOnlySequence,
+        /// <summary>
+        /// An interface <c>List&lt;T&gt;</c> implements: <c>IReadOnlyList&lt;T&gt;</c>, <c>IReadOnlyCollection&lt;T&gt;</c>,
+        /// <c>IEnumerable&lt;T&gt;</c>, <c>IList&lt;T&gt;</c> or <c>ICollection&lt;T&gt;</c>; read as a <c>List&lt;T&gt;</c>.
+        /// </summary>
+        ListInterface,
         /// <summary>A nested record, class or struct (not itself a contract) whose members are all supported.</summary>
         Object,
+        /// <summary><c>HashSet&lt;T&gt;</c>, <c>ISet&lt;T&gt;</c> or <c>IReadOnlySet&lt;T&gt;</c>: a JSON array, read as a <c>HashSet&lt;T&gt;</c>.</summary>
+        Set,
+        /// <summary><c>ImmutableArray&lt;T&gt;</c>: a JSON array; a default (uninitialized) array is written as <c>null</c> and read back as default.</summary>
+        ImmutableArray,
+        /// <summary><c>ImmutableList&lt;T&gt;</c> or <c>IImmutableList&lt;T&gt;</c>: a JSON array, read as an <c>ImmutableList&lt;T&gt;</c>.</summary>
+        ImmutableList,
+        /// <summary>
+        /// <c>Dictionary&lt;string, T&gt;</c>, <c>IDictionary&lt;string, T&gt;</c> or <c>IReadOnlyDictionary&lt;string, T&gt;</c>:
+        /// a JSON object whose property names are the keys as they are (no camel case, like System.Text.Json); read as a
+        /// <c>Dictionary&lt;string, T&gt;</c>. The element type is <c>T</c>.
+        /// </summary>
+        Dictionary,
     }
 
     /// <summary>The result of <see cref="MemberTypeSupport.Classify(ITypeSymbol)"/>.</summary>
@@ -160,26 +175,19 @@ namespace MessageContracts.Shared
                 }
             }
 
-            if (named.IsGenericType && named.TypeArguments.Length == 1)
+            if (named.IsGenericType && GetCollectionKind(named) is { } collectionKind)
             {
-                var definition = named.OriginalDefinition.ToDisplayString();
-                MemberTypeKind? collectionKind = definition switch
+                if (collectionKind == MemberTypeKind.Dictionary &&
+                    named.TypeArguments[0].SpecialType != SpecialType.System_String)
                 {
-                    "System.Collections.Generic.List<T>" => MemberTypeKind.List,
-                    "System.Collections.Generic.IReadOnlyList<T>" => MemberTypeKind.ReadOnlySequence,
-                    "System.Collections.Generic.IReadOnlyCollection<T>" => MemberTypeKind.ReadOnlySequence,
-                    "System.Collections.Generic.IEnumerable<T>" => MemberTypeKind.ReadOnlySequence,
-                    _ => null,
-                };
-
-                if (collectionKind is { } kind)
-                {
-                    var element = named.TypeArguments[0];
-                    var elementClassification = Classify(element, visiting);
-                    return elementClassification.IsSupported
-                        ? new MemberTypeClassification(kind, type, element, null)
-                        : Unsupported(type, "its element type " + Display(element) + " is not supported: " + elementClassification.Reason);
+                    return Unsupported(type, "dictionary keys must be strings (JSON property names); use a Dictionary<string, T>");
                 }
+
+                var element = named.TypeArguments[named.TypeArguments.Length - 1];
+                var elementClassification = Classify(element, visiting);
+                return elementClassification.IsSupported
+                    ? new MemberTypeClassification(collectionKind, type, element, null)
+                    : Unsupported(type, "its element type " + Display(element) + " is not supported: " + elementClassification.Reason);
             }
 
             if (ns == "System" || ns.StartsWith("System.", System.StringComparison.Ordinal) ||
@@ -189,6 +197,40 @@ namespace MessageContracts.Shared
             }
 
             return ClassifyObject(named, visiting);
+        }
+
+        /// <summary>The collection kind of a constructed framework collection type, or <see langword="null"/>.</summary>
+        private static MemberTypeKind? GetCollectionKind(INamedTypeSymbol type)
+        {
+            var ns = type.ContainingNamespace?.ToDisplayString();
+            if (type.ContainingType is not null)
+            {
+                return null;
+            }
+
+            if (ns == "System.Collections.Generic")
+            {
+                return type.MetadataName switch
+                {
+                    "List`1" => MemberTypeKind.List,
+                    "IReadOnlyList`1" or "IReadOnlyCollection`1" or "IEnumerable`1" or "IList`1" or "ICollection`1" => MemberTypeKind.ListInterface,
+                    "HashSet`1" or "ISet`1" or "IReadOnlySet`1" => MemberTypeKind.Set,
+                    "Dictionary`2" or "IDictionary`2" or "IReadOnlyDictionary`2" => MemberTypeKind.Dictionary,
+                    _ => null,
+                };
+            }
+
+            if (ns == "System.Collections.Immutable")
+            {
+                return type.MetadataName switch
+                {
+                    "ImmutableArray`1" => MemberTypeKind.ImmutableArray,
+                    "ImmutableList`1" or "IImmutableList`1" => MemberTypeKind.ImmutableList,
+                    _ => null,
+                };
+            }
+
+            return null;
         }
 
         private static MemberTypeClassification ClassifyArray(IArrayTypeSymbol array, List<ITypeSymbol> visiting)

@@ -68,11 +68,18 @@ namespace MessageContracts.Shared
         }
 
         /// <summary>
-        /// The message type (<c>ce_type</c>) of a contract: its simple name, with containing types joined by
-        /// <c>.</c> (<c>Outer.Inner</c>). The namespace is deliberately left out, so moving a contract to another
-        /// namespace does not change the wire.
+        /// The message type (<c>ce_type</c>) of a contract: the <c>Type</c> argument of its <c>[Event]</c> or
+        /// <c>[Command]</c> when set, else <see cref="GetDefaultMessageType"/>. Works for contracts declared in source
+        /// and in referenced assemblies alike.
         /// </summary>
-        public static string GetMessageType(INamedTypeSymbol type)
+        public static string GetMessageType(INamedTypeSymbol type) => GetMessageTypeOverride(type) ?? GetDefaultMessageType(type);
+
+        /// <summary>
+        /// The default message type of a contract: its simple name, with containing types joined by <c>.</c>
+        /// (<c>Outer.Inner</c>). The namespace is deliberately left out, so moving a contract to another namespace
+        /// does not change the wire.
+        /// </summary>
+        public static string GetDefaultMessageType(INamedTypeSymbol type)
         {
             var name = type.Name;
             for (var containing = type.ContainingType; containing is not null; containing = containing.ContainingType)
@@ -81,6 +88,54 @@ namespace MessageContracts.Shared
             }
 
             return name;
+        }
+
+        /// <summary>The <c>Type</c> argument of the first <c>[Event]</c>/<c>[Command]</c> on <paramref name="type"/>, or <see langword="null"/> when not set.</summary>
+        public static string? GetMessageTypeOverride(INamedTypeSymbol type)
+        {
+            foreach (var attribute in type.GetAttributes())
+            {
+                var name = attribute.AttributeClass?.ToDisplayString();
+                if (name != KnownNames.EventAttribute && name != KnownNames.CommandAttribute)
+                {
+                    continue;
+                }
+
+                foreach (var argument in attribute.NamedArguments)
+                {
+                    if (argument.Key == KnownNames.TypeArgument && argument.Value.Value is string value)
+                    {
+                        return value;
+                    }
+                }
+
+                return null;
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// Whether <paramref name="messageType"/> can be a <c>ce_type</c>: not empty, no white space at either end
+        /// (header values are compared exactly) and no control characters.
+        /// </summary>
+        public static bool IsValidMessageType(string? messageType)
+        {
+            if (messageType is null || messageType.Length == 0 ||
+                char.IsWhiteSpace(messageType[0]) || char.IsWhiteSpace(messageType[messageType.Length - 1]))
+            {
+                return false;
+            }
+
+            foreach (var c in messageType)
+            {
+                if (char.IsControl(c))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         /// <summary>The default topic of a contract: the kebab case of its simple name.</summary>

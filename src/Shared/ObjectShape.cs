@@ -22,6 +22,7 @@ namespace MessageContracts.Shared
         DuplicateJsonName,
         MultiplePartitionKeys,
         UnsupportedPartitionKeyType,
+        InvalidMessageType,
     }
 
     /// <summary>One reason a type cannot be generated. <see cref="Symbol"/> is where to report it (the type or a member).</summary>

@@ -158,7 +158,7 @@ public sealed class ContractShapeAnalyzerTests
             public sealed partial record OrderPlaced(
                 Guid OrderId,
                 object {|#0:Payload|},
-                Dictionary<string, int> {|#1:Counts|},
+                Dictionary<int, int> {|#1:Counts|},
                 Attachment {|#2:Attachment|})
             {
                 public Action? {|#3:Callback|} { get; init; }
@@ -170,7 +170,9 @@ public sealed class ContractShapeAnalyzerTests
             Verify.Diagnostic(DiagnosticDescriptors.ContractMemberNotSerializable)
                 .WithLocation(0)
                 .WithArguments("OrderPlaced", "the member 'Payload' has type 'object': 'object' has no fixed shape; use a concrete type", "Payload"),
-            Verify.DiagnosticWithAnyMessage(DiagnosticDescriptors.ContractMemberNotSerializable).WithLocation(1),
+            Verify.Diagnostic(DiagnosticDescriptors.ContractMemberNotSerializable)
+                .WithLocation(1)
+                .WithArguments("OrderPlaced", "the member 'Counts' has type 'Dictionary<int, int>': dictionary keys must be strings (JSON property names); use a Dictionary<string, T>", "Counts"),
             Verify.DiagnosticWithAnyMessage(DiagnosticDescriptors.ContractMemberNotSerializable).WithLocation(2),
             Verify.DiagnosticWithAnyMessage(DiagnosticDescriptors.ContractMemberNotSerializable).WithLocation(3));
     }
@@ -267,6 +269,60 @@ public sealed class ContractShapeAnalyzerTests
             """;
 
         await Verify.VerifyAsync(source, Verify.DiagnosticWithAnyMessage(DiagnosticDescriptors.UnsupportedPartitionKeyType).WithLocation(0));
+    }
+
+    [Fact]
+    public async Task MC0015_message_type_that_is_empty_white_space_or_padded()
+    {
+        const string source = """
+            [Event(Type = "")]
+            public sealed partial record {|#0:Empty|}(Guid OrderId);
+
+            [Command(Type = "   ")]
+            public sealed partial record {|#1:Blank|}(Guid OrderId);
+
+            [Event(Type = " Padded")]
+            public sealed partial record {|#2:Padded|}(Guid OrderId);
+
+            [Event(Type = "Line\nBreak")]
+            public sealed partial record {|#3:Control|}(Guid OrderId);
+            """;
+
+        await Verify.VerifyAsync(
+            source,
+            Verify.Diagnostic(DiagnosticDescriptors.InvalidMessageType)
+                .WithLocation(0)
+                .WithArguments("Empty", "the message type (ce_type) \"\" is empty, starts or ends with white space, or has control characters", "Empty"),
+            Verify.DiagnosticWithAnyMessage(DiagnosticDescriptors.InvalidMessageType).WithLocation(1),
+            Verify.DiagnosticWithAnyMessage(DiagnosticDescriptors.InvalidMessageType).WithLocation(2),
+            Verify.DiagnosticWithAnyMessage(DiagnosticDescriptors.InvalidMessageType).WithLocation(3));
+    }
+
+    [Fact]
+    public async Task A_set_message_type_and_the_new_collection_members_are_not_reported()
+    {
+        const string source = """
+            using System.Collections.Generic;
+            using System.Collections.Immutable;
+
+            [Event(Type = "Sales.OrderPlaced.v2")]
+            public sealed partial record OrderSubmitted(
+                [property: PartitionKey] Guid OrderId,
+                Dictionary<string, int> Counts,
+                IReadOnlyDictionary<string, string?> Labels,
+                IDictionary<string, List<int>> Groups,
+                ImmutableArray<string> Tags,
+                ImmutableArray<int>? MaybeTags,
+                ImmutableList<Guid> Ids,
+                IImmutableList<int> Numbers,
+                HashSet<string> Set,
+                ISet<int> Numbers2,
+                IReadOnlySet<long> Longs,
+                IList<int> List,
+                ICollection<int?> Collection);
+            """;
+
+        await Verify.VerifyAsync(source);
     }
 
     [Fact]

@@ -127,6 +127,7 @@ public sealed class GeneratedCodeCompilesTests
             #nullable enable
             using System;
             using System.Collections.Generic;
+            using System.Collections.Immutable;
             using MessageContracts;
 
             namespace Shop;
@@ -163,6 +164,10 @@ public sealed class GeneratedCodeCompilesTests
                 int[] Arr, List<string> Lst, IReadOnlyList<Color> Rol, IReadOnlyCollection<int?> Roc, IEnumerable<string?> En,
                 int[][] Jagged, List<List<Address>> Nested, byte[] Bytes, byte[]? MaybeBytes, string[]? MaybeArray,
                 Address Home, Address? Work, List<Line> Lines, Money Price, Money? MaybePrice,
+                IList<int> Il, ICollection<string?> Ic, HashSet<Color> Hs, ISet<string> Is, IReadOnlySet<Guid> Irs,
+                ImmutableArray<int> Ia, ImmutableArray<Address?>? MaybeIa, ImmutableList<string?> Il2, IImmutableList<Money> Iil,
+                Dictionary<string, int> Dict, IDictionary<string, Address?> IDict, IReadOnlyDictionary<string, List<int?>> RoDict,
+                Dictionary<string, Dictionary<string, Color>>? NestedDict, Dictionary<string, string?> NullableValues,
                 int WithDefault = 42, string Named = "x\"y", Color Fav = Color.Blue, double Ratio = 0.5, long Big = -1, decimal Amount = 1.25m, int? Opt = null)
             {
                 public int @class { get; init; }
@@ -183,8 +188,98 @@ public sealed class GeneratedCodeCompilesTests
             public class Part { public string Name { get; set; } }
 
             [Event]
-            public partial record Old(string Name, List<string> Items, Part Part, string[] Array);
+            public partial record Old(string Name, List<string> Items, Part Part, string[] Array, Dictionary<string, Part> Parts, System.Collections.Immutable.ImmutableArray<string> Tags);
             """).AssertCleanCompile();
+    }
+
+    [Fact]
+    public void Type_override_sets_the_message_type_of_the_contract_and_in_the_module()
+    {
+        var run = GeneratorHarness.Run("""
+            using System.Threading;
+            using System.Threading.Tasks;
+            using MessageContracts;
+
+            namespace Shop.Moved.Elsewhere;
+
+            [Event(Type = "OrderPlaced")]
+            public sealed partial record OrderSubmitted(string Id);
+
+            [Command(Topic = "t", Type = "Say \"hi\" \\ é")]
+            public sealed partial record Greet(string Id);
+
+            public sealed class H : IMessageHandler<OrderSubmitted>, IMessageHandler<Greet>
+            {
+                public Task HandleAsync(OrderSubmitted message, MessageContext context, CancellationToken cancellationToken) => Task.CompletedTask;
+                public Task HandleAsync(Greet message, MessageContext context, CancellationToken cancellationToken) => Task.CompletedTask;
+            }
+            """).AssertCleanCompile();
+
+        Assert.Contains("MessageType => \"OrderPlaced\"", run.Source("Shop.Moved.Elsewhere.OrderSubmitted.Contract.g.cs"));
+        Assert.Contains("Topic => \"order-submitted\"", run.Source("Shop.Moved.Elsewhere.OrderSubmitted.Contract.g.cs"));
+        Assert.Contains("MessageType => \"Say \\\"hi\\\" \\\\ é\"", run.Source("Shop.Moved.Elsewhere.Greet.Contract.g.cs"));
+        var module = run.Source("MessageContracts.Module.g.cs");
+        Assert.Contains("case \"OrderPlaced\":", module);
+        Assert.Contains("new(\"order-submitted\", \"OrderPlaced\", global::MessageContracts.MessageKind.Event)", module);
+    }
+
+    [Fact]
+    public void Type_override_of_a_contract_from_a_referenced_assembly()
+    {
+        var library = GeneratorHarness.Run("""
+            using MessageContracts;
+
+            namespace Contracts;
+
+            [Event(Type = "Legacy.ThingHappened")]
+            public sealed partial record ThingHappened(string Id);
+            """).AssertCleanCompile();
+        using var image = new MemoryStream();
+        Assert.True(library.Output.Emit(image).Success);
+
+        var run = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(
+            ["""
+            using System.Threading;
+            using System.Threading.Tasks;
+            using MessageContracts;
+
+            namespace App;
+
+            public sealed class ThingHandler : IMessageHandler<Contracts.ThingHappened>
+            {
+                public Task HandleAsync(Contracts.ThingHappened message, MessageContext context, CancellationToken cancellationToken) => Task.CompletedTask;
+            }
+            """],
+            assemblyName: "App",
+            extraReferences: [Microsoft.CodeAnalysis.MetadataReference.CreateFromImage(image.ToArray())])).AssertCleanCompile();
+
+        Assert.Contains("case \"Legacy.ThingHappened\":", run.Source("MessageContracts.Module.g.cs"));
+    }
+
+    [Fact]
+    public void A_Type_override_that_collides_is_left_out_of_the_dispatch_switch()
+    {
+        var run = GeneratorHarness.Run("""
+            using System.Threading;
+            using System.Threading.Tasks;
+            using MessageContracts;
+
+            [Event] public partial record OrderPlaced(int N);
+            [Event(Type = "OrderPlaced")] public partial record OrderSubmitted(int N);
+            [Event] public partial record Fine(int N);
+
+            public sealed class H : IMessageHandler<OrderPlaced>, IMessageHandler<OrderSubmitted>, IMessageHandler<Fine>
+            {
+                public Task HandleAsync(OrderPlaced message, MessageContext context, CancellationToken cancellationToken) => Task.CompletedTask;
+                public Task HandleAsync(OrderSubmitted message, MessageContext context, CancellationToken cancellationToken) => Task.CompletedTask;
+                public Task HandleAsync(Fine message, MessageContext context, CancellationToken cancellationToken) => Task.CompletedTask;
+            }
+            """).AssertCleanCompile();
+
+        var module = run.Source("MessageContracts.Module.g.cs");
+        Assert.DoesNotContain("OrderPlaced", module);
+        Assert.DoesNotContain("OrderSubmitted", module);
+        Assert.Contains("case \"Fine\":", module);
     }
 
     [Fact]

@@ -197,6 +197,7 @@ public sealed class RoundTripTests
         Assert.Equal(("HTTPRequestSent", "http-request-sent", MessageKind.Command), Describe<HTTPRequestSent>());
         Assert.Equal(("Outer.Inner", "inner", MessageKind.Event), Describe<Outer.Inner>());
         Assert.Equal(("StockCounted", "stock-counted", MessageKind.Event), Describe<StockCounted>());
+        Assert.Equal(("OrderShipped", "shipment-sent", MessageKind.Event), Describe<ShipmentSent>());
     }
 
     [Fact]

@@ -65,8 +65,25 @@ public sealed class SharedRulesTests
     [InlineData("byte[]", nameof(MemberTypeKind.ByteArray))]
     [InlineData("int[]", nameof(MemberTypeKind.Array))]
     [InlineData("List<string>", nameof(MemberTypeKind.List))]
-    [InlineData("IEnumerable<Guid?>", nameof(MemberTypeKind.ReadOnlySequence))]
-    [InlineData("IReadOnlyCollection<List<int>>", nameof(MemberTypeKind.ReadOnlySequence))]
+    [InlineData("IEnumerable<Guid?>", nameof(MemberTypeKind.ListInterface))]
+    [InlineData("IReadOnlyCollection<List<int>>", nameof(MemberTypeKind.ListInterface))]
+    [InlineData("IList<int>", nameof(MemberTypeKind.ListInterface))]
+    [InlineData("ICollection<string?>", nameof(MemberTypeKind.ListInterface))]
+    [InlineData("HashSet<string>", nameof(MemberTypeKind.Set))]
+    [InlineData("ISet<int>", nameof(MemberTypeKind.Set))]
+    [InlineData("IReadOnlySet<Guid>", nameof(MemberTypeKind.Set))]
+    [InlineData("ImmutableArray<int>", nameof(MemberTypeKind.ImmutableArray))]
+    [InlineData("ImmutableArray<int>?", nameof(MemberTypeKind.Nullable))]
+    [InlineData("ImmutableList<Part>", nameof(MemberTypeKind.ImmutableList))]
+    [InlineData("IImmutableList<string>", nameof(MemberTypeKind.ImmutableList))]
+    [InlineData("Dictionary<string, int>", nameof(MemberTypeKind.Dictionary))]
+    [InlineData("IDictionary<string, Part?>", nameof(MemberTypeKind.Dictionary))]
+    [InlineData("IReadOnlyDictionary<string, List<int?>>", nameof(MemberTypeKind.Dictionary))]
+    [InlineData("Dictionary<Guid, int>", nameof(MemberTypeKind.Unsupported))]
+    [InlineData("Dictionary<string, object>", nameof(MemberTypeKind.Unsupported))]
+    [InlineData("ImmutableDictionary<string, int>", nameof(MemberTypeKind.Unsupported))]
+    [InlineData("ImmutableHashSet<int>", nameof(MemberTypeKind.Unsupported))]
+    [InlineData("SortedSet<int>", nameof(MemberTypeKind.Unsupported))]
     [InlineData("Part", nameof(MemberTypeKind.Object))]
     [InlineData("object", nameof(MemberTypeKind.Unsupported))]
     [InlineData("dynamic", nameof(MemberTypeKind.Unsupported))]
@@ -86,6 +103,7 @@ public sealed class SharedRulesTests
             using System;
             using System.IO;
             using System.Collections.Generic;
+            using System.Collections.Immutable;
 
             public sealed record Part(string Name);
             public sealed record Node(Node? Next);
@@ -109,6 +127,49 @@ public sealed class SharedRulesTests
         {
             Assert.Null(reason);
         }
+    }
+
+    [Theory]
+    [InlineData("[Event]", "Ok")]
+    [InlineData("[Event(Type = \"Orders.Ok.v2\")]", "Orders.Ok.v2")]
+    [InlineData("[Command(Topic = \"t\", Type = \"Renamed\")]", "Renamed")]
+    public void Message_type_is_the_Type_override_or_the_simple_name(string attribute, string expected)
+    {
+        var compilation = GeneratorHarness.CreateCompilation([$$"""
+            using MessageContracts;
+
+            namespace Shop.Deep;
+
+            {{attribute}}
+            public sealed partial record Ok(int N);
+            """]);
+        var type = compilation.GetTypeByMetadataName("Shop.Deep.Ok")!;
+
+        var shape = ContractShape.Analyze(type, CancellationToken.None);
+
+        Assert.True(shape.IsValid, string.Join("; ", shape.Problems.Select(p => p.Message)));
+        Assert.Equal(expected, shape.MessageType);
+        Assert.Equal(expected, MessageNaming.GetMessageType(type));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    [InlineData("\t")]
+    [InlineData(" OrderPlaced")]
+    [InlineData("OrderPlaced ")]
+    [InlineData("Order\u0000Placed")]
+    public void Empty_or_padded_message_type_is_a_problem(string type)
+    {
+        Assert.False(MessageNaming.IsValidMessageType(type));
+        var compilation = GeneratorHarness.CreateCompilation([$$"""
+            [MessageContracts.Event(Type = {{Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(type, quote: true)}})]
+            public sealed partial record Bad(int N);
+            """]);
+
+        var shape = ContractShape.Analyze(compilation.GetTypeByMetadataName("Bad")!, CancellationToken.None);
+
+        Assert.Equal([ShapeProblemKind.InvalidMessageType], shape.Problems.Select(p => p.Kind));
     }
 
     [Fact]

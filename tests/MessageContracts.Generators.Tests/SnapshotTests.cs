@@ -9,6 +9,7 @@ public sealed class SnapshotTests
     private const string Sample = """
         using System;
         using System.Collections.Generic;
+        using System.Collections.Immutable;
         using System.Threading;
         using System.Threading.Tasks;
         using MessageContracts;
@@ -30,10 +31,16 @@ public sealed class SnapshotTests
             Address ShipTo,
             int? Priority = null);
 
-        [Command(Topic = "loyalty.grant-points")]
+        [Command(Topic = "loyalty.grant-points", Type = "Loyalty.GrantPoints")]
         public sealed partial record GrantPoints([property: PartitionKey] string CustomerId, int Points, Guid OrderId)
         {
             public string Reason { get; init; } = "order";
+
+            public IReadOnlyDictionary<string, int?> Bonuses { get; init; } = new Dictionary<string, int?>();
+
+            public ImmutableArray<string> Tags { get; init; }
+
+            public HashSet<Guid>? Related { get; init; }
         }
 
         [Idempotent]

@@ -468,20 +468,50 @@ namespace MessageContracts.Generators.Emit
                 case MemberTypeKind.Object:
                     w.WriteLine("WritePart" + partIndexes[type.Reference!] + "(writer, " + expression + ");");
                     break;
+                case MemberTypeKind.ImmutableArray:
+                    // System.Text.Json throws on a default ImmutableArray<T>; null keeps "not set" apart from empty.
+                    w.WriteLine("if (" + expression + ".IsDefault)");
+                    w.OpenBlock();
+                    w.WriteLine("writer.WriteNullValue();");
+                    w.CloseBlock();
+                    w.WriteLine("else");
+                    w.OpenBlock();
+                    EmitWriteArray(type, expression);
+                    w.CloseBlock();
+                    break;
                 case MemberTypeKind.Array:
                 case MemberTypeKind.List:
-                case MemberTypeKind.ReadOnlySequence:
-                    var item = NextLocal("item");
-                    w.WriteLine("writer.WriteStartArray();");
-                    w.WriteLine("foreach (var " + item + " in " + expression + ")");
+                case MemberTypeKind.ListInterface:
+                case MemberTypeKind.Set:
+                case MemberTypeKind.ImmutableList:
+                    EmitWriteArray(type, expression);
+                    break;
+                case MemberTypeKind.Dictionary:
+                    // Keys are written as they are: System.Text.Json applies no naming policy to dictionary keys by default.
+                    var pair = NextLocal("pair");
+                    w.WriteLine("writer.WriteStartObject();");
+                    w.WriteLine("foreach (var " + pair + " in " + expression + ")");
                     w.OpenBlock();
-                    EmitWrite(type.Element!, item);
+                    w.WriteLine("writer.WritePropertyName(" + pair + ".Key);");
+                    EmitWrite(type.Element!, pair + ".Value");
                     w.CloseBlock();
-                    w.WriteLine("writer.WriteEndArray();");
+                    w.WriteLine("writer.WriteEndObject();");
                     break;
                 default:
                     throw new InvalidOperationException("Unexpected member kind " + type.Kind + ".");
             }
+        }
+
+        private void EmitWriteArray(TypeSpec type, string expression)
+        {
+            var w = writer;
+            var item = NextLocal("item");
+            w.WriteLine("writer.WriteStartArray();");
+            w.WriteLine("foreach (var " + item + " in " + expression + ")");
+            w.OpenBlock();
+            EmitWrite(type.Element!, item);
+            w.CloseBlock();
+            w.WriteLine("writer.WriteEndArray();");
         }
 
         /// <summary>Reads the current token into <paramref name="target"/> (the reader is on the value).</summary>
@@ -493,6 +523,11 @@ namespace MessageContracts.Generators.Emit
             if (type.AllowsNull)
             {
                 w.WriteLine(target + " = null;");
+            }
+            else if (type.Kind == MemberTypeKind.ImmutableArray)
+            {
+                // The writer's form of a default ImmutableArray<T>.
+                w.WriteLine(target + " = default;");
             }
             else
             {
@@ -549,12 +584,24 @@ namespace MessageContracts.Generators.Emit
                 return;
             }
 
-            if (type.Kind is not (MemberTypeKind.Array or MemberTypeKind.List or MemberTypeKind.ReadOnlySequence))
+            if (type.Kind == MemberTypeKind.Dictionary)
             {
-                throw new InvalidOperationException("Unexpected member kind " + type.Kind + ".");
+                EmitReadDictionary(type, target, label);
+                return;
             }
 
             var element = type.Element!;
+            var immutable = "global::System.Collections.Immutable.";
+            var (create, finish) = type.Kind switch
+            {
+                MemberTypeKind.Array => ("new global::System.Collections.Generic.List<" + element.TypeName + ">()", ".ToArray()"),
+                MemberTypeKind.List or MemberTypeKind.ListInterface => ("new global::System.Collections.Generic.List<" + element.TypeName + ">()", string.Empty),
+                MemberTypeKind.Set => ("new global::System.Collections.Generic.HashSet<" + element.TypeName + ">()", string.Empty),
+                MemberTypeKind.ImmutableArray => (immutable + "ImmutableArray.CreateBuilder<" + element.TypeName + ">()", ".ToImmutable()"),
+                MemberTypeKind.ImmutableList => (immutable + "ImmutableList.CreateBuilder<" + element.TypeName + ">()", ".ToImmutable()"),
+                _ => throw new InvalidOperationException("Unexpected member kind " + type.Kind + "."),
+            };
+
             var list = NextLocal("list");
             var item = NextLocal("item");
             w.WriteLine("if (reader.TokenType != " + Json + ".JsonTokenType.StartArray)");
@@ -562,7 +609,7 @@ namespace MessageContracts.Generators.Emit
             w.WriteLine("throw Expected(" + EmitHelpers.Literal(label) + ", \"a JSON array\", reader.TokenType);");
             w.CloseBlock();
             w.WriteLine();
-            w.WriteLine("var " + list + " = new global::System.Collections.Generic.List<" + element.TypeName + ">();");
+            w.WriteLine("var " + list + " = " + create + ";");
             w.WriteLine("while (true)");
             w.OpenBlock();
             w.WriteLine("Next(ref reader);");
@@ -576,7 +623,39 @@ namespace MessageContracts.Generators.Emit
             w.WriteLine(list + ".Add(" + item + ");");
             w.CloseBlock();
             w.WriteLine();
-            w.WriteLine(target + " = " + list + (type.Kind == MemberTypeKind.Array ? ".ToArray();" : ";"));
+            w.WriteLine(target + " = " + list + finish + ";");
+        }
+
+        /// <summary>Reads a JSON object into a <c>Dictionary&lt;string, T&gt;</c>; a repeated key keeps the last value, like System.Text.Json.</summary>
+        private void EmitReadDictionary(TypeSpec type, string target, string label)
+        {
+            var w = writer;
+            var element = type.Element!;
+            var dictionary = NextLocal("dictionary");
+            var key = NextLocal("key");
+            var item = NextLocal("item");
+            w.WriteLine("if (reader.TokenType != " + Json + ".JsonTokenType.StartObject)");
+            w.OpenBlock();
+            w.WriteLine("throw Expected(" + EmitHelpers.Literal(label) + ", \"a JSON object\", reader.TokenType);");
+            w.CloseBlock();
+            w.WriteLine();
+            w.WriteLine("var " + dictionary + " = new global::System.Collections.Generic.Dictionary<string, " + element.TypeName + ">();");
+            w.WriteLine("while (true)");
+            w.OpenBlock();
+            w.WriteLine("Next(ref reader);");
+            w.WriteLine("if (reader.TokenType == " + Json + ".JsonTokenType.EndObject)");
+            w.OpenBlock();
+            w.WriteLine("break;");
+            w.CloseBlock();
+            w.WriteLine();
+            w.WriteLine("var " + key + " = reader.GetString()!;");
+            w.WriteLine("Next(ref reader);");
+            w.WriteLine(element.TypeName + " " + item + ";");
+            EmitRead(element, item, label + "{}");
+            w.WriteLine(dictionary + "[" + key + "] = " + item + ";");
+            w.CloseBlock();
+            w.WriteLine();
+            w.WriteLine(target + " = " + dictionary + ";");
         }
 
         private void EmitEnum(EnumSpec spec, int index)

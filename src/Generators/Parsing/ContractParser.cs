@@ -208,9 +208,16 @@ namespace MessageContracts.Generators.Parsing
                         typeName = element.TypeName + "[]" + nullableSuffix;
                         break;
                     case MemberTypeKind.List:
-                    case MemberTypeKind.ReadOnlySequence:
+                    case MemberTypeKind.ListInterface:
+                    case MemberTypeKind.Set:
+                    case MemberTypeKind.ImmutableArray:
+                    case MemberTypeKind.ImmutableList:
                         element = BuildElement(classification.ElementType!);
-                        typeName = "global::System.Collections.Generic." + type.Name + "<" + element.TypeName + ">" + nullableSuffix;
+                        typeName = GenericName(type, element.TypeName) + nullableSuffix;
+                        break;
+                    case MemberTypeKind.Dictionary:
+                        element = BuildElement(classification.ElementType!);
+                        typeName = GenericName(type, "string, " + element.TypeName) + nullableSuffix;
                         break;
                     case MemberTypeKind.ByteArray:
                         typeName = "byte[]" + nullableSuffix;
@@ -232,6 +239,10 @@ namespace MessageContracts.Generators.Parsing
 
                 return new TypeSpec(classification.Kind, typeName, allowsNull, isValueType, element, reference);
             }
+
+            /// <summary><c>global::Namespace.Name&lt;arguments&gt;</c> for a framework collection type.</summary>
+            private static string GenericName(ITypeSymbol type, string arguments) =>
+                "global::" + type.ContainingNamespace.ToDisplayString() + "." + type.Name + "<" + arguments + ">";
 
             private TypeSpec BuildElement(ITypeSymbol elementType) => BuildType(elementType, MemberTypeSupport.Classify(elementType));
 

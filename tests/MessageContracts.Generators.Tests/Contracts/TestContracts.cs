@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json.Serialization;
 
 // Contracts and handlers compiled by the real build, with the generator attached as an analyzer.
@@ -102,6 +103,73 @@ public static partial class Outer
     [Event]
     public sealed partial record Inner(int N);
 }
+
+/// <summary>A message part used inside collections and dictionaries of <see cref="Sampled"/>.</summary>
+public sealed record Leaf(string Name, decimal? Amount, Channel Channel);
+
+/// <summary>A message part with nested parts, collections of parts and a dictionary of parts.</summary>
+public sealed record Branch(Leaf Leaf, Leaf? Other, List<Leaf> Leaves, Dictionary<string, Leaf?> ByName);
+
+/// <summary>Every supported member kind, for the property-based round trips.</summary>
+[Event]
+public sealed partial record Sampled(
+    bool Flag,
+    byte B,
+    sbyte SB,
+    short S,
+    ushort US,
+    int I,
+    uint UI,
+    long L,
+    ulong UL,
+    float F,
+    double D,
+    decimal M,
+    string Text,
+    char Letter,
+    Guid Id,
+    DateTime When,
+    DateTimeOffset At,
+    DateOnly Day,
+    TimeOnly Time,
+    TimeSpan Span,
+    Channel Channel,
+    Access Access,
+    int? MaybeInt,
+    double? MaybeDouble,
+    DateTimeOffset? MaybeAt,
+    Channel? MaybeChannel,
+    string? MaybeText,
+    byte[] Blob,
+    byte[]? MaybeBlob,
+    int[] Numbers,
+    List<string?> Names,
+    IReadOnlyList<long> Longs,
+    IReadOnlyCollection<Guid> Guids,
+    IEnumerable<decimal> Amounts,
+    IList<DateTime> Dates,
+    ICollection<char> Chars,
+    HashSet<string> Tags,
+    ISet<int> IntSet,
+    ImmutableArray<int> Immutable,
+    ImmutableArray<string>? MaybeImmutable,
+    ImmutableList<double> ImmutableDoubles,
+    IImmutableList<Channel?> ImmutableChannels,
+    Dictionary<string, int> Counts,
+    IDictionary<string, string?> Labels,
+    IReadOnlyDictionary<string, Branch> Branches,
+    Dictionary<string, List<int?>>? Groups,
+    Branch Root,
+    Branch? MaybeRoot,
+    int[][] Grid);
+
+/// <summary>System.Text.Json writes an <see cref="IReadOnlySet{T}"/> but cannot create one, so it is tested on its own.</summary>
+[Event]
+public sealed partial record ReadOnlySets(IReadOnlySet<string> Names, IReadOnlySet<int>? Numbers);
+
+/// <summary>A renamed record that keeps its old wire name.</summary>
+[Event(Type = "OrderShipped")]
+public sealed partial record ShipmentSent(string OrderId);
 
 /// <summary>What the test handlers saw.</summary>
 public sealed class HandlerLog

@@ -16,4 +16,13 @@ public sealed class CommandAttribute : Attribute
     /// (<c>GrantPoints</c> becomes <c>grant-points</c>).
     /// </summary>
     public string? Topic { get; set; }
+
+    /// <summary>
+    /// The message type name written to the <c>ce_type</c> header, which consumers use to tell messages apart.
+    /// When not set, it is the type's simple name, with containing types joined by <c>.</c>
+    /// (<c>GrantPoints</c>, or <c>Outer.GrantPoints</c> for a type nested in <c>Outer</c>). The namespace is deliberately
+    /// left out, so moving the command to another namespace does not change the wire. Set it to keep the wire name when
+    /// renaming the record. It must not be empty or white space (MC0015), and no two contracts may share one (MC0016).
+    /// </summary>
+    public string? Type { get; set; }
 }
