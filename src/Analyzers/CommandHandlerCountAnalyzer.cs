@@ -13,26 +13,13 @@ namespace MessageContracts.Analyzers
     /// reported, each naming the others, because any one of them may be the one to keep.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class CommandHandlerCountAnalyzer : DiagnosticAnalyzer
+    public sealed class CommandHandlerCountAnalyzer : MessageContractsAnalyzer
     {
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(DiagnosticDescriptors.CommandHasMultipleHandlers);
 
-        public override void Initialize(AnalysisContext context)
+        private protected override void OnCompilationStart(CompilationStartAnalysisContext context, KnownTypes known)
         {
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.EnableConcurrentExecution();
-            context.RegisterCompilationStartAction(OnCompilationStart);
-        }
-
-        private static void OnCompilationStart(CompilationStartAnalysisContext context)
-        {
-            KnownTypes? known = KnownTypes.TryCreate(context.Compilation);
-            if (known is null)
-            {
-                return;
-            }
-
             // Symbol actions run concurrently; the pairs are sorted before anything is reported.
             var handlers = new ConcurrentBag<CommandHandler>();
 

@@ -11,7 +11,7 @@ namespace MessageContracts.Analyzers
     /// generator skips a type with any problem, and this analyzer reports each problem with what to change.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class ContractShapeAnalyzer : DiagnosticAnalyzer
+    public sealed class ContractShapeAnalyzer : MessageContractsAnalyzer
     {
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
             DiagnosticDescriptors.ContractNotPartial,
@@ -27,21 +27,8 @@ namespace MessageContracts.Analyzers
             DiagnosticDescriptors.UnsupportedPartitionKeyType,
             DiagnosticDescriptors.InvalidMessageType);
 
-        public override void Initialize(AnalysisContext context)
+        private protected override void OnCompilationStart(CompilationStartAnalysisContext context, KnownTypes known)
         {
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.EnableConcurrentExecution();
-            context.RegisterCompilationStartAction(OnCompilationStart);
-        }
-
-        private static void OnCompilationStart(CompilationStartAnalysisContext context)
-        {
-            KnownTypes? known = KnownTypes.TryCreate(context.Compilation);
-            if (known is null)
-            {
-                return;
-            }
-
             context.RegisterSymbolAction(symbolContext => AnalyzeType(symbolContext, known), SymbolKind.NamedType);
         }
 

@@ -9,22 +9,14 @@ namespace MessageContracts.Analyzers
     /// concrete handler class itself must carry it.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class HandlerIdempotencyAnalyzer : DiagnosticAnalyzer
+    public sealed class HandlerIdempotencyAnalyzer : MessageContractsAnalyzer
     {
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(DiagnosticDescriptors.HandlerNotIdempotent);
 
-        public override void Initialize(AnalysisContext context)
+        private protected override void OnCompilationStart(CompilationStartAnalysisContext context, KnownTypes known)
         {
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.EnableConcurrentExecution();
-            context.RegisterCompilationStartAction(OnCompilationStart);
-        }
-
-        private static void OnCompilationStart(CompilationStartAnalysisContext context)
-        {
-            KnownTypes? known = KnownTypes.TryCreate(context.Compilation);
-            if (known?.IdempotentAttribute is null)
+            if (known.IdempotentAttribute is null)
             {
                 return;
             }

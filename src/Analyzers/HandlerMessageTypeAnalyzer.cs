@@ -16,26 +16,13 @@ namespace MessageContracts.Analyzers
     /// the compiler's own error.
     /// </remarks>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class HandlerMessageTypeAnalyzer : DiagnosticAnalyzer
+    public sealed class HandlerMessageTypeAnalyzer : MessageContractsAnalyzer
     {
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(DiagnosticDescriptors.HandledTypeNotContract);
 
-        public override void Initialize(AnalysisContext context)
+        private protected override void OnCompilationStart(CompilationStartAnalysisContext context, KnownTypes known)
         {
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.EnableConcurrentExecution();
-            context.RegisterCompilationStartAction(OnCompilationStart);
-        }
-
-        private static void OnCompilationStart(CompilationStartAnalysisContext context)
-        {
-            KnownTypes? known = KnownTypes.TryCreate(context.Compilation);
-            if (known is null)
-            {
-                return;
-            }
-
             context.RegisterSymbolAction(symbolContext => AnalyzeType(symbolContext, known), SymbolKind.NamedType);
         }
 

@@ -15,26 +15,13 @@ namespace MessageContracts.Analyzers
     /// the generated dispatch switch is built from, which leaves out every message type it sees twice.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class MessageTypeCollisionAnalyzer : DiagnosticAnalyzer
+    public sealed class MessageTypeCollisionAnalyzer : MessageContractsAnalyzer
     {
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(DiagnosticDescriptors.DuplicateMessageType);
 
-        public override void Initialize(AnalysisContext context)
+        private protected override void OnCompilationStart(CompilationStartAnalysisContext context, KnownTypes known)
         {
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.EnableConcurrentExecution();
-            context.RegisterCompilationStartAction(OnCompilationStart);
-        }
-
-        private static void OnCompilationStart(CompilationStartAnalysisContext context)
-        {
-            KnownTypes? known = KnownTypes.TryCreate(context.Compilation);
-            if (known is null)
-            {
-                return;
-            }
-
             IAssemblySymbol assembly = context.Compilation.Assembly;
 
             // Symbol actions run concurrently; everything is sorted before anything is reported.
