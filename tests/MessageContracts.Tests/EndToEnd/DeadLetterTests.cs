@@ -68,8 +68,8 @@ public sealed class DeadLetterTests
         kafka.CreateTopic("shipping.requests");
         await using var host = await TestHost.StartAsync(kafka, options =>
         {
-            options.MaxHandlerAttempts = 3;
-            options.RetryBackoff = TimeSpan.Zero;
+            options.Retry.MaxAttempts = 3;
+            options.Retry.InitialDelay = TimeSpan.Zero;
         });
         var sender = host.Services.GetRequiredService<ICommandSender<ShipmentRequested>>();
 

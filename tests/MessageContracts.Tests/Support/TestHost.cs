@@ -38,6 +38,7 @@ public sealed class TestHost : IAsyncDisposable
                     options.UseEmbeddedKafka(kafka);
                     options.ConsumerGroup = "tests-" + Guid.NewGuid().ToString("N");
                     options.ServiceName = "message-contracts-tests";
+                    options.DeduplicationStore = new InMemoryDeduplicationStore();
                     configure?.Invoke(options);
                 });
             })

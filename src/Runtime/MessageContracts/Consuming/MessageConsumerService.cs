@@ -6,16 +6,23 @@ using Microsoft.Extensions.Options;
 namespace MessageContracts;
 
 /// <summary>
-/// The service's one consumer: subscribes to every topic its handlers need, hands each record to the
-/// <see cref="RecordProcessor"/>, and stores the offset only after the record's outcome is final, so a crash
-/// redelivers rather than loses. Stored offsets are committed by librdkafka's auto-commit and on close.
+/// The service's one consumer. A poll loop on its own thread fetches records and hands each to the worker of
+/// its partition (<see cref="PartitionWorker"/>): in order within a partition, in parallel across partitions.
+/// Offsets are stored only after a record's outcome is final and committed by librdkafka's auto-commit, on
+/// partition revocation and on shutdown, so a crash redelivers rather than loses.
 /// </summary>
 internal sealed partial class MessageConsumerService : BackgroundService
 {
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan RevocationGrace = TimeSpan.FromSeconds(30);
+
     private readonly HandlerCatalog catalog;
     private readonly RecordProcessor processor;
     private readonly MessageContractsOptions options;
     private readonly ILogger<MessageConsumerService> logger;
+    private readonly Dictionary<TopicPartition, PartitionWorker> workers = [];
+    private readonly CancellationTokenSource shutdownAbort = new();
+    private readonly SemaphoreSlim concurrency;
 
     public MessageConsumerService(
         HandlerCatalog catalog,
@@ -27,10 +34,26 @@ internal sealed partial class MessageConsumerService : BackgroundService
         this.processor = processor;
         this.options = options.Value;
         this.logger = logger;
+        concurrency = new SemaphoreSlim(Math.Max(1, this.options.MaxConcurrency));
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Shutdown lets the records in progress finish; only when the host's shutdown timeout runs out are
+        // their handlers cancelled (and those records, unsettled, are delivered again after a restart).
+        using var abortWhenOutOfTime = cancellationToken.Register(shutdownAbort.Cancel);
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        shutdownAbort.Dispose();
+        concurrency.Dispose();
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        // librdkafka's Consume blocks: give the loop its own thread instead of holding a pool thread.
+        // librdkafka's Consume blocks: give the poll loop its own thread instead of holding a pool thread.
         Task.Factory.StartNew(() => Run(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     private void Run(CancellationToken stoppingToken)
@@ -42,50 +65,173 @@ internal sealed partial class MessageConsumerService : BackgroundService
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var record = TryConsume(consumer, stoppingToken);
-                if (record is null || record.IsPartitionEOF)
+                var record = TryConsume(consumer);
+                if (record is not null && !record.IsPartitionEOF)
                 {
-                    continue;
+                    Dispatch(consumer, record);
                 }
 
-                try
-                {
-                    processor.ProcessAsync(record, stoppingToken).GetAwaiter().GetResult();
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    // Shutting down mid-record: leave its offset unstored so it is delivered again.
-                    break;
-                }
-                catch (Exception exception)
-                {
-                    // Not expected (the processor settles every outcome), but never skip a record because of it:
-                    // rewind to it and try again.
-                    LogUnexpected(exception, record.Topic, record.Partition.Value, record.Offset.Value);
-                    consumer.Seek(record.TopicPartitionOffset);
-                    continue;
-                }
-
-                consumer.StoreOffset(record);
+                ResumeDrainedPartitions(consumer);
             }
         }
         finally
         {
-            // Close commits the stored offsets and leaves the group, so partitions move on at once.
+            // Finish what is in progress, then commit it and leave the group (Close commits stored offsets).
+            StopWorkers(consumer, [.. workers.Values], commit: true, TimeSpan.MaxValue);
             consumer.Close();
             LogStopped(options.ConsumerGroup);
         }
     }
 
-    private ConsumeResult<byte[]?, byte[]?>? TryConsume(IConsumer<byte[]?, byte[]?> consumer, CancellationToken stoppingToken)
+    private void Dispatch(IConsumer<byte[]?, byte[]?> consumer, ConsumeResult<byte[]?, byte[]?> record)
+    {
+        if (!workers.TryGetValue(record.TopicPartition, out var worker))
+        {
+            // Records only come from assigned partitions, and assignment creates the worker; be safe anyway.
+            worker = StartWorker(consumer, record.TopicPartition);
+        }
+
+        worker.Enqueue(record);
+        if (!worker.Paused && worker.Queued >= options.MaxQueuedRecordsPerPartition)
+        {
+            // Back-pressure per partition: stop fetching it until its worker catches up; others go on.
+            consumer.Pause([record.TopicPartition]);
+            worker.Paused = true;
+        }
+    }
+
+    private void ResumeDrainedPartitions(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        foreach (var worker in workers.Values)
+        {
+            if (worker.Paused && worker.Queued <= options.MaxQueuedRecordsPerPartition / 2)
+            {
+                consumer.Resume([worker.Partition]);
+                worker.Paused = false;
+            }
+        }
+    }
+
+    private PartitionWorker StartWorker(IConsumer<byte[]?, byte[]?> consumer, TopicPartition partition)
+    {
+        var worker = new PartitionWorker(partition, processor, record => StoreOffset(consumer, record), concurrency, shutdownAbort.Token, logger);
+        workers[partition] = worker;
+        return worker;
+    }
+
+    private void StoreOffset(IConsumer<byte[]?, byte[]?> consumer, ConsumeResult<byte[]?, byte[]?> record)
     {
         try
         {
-            return consumer.Consume(stoppingToken);
+            consumer.StoreOffset(record);
         }
-        catch (OperationCanceledException)
+        catch (KafkaException exception)
         {
-            return null;
+            // The partition moved to another member in the meantime; that member re-reads from the last commit
+            // and the deduplication store drops what this one already settled.
+            LogStoreOffsetFailed(record.Topic, record.Partition.Value, record.Offset.Value, exception.Error.Reason);
+        }
+    }
+
+    private void OnPartitionsAssigned(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> partitions)
+    {
+        foreach (var partition in partitions)
+        {
+            if (!workers.ContainsKey(partition))
+            {
+                StartWorker(consumer, partition);
+            }
+        }
+
+        LogAssigned(options.ConsumerGroup, string.Join(", ", partitions));
+    }
+
+    private void OnPartitionsRevoked(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartitionOffset> partitions)
+    {
+        // Revocation commits what is done and drops the rest: records in progress may finish (up to a grace
+        // period), queued ones are left for the partition's next owner.
+        StopWorkers(consumer, TakeWorkers(partitions), commit: true, RevocationGrace);
+        LogRevoked(options.ConsumerGroup, string.Join(", ", partitions.Select(p => p.TopicPartition)));
+    }
+
+    private void OnPartitionsLost(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartitionOffset> partitions)
+    {
+        // Lost (not revoked): another member may own them already, so nothing is committed and work stops now.
+        var lost = TakeWorkers(partitions);
+        foreach (var worker in lost)
+        {
+            worker.Abort();
+        }
+
+        StopWorkers(consumer, lost, commit: false, RevocationGrace);
+        LogLost(options.ConsumerGroup, string.Join(", ", partitions.Select(p => p.TopicPartition)));
+    }
+
+    private List<PartitionWorker> TakeWorkers(List<TopicPartitionOffset> partitions)
+    {
+        var taken = new List<PartitionWorker>(partitions.Count);
+        foreach (var partition in partitions)
+        {
+            if (workers.Remove(partition.TopicPartition, out var worker))
+            {
+                taken.Add(worker);
+            }
+        }
+
+        return taken;
+    }
+
+    private void StopWorkers(IConsumer<byte[]?, byte[]?> consumer, List<PartitionWorker> stopping, bool commit, TimeSpan grace)
+    {
+        if (stopping.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var worker in stopping)
+        {
+            worker.StopAfterCurrent();
+            workers.Remove(worker.Partition);
+        }
+
+        var completions = stopping.Select(worker => worker.Completion).ToArray();
+        if (!Task.WaitAll(completions, grace == TimeSpan.MaxValue ? Timeout.InfiniteTimeSpan : grace))
+        {
+            foreach (var worker in stopping)
+            {
+                worker.Abort();
+            }
+
+            Task.WaitAll(completions);
+        }
+
+        foreach (var worker in stopping)
+        {
+            worker.Dispose();
+        }
+
+        if (commit)
+        {
+            try
+            {
+                consumer.Commit();
+            }
+            catch (KafkaException exception) when (exception.Error.Code == ErrorCode.Local_NoOffset)
+            {
+                // Nothing new was stored since the last commit.
+            }
+            catch (KafkaException exception)
+            {
+                LogCommitFailed(exception.Error.Code, exception.Error.Reason);
+            }
+        }
+    }
+
+    private ConsumeResult<byte[]?, byte[]?>? TryConsume(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        try
+        {
+            return consumer.Consume(PollInterval);
         }
         catch (ConsumeException exception) when (!exception.Error.IsFatal)
         {
@@ -102,7 +248,7 @@ internal sealed partial class MessageConsumerService : BackgroundService
             BootstrapServers = options.BootstrapServers,
             GroupId = options.ConsumerGroup,
             ClientId = options.ServiceName,
-            // The offset is stored by hand after each record's outcome is final; auto-commit only commits stored offsets.
+            // Offsets are stored by hand once each record's outcome is final; auto-commit only commits stored offsets.
             EnableAutoCommit = true,
             EnableAutoOffsetStore = false,
             // A new group starts at the beginning, so messages sent before the first deployment are not skipped.
@@ -115,6 +261,9 @@ internal sealed partial class MessageConsumerService : BackgroundService
         }
 
         return new ConsumerBuilder<byte[]?, byte[]?>(config)
+            .SetPartitionsAssignedHandler(OnPartitionsAssigned)
+            .SetPartitionsRevokedHandler(OnPartitionsRevoked)
+            .SetPartitionsLostHandler(OnPartitionsLost)
             .SetErrorHandler((_, error) => LogClientError(error.Code, error.Reason, error.IsFatal))
             .SetLogHandler((_, message) => LogClientMessage(message.Level.ToString(), message.Facility, message.Message))
             .Build();
@@ -126,8 +275,20 @@ internal sealed partial class MessageConsumerService : BackgroundService
     [LoggerMessage(Level = LogLevel.Information, Message = "Consumer group '{ConsumerGroup}' stopped")]
     private partial void LogStopped(string consumerGroup);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected failure processing {Topic}[{Partition}]@{Offset}; the record will be retried")]
-    private partial void LogUnexpected(Exception exception, string topic, int partition, long offset);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Consumer group '{ConsumerGroup}' assigned {Partitions}")]
+    private partial void LogAssigned(string consumerGroup, string partitions);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Consumer group '{ConsumerGroup}' revoked {Partitions}")]
+    private partial void LogRevoked(string consumerGroup, string partitions);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Consumer group '{ConsumerGroup}' lost {Partitions}")]
+    private partial void LogLost(string consumerGroup, string partitions);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Offset of {Topic}[{Partition}]@{Offset} not stored: {Reason}")]
+    private partial void LogStoreOffsetFailed(string topic, int partition, long offset, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Commit failed: {Code}: {Reason}")]
+    private partial void LogCommitFailed(ErrorCode code, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Consume error {Code}: {Reason}")]
     private partial void LogConsumeError(ErrorCode code, string reason);

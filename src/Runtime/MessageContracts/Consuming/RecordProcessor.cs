@@ -9,14 +9,20 @@ using Microsoft.Extensions.Options;
 namespace MessageContracts;
 
 /// <summary>
-/// Decides the outcome of one record: handled, not for this service, or dead-lettered. It returns only when
-/// that outcome is final (the dead-letter record acknowledged), so the caller may then store the offset.
+/// Settles one record, in this order: read the envelope, claim the message ID in the deduplication store,
+/// run the handlers (each with its retries), mark the ID processed. It returns only when the outcome is
+/// durable, so the caller may then store the offset; it throws <see cref="OperationCanceledException"/> when
+/// stopped first, and the record is then delivered again.
 /// </summary>
 internal sealed partial class RecordProcessor
 {
+    private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(5);
+
     private readonly HandlerCatalog catalog;
     private readonly IServiceScopeFactory scopeFactory;
     private readonly DeadLetterPublisher deadLetters;
+    private readonly IDeduplicationStore deduplication;
     private readonly TimeProvider timeProvider;
     private readonly ILogger<RecordProcessor> logger;
     private readonly MessageContractsOptions options;
@@ -25,6 +31,7 @@ internal sealed partial class RecordProcessor
         HandlerCatalog catalog,
         IServiceScopeFactory scopeFactory,
         DeadLetterPublisher deadLetters,
+        IDeduplicationStore deduplication,
         IOptions<MessageContractsOptions> options,
         TimeProvider timeProvider,
         ILogger<RecordProcessor> logger)
@@ -32,17 +39,19 @@ internal sealed partial class RecordProcessor
         this.catalog = catalog;
         this.scopeFactory = scopeFactory;
         this.deadLetters = deadLetters;
+        this.deduplication = deduplication;
         this.timeProvider = timeProvider;
         this.logger = logger;
         this.options = options.Value;
     }
 
-    public async Task ProcessAsync(ConsumeResult<byte[]?, byte[]?> record, CancellationToken cancellationToken)
+    public async Task<RecordOutcome> ProcessAsync(ConsumeResult<byte[]?, byte[]?> record, CancellationToken cancellationToken)
     {
         if (!EnvelopeReader.TryRead(record.Message.Headers, out var envelope, out var reason))
         {
+            // No ID to deduplicate on: the dead-letter write itself is the outcome.
             await DeadLetterAsync(record, reason!, exception: null, attempts: 0, cancellationToken).ConfigureAwait(false);
-            return;
+            return RecordOutcome.DeadLettered;
         }
 
         var invoker = catalog.Find(envelope.MessageType);
@@ -50,116 +59,189 @@ internal sealed partial class RecordProcessor
         {
             // A topic may carry types that other services handle; this one has nothing to do with it.
             LogNotHandledHere(envelope.MessageType, record.Topic, record.Partition.Value, record.Offset.Value);
-            return;
+            return RecordOutcome.NotForThisService;
         }
 
-        if (record.Message.Value is null)
+        if (!await ClaimAsync(envelope.MessageId, cancellationToken).ConfigureAwait(false))
         {
-            await DeadLetterAsync(record, $"The record of type '{envelope.MessageType}' has no value (a tombstone), so there is no message to handle.", null, 0, cancellationToken).ConfigureAwait(false);
-            return;
+            MessagingTelemetry.DuplicatesDropped.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", record.Topic));
+            LogDuplicate(envelope.MessageId, envelope.MessageType, record.Topic, record.Partition.Value, record.Offset.Value);
+            return RecordOutcome.Duplicate;
         }
 
-        await HandleWithRetriesAsync(record, envelope, invoker, cancellationToken).ConfigureAwait(false);
+        RecordOutcome outcome;
+        try
+        {
+            outcome = await HandleAsync(record, envelope, invoker, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped before an outcome: give the claim back so the next delivery need not wait for the lease.
+            await ReleaseQuietlyAsync(envelope.MessageId).ConfigureAwait(false);
+            throw;
+        }
+
+        await PersistAsync(
+            "mark message as processed",
+            token => deduplication.MarkProcessedAsync(options.ConsumerGroup, envelope.MessageId, token),
+            cancellationToken).ConfigureAwait(false);
+        return outcome;
     }
 
-    private async Task HandleWithRetriesAsync(
+    /// <summary>True when this instance may process the message; false when it was processed before.</summary>
+    private async Task<bool> ClaimAsync(string messageId, CancellationToken cancellationToken)
+    {
+        var pause = FirstPause;
+        while (true)
+        {
+            var claim = DeduplicationClaim.ClaimedElsewhere;
+            await PersistAsync(
+                "claim message",
+                async token => claim = await deduplication.TryClaimAsync(options.ConsumerGroup, messageId, options.DeduplicationLease, token).ConfigureAwait(false),
+                cancellationToken).ConfigureAwait(false);
+
+            switch (claim)
+            {
+                case DeduplicationClaim.Claimed:
+                    return true;
+                case DeduplicationClaim.AlreadyProcessed:
+                    return false;
+                default:
+                    // Another instance holds it (a duplicate on another partition, or a consumer that died
+                    // mid-handler): wait for its outcome or for its lease to run out.
+                    LogClaimedElsewhere(messageId, pause);
+                    await Task.Delay(pause, timeProvider, cancellationToken).ConfigureAwait(false);
+                    pause = Grow(pause);
+                    break;
+            }
+        }
+    }
+
+    private async Task<RecordOutcome> HandleAsync(
         ConsumeResult<byte[]?, byte[]?> record,
         InboundEnvelope envelope,
         MessageHandlerInvoker invoker,
         CancellationToken cancellationToken)
     {
+        if (record.Message.Value is null)
+        {
+            await DeadLetterAsync(record, $"The record of type '{envelope.MessageType}' has no value (a tombstone), so there is no message to handle.", null, 0, cancellationToken).ConfigureAwait(false);
+            return RecordOutcome.DeadLettered;
+        }
+
         var key = record.Message.Key is null ? null : Encoding.UTF8.GetString(record.Message.Key);
-        var payload = record.Message.Value.AsMemory();
         using var activity = MessagingTelemetry.ActivitySource.StartActivity($"process {record.Topic}", ActivityKind.Consumer, envelope.TraceContext);
         activity?.SetTag("messaging.system", "kafka");
         activity?.SetTag("messaging.operation.type", "process");
         activity?.SetTag("messaging.destination.name", record.Topic);
         activity?.SetTag("messaging.message.id", envelope.MessageId);
         activity?.SetTag("messaging.consumer.group.name", options.ConsumerGroup);
+        activity?.SetTag("messaging.destination.partition.id", record.Partition.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        activity?.SetTag("messaging.kafka.offset", record.Offset.Value);
 
-        for (var attempt = 1; ; attempt++)
+        var context = new MessageContext(
+            envelope.MessageId, envelope.MessageType, record.Topic, record.Partition.Value, record.Offset.Value,
+            attempt: 1, key, envelope.Source, envelope.Time, envelope.TraceContext);
+        var started = timeProvider.GetTimestamp();
+        try
         {
-            var context = new MessageContext(
-                envelope.MessageId, envelope.MessageType, record.Topic, record.Partition.Value, record.Offset.Value,
-                attempt, key, envelope.Source, envelope.Time, envelope.TraceContext);
-            var started = timeProvider.GetTimestamp();
+            var scope = scopeFactory.CreateAsyncScope();
+            await using (scope.ConfigureAwait(false))
+            {
+                await invoker(record.Message.Value, context, scope.ServiceProvider, cancellationToken).ConfigureAwait(false);
+            }
+
+            MessagingTelemetry.Handled.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", record.Topic));
+            return RecordOutcome.Handled;
+        }
+        catch (MessageDeserializationException exception)
+        {
+            // Retrying cannot repair a payload: dead-letter it at once.
+            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            await DeadLetterAsync(record, $"The payload is not a valid '{envelope.MessageType}': {exception.Message}", exception, 1, cancellationToken).ConfigureAwait(false);
+            return RecordOutcome.DeadLettered;
+        }
+        catch (HandlerFailedException exception)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            await DeadLetterAsync(record, exception.Message, exception.InnerException ?? exception, exception.Attempts, cancellationToken).ConfigureAwait(false);
+            return RecordOutcome.DeadLettered;
+        }
+        finally
+        {
+            MessagingTelemetry.HandlerDuration.Record(
+                timeProvider.GetElapsedTime(started).TotalSeconds,
+                new KeyValuePair<string, object?>("messaging.destination.name", record.Topic));
+        }
+    }
+
+    private async Task DeadLetterAsync(ConsumeResult<byte[]?, byte[]?> record, string reason, Exception? exception, int attempts, CancellationToken cancellationToken)
+    {
+        LogDeadLettering(record.Topic, record.Partition.Value, record.Offset.Value, deadLetters.DeadLetterTopicFor(record.Topic), reason);
+        await PersistAsync(
+            "write to the dead-letter topic",
+            token => deadLetters.PublishAsync(record, reason, exception, attempts, token),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs a write the record's outcome depends on until it succeeds: the offset may not move on without it.
+    /// A store or broker that is down stalls this partition rather than losing or repeating a message.
+    /// </summary>
+    private async Task PersistAsync(string what, Func<CancellationToken, Task> write, CancellationToken cancellationToken)
+    {
+        var pause = FirstPause;
+        while (true)
+        {
             try
             {
-                var scope = scopeFactory.CreateAsyncScope();
-                await using (scope.ConfigureAwait(false))
-                {
-                    await invoker(payload, context, scope.ServiceProvider, cancellationToken).ConfigureAwait(false);
-                }
-
-                MessagingTelemetry.HandlerDuration.Record(timeProvider.GetElapsedTime(started).TotalSeconds);
-                MessagingTelemetry.Handled.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", record.Topic));
-                return;
-            }
-            catch (MessageDeserializationException exception)
-            {
-                // Retrying cannot repair a payload: dead-letter it at once.
-                activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
-                await DeadLetterAsync(record, $"The payload is not a valid '{envelope.MessageType}': {exception.Message}", exception, attempt, cancellationToken).ConfigureAwait(false);
+                await write(cancellationToken).ConfigureAwait(false);
                 return;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 throw;
             }
-            catch (Exception exception) when (attempt < options.MaxHandlerAttempts)
-            {
-                MessagingTelemetry.Retried.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", record.Topic));
-                var delay = options.RetryBackoff * Math.Pow(2, attempt - 1);
-                LogHandlerRetry(exception, envelope.MessageType, envelope.MessageId, attempt, options.MaxHandlerAttempts, delay);
-                await Task.Delay(delay, timeProvider, cancellationToken).ConfigureAwait(false);
-            }
             catch (Exception exception)
             {
-                activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
-                await DeadLetterAsync(
-                    record,
-                    $"The handler of '{envelope.MessageType}' failed {attempt} time(s); the last error was {exception.GetType().Name}: {exception.Message}",
-                    exception,
-                    attempt,
-                    cancellationToken).ConfigureAwait(false);
-                return;
-            }
-        }
-    }
-
-    private async Task DeadLetterAsync(ConsumeResult<byte[]?, byte[]?> record, string reason, Exception? exception, int attempts, CancellationToken cancellationToken)
-    {
-        var deadLetterTopic = deadLetters.DeadLetterTopicFor(record.Topic);
-        LogDeadLettering(record.Topic, record.Partition.Value, record.Offset.Value, deadLetterTopic, reason);
-
-        // The offset may only move on once the record is safe in the dead-letter topic: keep trying
-        // (with a growing pause) rather than lose it. Shutdown ends the wait; the record is then redelivered.
-        var pause = TimeSpan.FromMilliseconds(100);
-        while (true)
-        {
-            try
-            {
-                await deadLetters.PublishAsync(record, reason, exception, attempts, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (ProduceException<byte[]?, byte[]> produceFailure)
-            {
-                LogDeadLetterFailed(produceFailure, deadLetterTopic, pause);
+                LogPersistFailed(exception, what, pause);
                 await Task.Delay(pause, timeProvider, cancellationToken).ConfigureAwait(false);
-                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+                pause = Grow(pause);
             }
         }
     }
+
+    private async Task ReleaseQuietlyAsync(string messageId)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), timeProvider);
+            await deduplication.ReleaseAsync(options.ConsumerGroup, messageId, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            // The lease runs out on its own; releasing only saves the wait.
+            LogReleaseFailed(exception, messageId);
+        }
+    }
+
+    private static TimeSpan Grow(TimeSpan pause) => TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestPause.Ticks));
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "No handler here for message type '{MessageType}' ({Topic}[{Partition}]@{Offset}); skipped")]
     private partial void LogNotHandledHere(string messageType, string topic, int partition, long offset);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Handler of '{MessageType}' failed for message {MessageId} (attempt {Attempt} of {MaxAttempts}); retrying in {Delay}")]
-    private partial void LogHandlerRetry(Exception exception, string messageType, string messageId, int attempt, int maxAttempts, TimeSpan delay);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Duplicate message {MessageId} ('{MessageType}', {Topic}[{Partition}]@{Offset}) was processed before; dropped")]
+    private partial void LogDuplicate(string messageId, string messageType, string topic, int partition, long offset);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Message {MessageId} is being processed by another instance; asking again in {Pause}")]
+    private partial void LogClaimedElsewhere(string messageId, TimeSpan pause);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Dead-lettering {Topic}[{Partition}]@{Offset} to '{DeadLetterTopic}': {Reason}")]
     private partial void LogDeadLettering(string topic, int partition, long offset, string deadLetterTopic, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not write to dead-letter topic '{DeadLetterTopic}'; trying again in {Pause}")]
-    private partial void LogDeadLetterFailed(Exception exception, string deadLetterTopic, TimeSpan pause);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not {What}; trying again in {Pause} (the partition waits, nothing is skipped)")]
+    private partial void LogPersistFailed(Exception exception, string what, TimeSpan pause);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release the claim on message {MessageId}; it lapses when its lease ends")]
+    private partial void LogReleaseFailed(Exception exception, string messageId);
 }

@@ -6,7 +6,7 @@ namespace MessageContracts;
 /// Settings for <see cref="MessageContractsServiceCollectionExtensions.AddMessageContracts"/>. Only
 /// <see cref="BootstrapServers"/> must be set; everything else has a working default.
 /// </summary>
-public sealed class MessageContractsOptions
+public sealed partial class MessageContractsOptions
 {
     /// <summary>The Kafka bootstrap servers, <c>host:port[,host:port...]</c>. Required.</summary>
     public string BootstrapServers { get; set; } = string.Empty;
@@ -22,15 +22,6 @@ public sealed class MessageContractsOptions
     /// Defaults to the entry assembly's name.
     /// </summary>
     public string ServiceName { get; set; } = DefaultServiceName();
-
-    /// <summary>
-    /// How many times a handler is tried for one record before the record goes to the dead-letter topic.
-    /// Defaults to 3. A payload that cannot be deserialized is dead-lettered at once.
-    /// </summary>
-    public int MaxHandlerAttempts { get; set; } = 3;
-
-    /// <summary>The pause before the first retry of a failed handler; it doubles for every further retry. Defaults to 200 ms.</summary>
-    public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
     /// Appended to a topic's name to form its dead-letter topic (<c>order-placed</c> dead-letters to

@@ -23,14 +23,29 @@ internal sealed class MessageContractsOptionsValidator : IValidateOptions<Messag
             failures.Add("MessageContractsOptions.ServiceName is empty: leave the default (the entry assembly's name) or set a name.");
         }
 
-        if (options.MaxHandlerAttempts < 1)
+        if (options.Retry.MaxAttempts < 1)
         {
-            failures.Add($"MessageContractsOptions.MaxHandlerAttempts is {options.MaxHandlerAttempts}: it must be at least 1.");
+            failures.Add($"MessageContractsOptions.Retry.MaxAttempts is {options.Retry.MaxAttempts}: it must be at least 1.");
         }
 
-        if (options.RetryBackoff < TimeSpan.Zero)
+        if (options.Retry.InitialDelay < TimeSpan.Zero || options.Retry.MaxDelay < TimeSpan.Zero)
         {
-            failures.Add("MessageContractsOptions.RetryBackoff must not be negative.");
+            failures.Add("MessageContractsOptions.Retry delays must not be negative.");
+        }
+
+        if (options.MaxConcurrency < 1)
+        {
+            failures.Add($"MessageContractsOptions.MaxConcurrency is {options.MaxConcurrency}: it must be at least 1.");
+        }
+
+        if (options.MaxQueuedRecordsPerPartition < 1)
+        {
+            failures.Add($"MessageContractsOptions.MaxQueuedRecordsPerPartition is {options.MaxQueuedRecordsPerPartition}: it must be at least 1.");
+        }
+
+        if (options.DeduplicationLease <= TimeSpan.Zero)
+        {
+            failures.Add("MessageContractsOptions.DeduplicationLease must be positive: it is how long a claim on a message lasts.");
         }
 
         if (string.IsNullOrEmpty(options.DeadLetterTopicSuffix))

@@ -29,6 +29,7 @@ public static class MessageContractsServiceCollectionExtensions
         services.TryAddSingleton<KafkaProducerConnection>();
         services.TryAdd(ServiceDescriptor.Singleton(typeof(IEventPublisher<>), typeof(KafkaEventPublisher<>)));
         services.TryAdd(ServiceDescriptor.Singleton(typeof(ICommandSender<>), typeof(KafkaCommandSender<>)));
+        PublishFailureRegistration.AddPublishFailureHandling(services);
 
         // Modules are registered by each assembly's generated module initializer; the assembly calling this
         // method has run its initializer already.
@@ -42,11 +43,27 @@ public static class MessageContractsServiceCollectionExtensions
         services.TryAddSingleton(catalog);
         if (catalog.Topics.Count > 0)
         {
-            services.TryAddSingleton<DeadLetterPublisher>();
-            services.TryAddSingleton<RecordProcessor>();
-            services.AddHostedService<MessageConsumerService>();
+            AddConsumer(services);
         }
 
         return services;
+    }
+
+    private static void AddConsumer(IServiceCollection services)
+    {
+        services.TryAddSingleton<DeadLetterPublisher>();
+        services.TryAddSingleton<RecordProcessor>();
+        services.TryAddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<MessageContractsOptions>>().Value;
+            return new HandlerRetryPolicies(options.Retry, options.BuildHandlerRetries());
+        });
+        services.TryAddSingleton<HandlerRunner>();
+        services.TryAddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<MessageContractsOptions>>().Value;
+            return options.DeduplicationStore ?? DefaultDeduplicationStore.Create(options, provider.GetRequiredService<TimeProvider>());
+        });
+        services.AddHostedService<MessageConsumerService>();
     }
 }

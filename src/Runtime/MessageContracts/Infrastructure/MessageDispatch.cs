@@ -9,7 +9,7 @@ public static class MessageDispatch
 {
     /// <summary>
     /// Deserializes <paramref name="payload"/> as <typeparamref name="TMessage"/> and runs every registered
-    /// <see cref="IMessageHandler{TMessage}"/> in registration order.
+    /// <see cref="IMessageHandler{TMessage}"/> in registration order, each with its own retry policy.
     /// </summary>
     /// <exception cref="MessageDeserializationException">The payload is not a valid <typeparamref name="TMessage"/>.</exception>
     public static async Task InvokeHandlersAsync<TMessage>(
@@ -20,9 +20,19 @@ public static class MessageDispatch
         where TMessage : IMessageContract<TMessage>
     {
         var message = TMessage.Deserialize(payload.Span);
+
+        // Outside AddMessageContracts (a bare container in a test) there is no retry policy: one attempt each.
+        var runner = services.GetService<HandlerRunner>();
         foreach (var handler in services.GetServices<IMessageHandler<TMessage>>())
         {
-            await handler.HandleAsync(message, context, cancellationToken).ConfigureAwait(false);
+            if (runner is null)
+            {
+                await handler.HandleAsync(message, context, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await runner.RunAsync(handler, message, context, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 }

@@ -23,18 +23,32 @@ internal sealed class ContractProducer<TMessage>
 
     private readonly KafkaProducerConnection connection;
     private readonly TimeProvider timeProvider;
+    private readonly PublishFailureHandler failureHandler;
+    private readonly PublishFailurePolicy contractPolicy;
     private readonly string serviceName;
 
-    public ContractProducer(KafkaProducerConnection connection, IOptions<MessageContractsOptions> options, TimeProvider timeProvider)
+    public ContractProducer(
+        KafkaProducerConnection connection,
+        IOptions<MessageContractsOptions> options,
+        TimeProvider timeProvider,
+        PublishFailureHandler failureHandler)
     {
         this.connection = connection;
         this.timeProvider = timeProvider;
+        this.failureHandler = failureHandler;
+        contractPolicy = failureHandler.PolicyFor(typeof(TMessage));
         serviceName = options.Value.ServiceName;
     }
 
-    public async Task<PublishResult> ProduceAsync(TMessage message, CancellationToken cancellationToken)
+    /// <summary>Produces <paramref name="message"/>; on a delivery failure, <paramref name="policy"/> (or the contract's) decides.</summary>
+    public async Task<PublishResult> ProduceAsync(TMessage message, PublishFailurePolicy? policy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
+        if (policy is { } given && !Enum.IsDefined(given))
+        {
+            throw new ArgumentOutOfRangeException(nameof(policy), given, "Not a PublishFailurePolicy.");
+        }
+
         var topic = TMessage.Topic;
 
         // The ID is fixed here, before the first attempt: librdkafka's own retries re-send these exact bytes.
@@ -63,12 +77,14 @@ internal sealed class ContractProducer<TMessage>
         }
         catch (ProduceException<byte[]?, byte[]> exception)
         {
+            // librdkafka's bounded retries (within PublishTimeout) are over, or the error was not retriable.
+            var effectivePolicy = policy ?? contractPolicy;
             activity?.SetStatus(ActivityStatusCode.Error, exception.Error.Reason);
-            throw new PublishException(
-                messageId,
-                topic,
-                $"Kafka did not acknowledge message {messageId} ({TMessage.MessageType}) on topic '{topic}': {exception.Error.Code}: {exception.Error.Reason}",
-                exception);
+            activity?.SetTag("error.type", exception.Error.Code.ToString());
+            activity?.SetTag(PublishFailureTelemetry.PolicyTag, effectivePolicy.ToString());
+            return await failureHandler
+                .HandleAsync(effectivePolicy, messageId, TMessage.MessageType, topic, record, exception)
+                .ConfigureAwait(false);
         }
     }
 

@@ -8,11 +8,18 @@ internal sealed class KafkaCommandSender<TCommand> : ICommandSender<TCommand>
 {
     private readonly ContractProducer<TCommand> producer;
 
-    public KafkaCommandSender(KafkaProducerConnection connection, IOptions<MessageContractsOptions> options, TimeProvider timeProvider)
+    public KafkaCommandSender(
+        KafkaProducerConnection connection,
+        IOptions<MessageContractsOptions> options,
+        TimeProvider timeProvider,
+        PublishFailureHandler failureHandler)
     {
-        producer = new ContractProducer<TCommand>(connection, options, timeProvider);
+        producer = new ContractProducer<TCommand>(connection, options, timeProvider, failureHandler);
     }
 
     public Task<PublishResult> SendAsync(TCommand message, CancellationToken cancellationToken = default) =>
-        producer.ProduceAsync(message, cancellationToken);
+        producer.ProduceAsync(message, policy: null, cancellationToken);
+
+    public Task<PublishResult> SendAsync(TCommand message, PublishFailurePolicy policy, CancellationToken cancellationToken = default) =>
+        producer.ProduceAsync(message, policy, cancellationToken);
 }

@@ -8,11 +8,18 @@ internal sealed class KafkaEventPublisher<TEvent> : IEventPublisher<TEvent>
 {
     private readonly ContractProducer<TEvent> producer;
 
-    public KafkaEventPublisher(KafkaProducerConnection connection, IOptions<MessageContractsOptions> options, TimeProvider timeProvider)
+    public KafkaEventPublisher(
+        KafkaProducerConnection connection,
+        IOptions<MessageContractsOptions> options,
+        TimeProvider timeProvider,
+        PublishFailureHandler failureHandler)
     {
-        producer = new ContractProducer<TEvent>(connection, options, timeProvider);
+        producer = new ContractProducer<TEvent>(connection, options, timeProvider, failureHandler);
     }
 
     public Task<PublishResult> PublishAsync(TEvent message, CancellationToken cancellationToken = default) =>
-        producer.ProduceAsync(message, cancellationToken);
+        producer.ProduceAsync(message, policy: null, cancellationToken);
+
+    public Task<PublishResult> PublishAsync(TEvent message, PublishFailurePolicy policy, CancellationToken cancellationToken = default) =>
+        producer.ProduceAsync(message, policy, cancellationToken);
 }

@@ -51,6 +51,11 @@ internal sealed partial class KafkaProducerConnection : IDisposable
             EnableIdempotence = true,
             Acks = Acks.All,
             LingerMs = 5,
+            // The bound on the producer's own retries (with backoff, retry.backoff.ms up to retry.backoff.max.ms):
+            // when it passes, the delivery report fails and the publish failure policy applies.
+            MessageTimeoutMs = ToMilliseconds(settings.PublishTimeout),
+            // A request must not outlive the message it carries, or the bound above would stretch to this one.
+            RequestTimeoutMs = Math.Min(30_000, ToMilliseconds(settings.PublishTimeout)),
         };
 
         foreach (var setting in settings.ProducerSettings)
@@ -63,6 +68,8 @@ internal sealed partial class KafkaProducerConnection : IDisposable
             .SetErrorHandler((_, error) => LogClientError(error.Code, error.Reason, error.IsFatal))
             .Build();
     }
+
+    private static int ToMilliseconds(TimeSpan timeout) => (int)Math.Clamp(Math.Ceiling(timeout.TotalMilliseconds), 1, int.MaxValue);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} message(s) were still undelivered when the producer was disposed")]
     private partial void LogUndeliveredOnShutdown(int count);

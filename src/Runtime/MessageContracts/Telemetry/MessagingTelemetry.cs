@@ -20,6 +20,8 @@ public static class MessagingTelemetry
 
     internal static readonly Counter<long> Handled = Meter.CreateCounter<long>("messagecontracts.messages.handled", "{message}", "Messages whose handlers completed.");
 
+    internal static readonly Counter<long> DuplicatesDropped = Meter.CreateCounter<long>("messagecontracts.messages.duplicates_dropped", "{message}", "Deliveries dropped because their message ID was processed before.");
+
     internal static readonly Counter<long> Retried = Meter.CreateCounter<long>("messagecontracts.messages.retried", "{attempt}", "Handler attempts that failed and were retried.");
 
     internal static readonly Counter<long> DeadLettered = Meter.CreateCounter<long>("messagecontracts.messages.dead_lettered", "{message}", "Records sent to a dead-letter topic.");

@@ -1,0 +1,256 @@
+#!/usr/bin/env python3
+"""Reads the logs run.sh writes and prints the results.
+
+  report.py meta                                   machine and tool versions, as JSON (run.sh stores it)
+  report.py parse LOG ROUND VARIANT KIND WALL      one build's figures from its -v:d log, as one JSON line
+  report.py gensize DIR                            files, lines and bytes of the generated sources in DIR, as JSON
+  report.py summary RESULTS META [GENSIZE]         the markdown tables for docs/benchmarks.md
+
+A build log is `dotnet build -v:d -clp:PerformanceSummary -p:ReportAnalyzer=true` of the benchmark project alone
+(BuildProjectReferences=false), so it holds exactly one csc run and one ReportAnalyzer report.
+"""
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+
+GENERATOR = "MessageContracts.Generators"
+ANALYZERS = "MessageContracts.Analyzers"
+ROW = re.compile(r"^\s+(<?[0-9.]+)\s+(<?[0-9]+)\s+(\S.*?)\s*$")
+
+
+def seconds(text):
+    return 0.0 if text.startswith("<") else float(text)
+
+
+def parse(log, round_, variant, kind, wall):
+    analyzers, generators = {}, {}  # assembly or component name -> seconds
+    totals = {}
+    section = None
+    csc_ms = core_ms = None
+    csc_calls = 0
+    compiler = None
+    elapsed = None
+    reports = 0
+    with open(log, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            if "Total analyzer execution time:" in line:
+                totals["analyzers"] = float(re.search(r"([0-9.]+) seconds", line).group(1))
+                reports += 1
+                continue
+            if "Total generator execution time:" in line:
+                totals["generators"] = float(re.search(r"([0-9.]+) seconds", line).group(1))
+                continue
+            if re.search(r"Time \(s\)\s+%\s+Analyzer\s*$", line):
+                section = analyzers
+                continue
+            if re.search(r"Time \(s\)\s+%\s+Generator\s*$", line):
+                section = generators
+                continue
+            m = ROW.match(line) if section is not None else None
+            if m:
+                name = m.group(3)
+                if ", Version=" in name:  # an assembly's total
+                    name = "assembly:" + name.split(",")[0]
+                else:  # one analyzer or generator type; drop the "(MC0001, ...)" list
+                    name = name.split(" (")[0]
+                section[name] = section.get(name, 0.0) + seconds(m.group(1))
+                continue
+            if section is not None and line.strip() and not m:
+                section = None
+            m = re.match(r"^\s+(\d+) ms\s+Csc\s+(\d+) calls", line)
+            if m:
+                csc_ms, csc_calls = int(m.group(1)), int(m.group(2))
+            m = re.match(r"^\s+(\d+) ms\s+CoreCompile\s+(\d+) calls", line)
+            if m:
+                core_ms = int(m.group(1))
+            m = re.search(r"Visual C# Compiler version (\S+)", line)
+            if m:
+                compiler = m.group(1)
+            m = re.match(r"^Time Elapsed (\d+):(\d+):([0-9.]+)", line)
+            if m:
+                elapsed = int(m.group(1)) * 3600 + int(m.group(2)) * 60 + float(m.group(3))
+    if csc_calls != 1 or reports != 1:
+        sys.exit(f"{log}: expected one csc run with one ReportAnalyzer report, found {csc_calls} csc run(s) and {reports} report(s)")
+    return {
+        "round": int(round_), "variant": variant, "kind": kind, "wall": float(wall), "msbuild": elapsed,
+        "csc": csc_ms / 1000.0, "corecompile": (core_ms or 0) / 1000.0, "compiler": compiler,
+        "analyzers_total": totals.get("analyzers", 0.0), "generators_total": totals.get("generators", 0.0),
+        "generator": generators.get("assembly:" + GENERATOR, 0.0),
+        "analyzers": analyzers.get("assembly:" + ANALYZERS, 0.0),
+        "per_analyzer": {k[len(ANALYZERS) + 1:]: v for k, v in analyzers.items() if k.startswith(ANALYZERS + ".")},
+        "netanalyzers": sum(v for k, v in analyzers.items() if k.startswith("assembly:Microsoft.CodeAnalysis") and "NetAnalyzers" in k),
+        "other_generators": sum(v for k, v in generators.items() if k.startswith("assembly:") and k != "assembly:" + GENERATOR),
+    }
+
+
+def run(*cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip()
+    except Exception:  # noqa: BLE001 - a missing tool only leaves a field empty
+        return ""
+
+
+def meta():
+    mem = ""
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemTotal:"):
+                mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    os_name = ""
+    if os.path.exists("/etc/os-release"):
+        with open("/etc/os-release") as f:
+            for line in f:
+                if line.startswith("PRETTY_NAME="):
+                    os_name = line.split("=", 1)[1].strip().strip('"')
+    cpu = ""
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    repo = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+    return {
+        "nproc": run("nproc"), "cpu": cpu, "memory": mem, "os": os_name, "kernel": run("uname", "-r"),
+        "dotnet": run("dotnet", "--version"), "commit": run("git", "-C", repo, "rev-parse", "--short", "HEAD"),
+        "dirty": bool(run("git", "-C", repo, "status", "--porcelain", "--", "src")),
+        "load_start": os.getloadavg(), "shared_compilation": os.environ.get("UseSharedCompilation", "(unset: on)"),
+        "roslyn_package": roslyn_package(repo),
+    }
+
+
+def roslyn_package(repo):
+    path = os.path.join(repo, "Directory.Packages.props")
+    if os.path.exists(path):
+        m = re.search(r'Include="Microsoft\.CodeAnalysis\.CSharp" Version="([^"]+)"', open(path).read())
+        if m:
+            return m.group(1)
+    return "?"
+
+
+def gensize(directory):
+    files = lines = size = 0
+    module = 0
+    for root, _, names in os.walk(directory):
+        if GENERATOR not in root:
+            continue
+        for n in names:
+            if n.endswith(".cs"):
+                p = os.path.join(root, n)
+                files += 1
+                size += os.path.getsize(p)
+                with open(p, encoding="utf-8", errors="replace") as f:
+                    lines += sum(1 for _ in f)
+                if "Module" in n:
+                    module = os.path.getsize(p)
+    return {"files": files, "lines": lines, "bytes": size, "module_bytes": module}
+
+
+def med(values):
+    return statistics.median(values) if values else float("nan")
+
+
+def cell(values, fmt="{:.2f}", unit=" s"):
+    if not values:
+        return "–"
+    if len(values) == 1:
+        return fmt.format(values[0]) + unit
+    return f"{fmt.format(med(values))}{unit} ({fmt.format(min(values))}–{fmt.format(max(values))})"
+
+
+def pct(values):
+    return cell([v * 100 for v in values], "{:.1f}", " %")
+
+
+def summary(results_path, meta_path, gensize_path=None):
+    rows = [json.loads(l) for l in open(results_path) if l.strip()]
+    m = json.load(open(meta_path))
+    g = json.load(open(gensize_path)) if gensize_path and os.path.exists(gensize_path) else None
+    rounds = sorted({r["round"] for r in rows})
+    kinds = [("full", "full build"), ("edit", "incremental edit")]
+
+    def pick(variant, kind):
+        return sorted((r for r in rows if r["variant"] == variant and r["kind"] == kind), key=lambda r: r["round"])
+
+    def paired(kind, f):
+        out = []
+        for rnd in rounds:
+            a = [r for r in rows if r["round"] == rnd and r["variant"] == "all" and r["kind"] == kind]
+            b = [r for r in rows if r["round"] == rnd and r["variant"] == "none" and r["kind"] == kind]
+            if a and b:
+                out.append(f(a[0], b[0]))
+        return out
+
+    out = []
+    w = out.append
+    load_end = os.getloadavg()
+    w(f"Rounds: {len(rounds)}; each cell is the median (min–max) over the rounds.")
+    w(f"Machine: {m['nproc']} cores ({m['cpu']}), {m['memory']}, {m['os']} (kernel {m['kernel']}); .NET SDK {m['dotnet']}; "
+      f"compiler {rows[0]['compiler'] if rows else '?'} (the generator and analyzers compile against Microsoft.CodeAnalysis.CSharp "
+      f"{m['roslyn_package']}); UseSharedCompilation={m['shared_compilation']}; commit {m['commit']}"
+      f"{' + uncommitted changes in src/' if m['dirty'] else ''}.")
+    w(f"Load average (1/5/15 min) at start {tuple(round(x, 2) for x in m['load_start'])}, at end {tuple(round(x, 2) for x in load_end)}.")
+    if g:
+        w(f"Generated sources: {g['files']} files, {g['lines']:,} lines, {g['bytes'] / 1e6:.1f} MB "
+          f"(the handler module alone {g['module_bytes'] / 1e3:.0f} kB).")
+    w("")
+    w("| | full build | incremental edit |")
+    w("| --- | --- | --- |")
+
+    def line(label, f, variant="all", fmt=cell):
+        cells = [fmt([f(r) for r in pick(variant, k)]) for k, _ in kinds]
+        w(f"| {label} | " + " | ".join(cells) + " |")
+
+    def toolkit(r):
+        return r["generator"] + r["analyzers"]
+
+    line("`dotnet build` wall time, with the toolkit", lambda r: r["wall"])
+    line("csc (Csc task)", lambda r: r["csc"])
+    line("MessageContracts generator", lambda r: r["generator"])
+    line("MessageContracts analyzers (sum)", lambda r: r["analyzers"])
+    names = sorted({n for r in rows for n in r["per_analyzer"]})
+    for n in names:
+        line(f"&nbsp;&nbsp;{n}", lambda r, n=n: r["per_analyzer"].get(n, 0.0))
+    line("**toolkit = generator + analyzers**", toolkit)
+    line("toolkit share of the build wall time", lambda r: toolkit(r) / r["wall"], fmt=pct)
+    line("toolkit share of csc", lambda r: toolkit(r) / r["csc"], fmt=pct)
+    line("**toolkit adds: toolkit / (wall − toolkit)** (target < 15 %)", lambda r: toolkit(r) / (r["wall"] - toolkit(r)), fmt=pct)
+    line("**analyzers add: analyzers / (wall − analyzers)** (target < 5 %)", lambda r: r["analyzers"] / (r["wall"] - r["analyzers"]), fmt=pct)
+    line("for scale: SDK NetAnalyzers (CA rules, on by default)", lambda r: r["netanalyzers"])
+    line("for scale: the SDK's other generators", lambda r: r["other_generators"])
+    line("`dotnet build` wall time, same sources without the toolkit", lambda r: r["wall"], variant="none")
+    line("csc, without the toolkit", lambda r: r["csc"], variant="none")
+    cells = [pct(paired(k, lambda a, b: a["wall"] / b["wall"] - 1)) for k, _ in kinds]
+    w("| **with vs without the toolkit: wall time, paired per round** | " + " | ".join(cells) + " |")
+    cells = [pct(paired(k, lambda a, b: a["csc"] / b["csc"] - 1)) for k, _ in kinds]
+    w("| with vs without the toolkit: csc time, paired per round | " + " | ".join(cells) + " |")
+    cells = [cell(paired(k, lambda a, b: (a["csc"] - b["csc"]) - (a["generator"] + a["analyzers"]))) for k, _ in kinds]
+    w("| csc time left for compiling the generated code: Δcsc − toolkit | " + " | ".join(cells) + " |")
+    w("")
+    w("Per build (seconds; gen = MessageContracts generator, an = MessageContracts analyzers):")
+    w("")
+    w("| round | variant | kind | wall | csc | gen | an |")
+    w("| --- | --- | --- | --- | --- | --- | --- |")
+    for r in sorted(rows, key=lambda r: (r["round"], r["variant"], r["kind"])):
+        w(f"| {r['round']} | {r['variant']} | {r['kind']} | {r['wall']:.2f} | {r['csc']:.2f} | {r['generator']:.3f} | {r['analyzers']:.3f} |")
+    print("\n".join(out))
+
+
+def main():
+    cmd = sys.argv[1] if len(sys.argv) > 1 else ""
+    if cmd == "meta":
+        print(json.dumps(meta()))
+    elif cmd == "parse":
+        print(json.dumps(parse(*sys.argv[2:7])))
+    elif cmd == "gensize":
+        print(json.dumps(gensize(sys.argv[2])))
+    elif cmd == "summary":
+        summary(*sys.argv[2:5])
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Generator and analyzer build benchmark (issue 3, item 7; issue 5's analyzer budget).
+#
+# Generates a project of 1,000 [Event]/[Command] contracts and 1,000 [Idempotent] handlers that references the
+# runtime, the generator and the analyzers of this repository by ProjectReference, and times in alternating rounds:
+#   all   the project as a user builds it (generator + analyzers), with ReportAnalyzer on;
+#   none  the same sources without the generator and the analyzers (a shim stands in for IMessageHandler<T>);
+# each as a full build (bin/obj of the project removed; restore done once, beforehand, and not timed) and as an
+# incremental edit (one member added to one contract, then rebuilt). Results go to docs/benchmarks.md by hand.
+#
+#   benchmarks/GeneratorBuild/run.sh            3 rounds (about 7-9 minutes on 2 cores)
+#   benchmarks/GeneratorBuild/run.sh --quick    1 round, no generated-size count (about 2-3 minutes)
+#   options: --rounds N, --contracts N (default 1000)
+#
+# Everything it writes is under benchmarks/GeneratorBuild/work/ (git-ignored): the project, its build output and
+# that of the referenced projects (--artifacts-path, so builds of src/ elsewhere on the machine are not disturbed),
+# the logs, results.jsonl and summary.md.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+work="$here/work"
+rounds=3
+contracts=1000
+quick=false
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --quick) quick=true; rounds=1 ;;
+    --rounds) rounds="$2"; shift ;;
+    --contracts) contracts="$2"; shift ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) echo "unknown option: $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+proj="$work/Bench"
+artifacts="$work/artifacts"
+logs="$work/logs"
+results="$work/results.jsonl"
+edit_file="$proj/Contracts/Contracts000.cs"
+started=$(date +%s)
+
+rm -rf "$logs" "$results" "$work/generated" "$work/gensize.json"
+mkdir -p "$logs"
+python3 "$here/report.py" meta > "$work/meta.json"
+python3 "$here/generate.py" "$proj" "$repo" --contracts "$contracts"
+cp "$edit_file" "$work/Contracts000.cs.orig"
+
+common=(--no-restore --artifacts-path "$artifacts" -nologo)
+
+clean_project() {
+  # The project's own output only; obj/Bench/project.assets.json (the restore) stays.
+  rm -rf "$artifacts/bin/Bench" "$artifacts/obj/Bench/debug"
+}
+
+# One timed build of the project alone (the referenced projects are built in the warm-up).
+timed_build() { # round variant kind
+  local log="$logs/r$1-$2-$3.log" t0 t1
+  t0=$(date +%s.%N)
+  if ! dotnet build "$proj/Bench.csproj" "${common[@]}" -p:BuildProjectReferences=false -p:BenchToolkit="$2" \
+       -p:ReportAnalyzer=true -v:d -clp:PerformanceSummary > "$log" 2>&1; then
+    grep -E "error|warning" "$log" | tail -20 >&2
+    echo "build failed: $log" >&2
+    exit 1
+  fi
+  t1=$(date +%s.%N)
+  python3 "$here/report.py" parse "$log" "$1" "$2" "$3" "$(echo "$t1 - $t0" | bc)" >> "$results"
+  printf '  round %s  %-4s  %-4s  %6.1f s\n' "$1" "$2" "$3" "$(echo "$t1 - $t0" | bc)"
+}
+
+add_member() { # the incremental edit: contract 0 gets one more positional member
+  sed -i 's|/\*BENCH-EDIT\*/|,\n    int Revision/*BENCH-EDIT*/|' "$edit_file"
+}
+
+echo "== restore (not timed)"
+dotnet restore "$proj/Bench.csproj" --artifacts-path "$artifacts" -nologo -v:q
+
+echo "== warm-up (not timed): build the referenced projects, check the project builds without warnings"
+dotnet build "$proj/Bench.csproj" "${common[@]}" -p:BenchToolkit=none -v:q -clp:ErrorsOnly > "$logs/warmup-none.log" 2>&1 \
+  || { cat "$logs/warmup-none.log"; exit 1; }
+if [[ "$quick" == false ]]; then
+  clean_project
+  dotnet build "$proj/Bench.csproj" "${common[@]}" -p:BuildProjectReferences=false -p:BenchToolkit=all \
+    -p:EmitCompilerGeneratedFiles=true -p:CompilerGeneratedFilesOutputPath="$work/generated" -v:q -clp:ErrorsOnly \
+    > "$logs/warmup-all.log" 2>&1 || { cat "$logs/warmup-all.log"; exit 1; }
+  python3 "$here/report.py" gensize "$work/generated" > "$work/gensize.json"
+fi
+
+for ((r = 1; r <= rounds; r++)); do
+  echo "== round $r of $rounds"
+  if ((r % 2 == 1)); then order=(all none); else order=(none all); fi
+  for v in "${order[@]}"; do
+    cp "$work/Contracts000.cs.orig" "$edit_file"
+    clean_project
+    timed_build "$r" "$v" full
+    add_member
+    timed_build "$r" "$v" edit
+    cp "$work/Contracts000.cs.orig" "$edit_file"
+  done
+done
+
+python3 "$here/report.py" summary "$results" "$work/meta.json" "$work/gensize.json" | tee "$work/summary.md"
+echo
+echo "total $(( $(date +%s) - started )) s; logs in $logs, table in $work/summary.md"

@@ -1,0 +1,329 @@
+using Npgsql;
+
+namespace MessageContracts.PostgreSql;
+
+/// <summary>
+/// An <see cref="IDeduplicationStore"/> in a PostgreSQL table, shared by every instance of a consumer group (on any
+/// number of machines): whichever instance a duplicate reaches, the store answers for the whole group.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A claim is one statement, <c>INSERT ... ON CONFLICT DO UPDATE ... WHERE</c> the lease has expired <c>RETURNING</c>,
+/// so PostgreSQL's row lock decides between instances that claim one message at once: exactly one is told
+/// <see cref="DeduplicationClaim.Claimed"/>.
+/// </para>
+/// <para>
+/// The table (by default <c>public.message_deduplication</c>) and its schema are created on first use, or by
+/// <see cref="EnsureCreatedAsync"/>, when missing. Instances starting together serialize that step on an advisory lock,
+/// so none fails on a concurrent <c>CREATE</c>. A user without the right to create them can run the DDL
+/// beforehand; the store then only reads and writes rows.
+/// </para>
+/// <para>
+/// Lease expiry and processed times are read from the <see cref="TimeProvider"/> of each instance, not from the
+/// database server: the instances' clocks must agree to well within a lease (NTP does that).
+/// </para>
+/// </remarks>
+public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDisposable, IDisposable
+{
+    /// <summary>The schema of the table when the constructor is not given one.</summary>
+    public const string DefaultSchema = "public";
+
+    /// <summary>The name of the table when the constructor is not given one.</summary>
+    public const string DefaultTableName = "message_deduplication";
+
+    private const int MaxClaimAttempts = 5;
+
+    private readonly NpgsqlDataSource dataSource;
+    private readonly bool ownsDataSource;
+    private readonly TimeProvider timeProvider;
+    private readonly string qualifiedTable;
+    private readonly string claimSql;
+    private readonly string stateSql;
+    private readonly string markProcessedSql;
+    private readonly string releaseSql;
+    private readonly string purgeSql;
+    private readonly SemaphoreSlim createGate = new(1, 1);
+    private volatile bool created;
+
+    /// <summary>Creates a store that opens its connections from <paramref name="dataSource"/>, which the caller keeps and disposes.</summary>
+    /// <param name="dataSource">Where connections come from; it is not disposed with the store.</param>
+    /// <param name="schema">The table's schema; <see cref="DefaultSchema"/> when null. Letters, digits and '_' only.</param>
+    /// <param name="tableName">The table's name; <see cref="DefaultTableName"/> when null. Letters, digits and '_' only.</param>
+    /// <param name="timeProvider">The clock for leases and processed times; <see cref="TimeProvider.System"/> when null.</param>
+    public PostgreSqlDeduplicationStore(NpgsqlDataSource dataSource, string? schema = null, string? tableName = null, TimeProvider? timeProvider = null)
+        : this(dataSource ?? throw new ArgumentNullException(nameof(dataSource)), ownsDataSource: false, schema, tableName, timeProvider)
+    {
+    }
+
+    /// <summary>Creates a store with its own connection pool for <paramref name="connectionString"/>, closed when the store is disposed.</summary>
+    /// <param name="connectionString">An Npgsql connection string, e.g. <c>Host=db;Username=orders;Password=...;Database=orders</c>.</param>
+    /// <param name="schema">The table's schema; <see cref="DefaultSchema"/> when null. Letters, digits and '_' only.</param>
+    /// <param name="tableName">The table's name; <see cref="DefaultTableName"/> when null. Letters, digits and '_' only.</param>
+    /// <param name="timeProvider">The clock for leases and processed times; <see cref="TimeProvider.System"/> when null.</param>
+    public PostgreSqlDeduplicationStore(string connectionString, string? schema = null, string? tableName = null, TimeProvider? timeProvider = null)
+        : this(CreateDataSource(connectionString), ownsDataSource: true, schema, tableName, timeProvider)
+    {
+    }
+
+    private PostgreSqlDeduplicationStore(NpgsqlDataSource dataSource, bool ownsDataSource, string? schema, string? tableName, TimeProvider? timeProvider)
+    {
+        Schema = ValidateIdentifier(schema ?? DefaultSchema, nameof(schema));
+        TableName = ValidateIdentifier(tableName ?? DefaultTableName, nameof(tableName));
+        this.dataSource = dataSource;
+        this.ownsDataSource = ownsDataSource;
+        this.timeProvider = timeProvider ?? TimeProvider.System;
+
+        qualifiedTable = $"\"{Schema}\".\"{TableName}\"";
+        var t = qualifiedTable;
+
+        // $1 group, $2 message ID, $3 the new lease's expiry, $4 now. A conflicting row is updated (and returned) only
+        // when it is a claim whose lease has run out; a live claim or a processed row makes RETURNING yield nothing.
+        claimSql = $"""
+            INSERT INTO {t} AS d (consumer_group, message_id, state, lease_expires_at, processed_at)
+            VALUES ($1, $2, 'claimed', $3, NULL)
+            ON CONFLICT (consumer_group, message_id) DO UPDATE
+                SET lease_expires_at = EXCLUDED.lease_expires_at
+                WHERE d.state = 'claimed' AND d.lease_expires_at <= $4
+            RETURNING d.state
+            """;
+        stateSql = $"SELECT state FROM {t} WHERE consumer_group = $1 AND message_id = $2";
+        markProcessedSql = $"""
+            INSERT INTO {t} AS d (consumer_group, message_id, state, lease_expires_at, processed_at)
+            VALUES ($1, $2, 'processed', NULL, $3)
+            ON CONFLICT (consumer_group, message_id) DO UPDATE
+                SET state = 'processed', lease_expires_at = NULL, processed_at = EXCLUDED.processed_at
+                WHERE d.state <> 'processed'
+            """;
+        releaseSql = $"DELETE FROM {t} WHERE consumer_group = $1 AND message_id = $2 AND state = 'claimed'";
+        purgeSql = $"DELETE FROM {t} WHERE state = 'processed' AND processed_at < $1";
+    }
+
+    /// <summary>The schema of the store's table.</summary>
+    public string Schema { get; }
+
+    /// <summary>The name of the store's table.</summary>
+    public string TableName { get; }
+
+    /// <inheritdoc />
+    public async Task<DeduplicationClaim> TryClaimAsync(string consumerGroup, string messageId, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(consumerGroup);
+        ArgumentException.ThrowIfNullOrEmpty(messageId);
+        if (lease <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(lease), lease, "A claim's lease must be longer than zero.");
+        }
+
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+        for (var attempt = 1; attempt <= MaxClaimAttempts; attempt++)
+        {
+            var now = timeProvider.GetUtcNow().ToUniversalTime();
+
+            // One round trip: the claim, then (a new snapshot under READ COMMITTED) the state of the row that refused it.
+            await using var batch = new NpgsqlBatch(connection);
+            var claim = new NpgsqlBatchCommand(claimSql);
+            claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumerGroup });
+            claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = messageId });
+            claim.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now + lease });
+            claim.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+            batch.BatchCommands.Add(claim);
+            var read = new NpgsqlBatchCommand(stateSql);
+            read.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumerGroup });
+            read.Parameters.Add(new NpgsqlParameter<string> { TypedValue = messageId });
+            batch.BatchCommands.Add(read);
+
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var claimed = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            var state = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetString(0) : null;
+
+            if (claimed)
+            {
+                return DeduplicationClaim.Claimed;
+            }
+
+            switch (state)
+            {
+                case "processed":
+                    return DeduplicationClaim.AlreadyProcessed;
+                case "claimed":
+                    return DeduplicationClaim.ClaimedElsewhere;
+                default:
+                    // The row that refused the claim was released or purged a moment later: claim again.
+                    continue;
+            }
+        }
+
+        // The row keeps vanishing under us: someone else is busy with this message, so ask again later.
+        return DeduplicationClaim.ClaimedElsewhere;
+    }
+
+    /// <inheritdoc />
+    public async Task MarkProcessedAsync(string consumerGroup, string messageId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(consumerGroup);
+        ArgumentException.ThrowIfNullOrEmpty(messageId);
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = dataSource.CreateCommand(markProcessedSql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumerGroup });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = messageId });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = timeProvider.GetUtcNow().ToUniversalTime() });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task ReleaseAsync(string consumerGroup, string messageId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(consumerGroup);
+        ArgumentException.ThrowIfNullOrEmpty(messageId);
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = dataSource.CreateCommand(releaseSql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumerGroup });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = messageId });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<int> PurgeAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
+    {
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = dataSource.CreateCommand(purgeSql);
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = olderThan.ToUniversalTime() });
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Creates the schema and the table if either is missing. Every other member calls it first, so calling it is
+    /// needed only to fail early, e.g. at startup when the server is unreachable.
+    /// </summary>
+    /// <param name="cancellationToken">Stops the wait for the server.</param>
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
+    {
+        if (created)
+        {
+            return;
+        }
+
+        await createGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!created)
+            {
+                await CreateTableAsync(cancellationToken).ConfigureAwait(false);
+                created = true;
+            }
+        }
+        finally
+        {
+            createGate.Release();
+        }
+    }
+
+    /// <summary>Disposes the connection pool if the store created it from a connection string.</summary>
+    public ValueTask DisposeAsync() => ownsDataSource ? dataSource.DisposeAsync() : ValueTask.CompletedTask;
+
+    /// <summary>Disposes the connection pool if the store created it from a connection string.</summary>
+    public void Dispose()
+    {
+        if (ownsDataSource)
+        {
+            dataSource.Dispose();
+        }
+    }
+
+    private async Task CreateTableAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        if (await TableExistsAsync(connection, cancellationToken).ConfigureAwait(false))
+        {
+            // Also the path for a user who may not create tables: the DDL is never sent, so it cannot be refused.
+            return;
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+                // Instances starting together would race on CREATE ... IF NOT EXISTS (a unique violation in the catalog):
+                // one at a time per table, and each looks again once it holds the lock.
+                await using (var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext($1))", connection, transaction))
+                {
+                    command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = "MessageContracts.Deduplication:" + qualifiedTable });
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                if (!await TableExistsAsync(connection, cancellationToken).ConfigureAwait(false))
+                {
+                    await using var command = new NpgsqlCommand(CreateTableSql(), connection, transaction);
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (PostgresException exception) when (attempt < 3 && IsConcurrentCreate(exception))
+            {
+                // Someone created the schema or table outside the lock (another tool, an older version): look again.
+            }
+        }
+    }
+
+    private async Task<bool> TableExistsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = qualifiedTable });
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true;
+    }
+
+    private string CreateTableSql()
+    {
+        // The schema is created only when missing: CREATE SCHEMA IF NOT EXISTS still needs the right to create schemas.
+        var createSchema = Schema == DefaultSchema ? "" : $"""
+            DO $$ BEGIN
+                IF NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = '{Schema}') THEN
+                    CREATE SCHEMA "{Schema}";
+                END IF;
+            END $$;
+            """;
+        return $"""
+            {createSchema}
+            CREATE TABLE IF NOT EXISTS {qualifiedTable} (
+                consumer_group   text        NOT NULL,
+                message_id       text        NOT NULL,
+                state            text        NOT NULL CHECK (state IN ('claimed', 'processed')),
+                lease_expires_at timestamptz NULL,
+                processed_at     timestamptz NULL,
+                PRIMARY KEY (consumer_group, message_id)
+            );
+            CREATE INDEX IF NOT EXISTS "{TableName}_processed_at" ON {qualifiedTable} (processed_at) WHERE state = 'processed';
+            """;
+    }
+
+    private static bool IsConcurrentCreate(PostgresException exception) =>
+        exception.SqlState is PostgresErrorCodes.UniqueViolation
+            or PostgresErrorCodes.DuplicateSchema
+            or PostgresErrorCodes.DuplicateTable
+            or PostgresErrorCodes.DuplicateObject;
+
+    private static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+
+        // The slim builder maps only the basic types the store uses (text, timestamptz) and stays trimming-safe.
+        return new NpgsqlSlimDataSourceBuilder(connectionString).Build();
+    }
+
+    private static string ValidateIdentifier(string identifier, string parameterName)
+    {
+        var valid = identifier.Length is > 0 and <= 50
+            && (char.IsAsciiLetter(identifier[0]) || identifier[0] == '_')
+            && identifier.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+        return valid
+            ? identifier
+            : throw new ArgumentException($"'{identifier}' is not a usable name: use 1 to 50 ASCII letters, digits and '_', starting with a letter or '_'.", parameterName);
+    }
+}

@@ -1,0 +1,66 @@
+namespace MessageContracts;
+
+/// <summary>Consumer-side settings: concurrency, deduplication and handler retries.</summary>
+public sealed partial class MessageContractsOptions
+{
+    private readonly Dictionary<Type, Action<RetryOptions>> handlerRetries = [];
+
+    /// <summary>
+    /// How many partitions are processed at the same time. Records of one partition are always handled one
+    /// after another, in offset order; records of different partitions run in parallel up to this limit.
+    /// Defaults to twice the processor count; 1 processes everything sequentially.
+    /// </summary>
+    public int MaxConcurrency { get; set; } = Environment.ProcessorCount * 2;
+
+    /// <summary>
+    /// How many fetched records may wait per partition before the consumer pauses fetching that partition.
+    /// Defaults to 500.
+    /// </summary>
+    public int MaxQueuedRecordsPerPartition { get; set; } = 500;
+
+    /// <summary>
+    /// Where processed message IDs are remembered. Defaults to a SQLite file per consumer group
+    /// (<see cref="SqliteDeduplicationStore.DefaultPath"/>); use a <c>PostgreSqlDeduplicationStore</c> when
+    /// several instances of a service run, and <see cref="InMemoryDeduplicationStore"/> only in tests and demos.
+    /// </summary>
+    public IDeduplicationStore? DeduplicationStore { get; set; }
+
+    /// <summary>
+    /// How long a claim on a message protects it from being processed by another instance. An instance that
+    /// dies mid-handler blocks the message for at most this long. Defaults to 2 minutes; keep it above the
+    /// longest handler run including retries.
+    /// </summary>
+    public TimeSpan DeduplicationLease { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long processed message IDs are remembered. Defaults to 7 days.</summary>
+    public TimeSpan DeduplicationRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>The retry policy of every handler, unless <see cref="ConfigureHandlerRetry{THandler}"/> says otherwise.</summary>
+    public RetryOptions Retry { get; } = new();
+
+    /// <summary>Sets the retry policy of one handler type, starting from a copy of <see cref="Retry"/>.</summary>
+    /// <typeparam name="THandler">The handler class.</typeparam>
+    /// <param name="configure">Changes the copy.</param>
+    /// <returns>The same options, for chaining.</returns>
+    public MessageContractsOptions ConfigureHandlerRetry<THandler>(Action<RetryOptions> configure)
+        where THandler : class
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        handlerRetries[typeof(THandler)] = configure;
+        return this;
+    }
+
+    /// <summary>The effective retry policy of each handler type that has its own.</summary>
+    internal IReadOnlyDictionary<Type, RetryOptions> BuildHandlerRetries()
+    {
+        var result = new Dictionary<Type, RetryOptions>();
+        foreach (var (handlerType, configure) in handlerRetries)
+        {
+            var options = Retry.Clone();
+            configure(options);
+            result[handlerType] = options;
+        }
+
+        return result;
+    }
+}
