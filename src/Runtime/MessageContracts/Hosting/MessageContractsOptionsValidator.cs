@@ -43,6 +43,11 @@ internal sealed class MessageContractsOptionsValidator : IValidateOptions<Messag
             failures.Add($"MessageContractsOptions.MaxQueuedRecordsPerPartition is {options.MaxQueuedRecordsPerPartition}: it must be at least 1.");
         }
 
+        if (options.DeduplicationRetention <= TimeSpan.Zero)
+        {
+            failures.Add("MessageContractsOptions.DeduplicationRetention must be positive: it is how long processed message IDs are remembered.");
+        }
+
         if (options.DeduplicationLease <= TimeSpan.Zero)
         {
             failures.Add("MessageContractsOptions.DeduplicationLease must be positive: it is how long a claim on a message lasts.");

@@ -65,5 +65,6 @@ public static class MessageContractsServiceCollectionExtensions
             return options.DeduplicationStore ?? DefaultDeduplicationStore.Create(options, provider.GetRequiredService<TimeProvider>());
         });
         services.AddHostedService<MessageConsumerService>();
+        services.AddHostedService<DeduplicationRetentionService>();
     }
 }
