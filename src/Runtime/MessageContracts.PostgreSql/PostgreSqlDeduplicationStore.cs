@@ -114,6 +114,7 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
             throw new ArgumentOutOfRangeException(nameof(lease), lease, "A claim's lease must be longer than zero.");
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
@@ -165,6 +166,7 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
     {
         ArgumentException.ThrowIfNullOrEmpty(consumerGroup);
         ArgumentException.ThrowIfNullOrEmpty(messageId);
+        cancellationToken.ThrowIfCancellationRequested();
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         await using var command = dataSource.CreateCommand(markProcessedSql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumerGroup });
@@ -178,6 +180,7 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
     {
         ArgumentException.ThrowIfNullOrEmpty(consumerGroup);
         ArgumentException.ThrowIfNullOrEmpty(messageId);
+        cancellationToken.ThrowIfCancellationRequested();
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         await using var command = dataSource.CreateCommand(releaseSql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumerGroup });
@@ -188,6 +191,7 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
     /// <inheritdoc />
     public async Task<int> PurgeAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         await using var command = dataSource.CreateCommand(purgeSql);
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = olderThan.ToUniversalTime() });

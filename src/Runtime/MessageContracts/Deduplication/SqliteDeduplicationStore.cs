@@ -86,7 +86,7 @@ public sealed class SqliteDeduplicationStore : IDeduplicationStore
             || string.Equals(builder.DataSource, ":memory:", StringComparison.OrdinalIgnoreCase))
         {
             throw new ArgumentException(
-                $"The SQLite deduplication store needs a database file, but '{connectionString}' names an in-memory database. Use e.g. 'Data Source={DefaultPath("my-group")}'.",
+                $"The SQLite deduplication store needs a database file, but '{connectionString}' names an in-memory database. Name a file, e.g. with {nameof(SqliteDeduplicationStore)}.{nameof(DefaultPath)}(consumerGroup).",
                 nameof(connectionString));
         }
 
