@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs every test of the repository: the README's test command, and what .ci/run calls.
+# Kafka needs no service (librdkafka's mock cluster starts in-process); PostgreSQL does, so this script makes
+# sure one is running on 127.0.0.1 (installing Debian's package when it is missing), unless
+# MESSAGECONTRACTS_POSTGRES already names a server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# PostgreSQL: the store tests (tests/MessageContracts.Stores.Tests) and the PostgreSQL fault tests need a real server
+# and fail, never skip,
+# when it is unreachable. Skipped when MESSAGECONTRACTS_POSTGRES already names a server; idempotent otherwise.
+echo "== PostgreSQL"
+if [ -z "${MESSAGECONTRACTS_POSTGRES:-}" ]; then
+  if ! command -v pg_lsclusters >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+    echo "installing PostgreSQL from Debian's packages"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q postgresql
+  fi
+  if [ -z "$(pg_lsclusters -h 2>/dev/null)" ]; then
+    pg_version="$(ls /usr/lib/postgresql | sort -n | tail -1)"
+    pg_createcluster "$pg_version" main
+  fi
+  # The first cluster listed: version, name, port, status.
+  read -r pg_version pg_cluster pg_port pg_status _ < <(pg_lsclusters -h | head -1)
+  if [ "$pg_status" != "online" ]; then
+    pg_ctlcluster "$pg_version" "$pg_cluster" start
+  fi
+  for _ in $(seq 1 60); do
+    pg_isready -q -h 127.0.0.1 -p "$pg_port" && break
+    sleep 1
+  done
+  pg_isready -h 127.0.0.1 -p "$pg_port"
+  # Password authentication over TCP on 127.0.0.1 (Debian's pg_hba.conf default) needs a password to check.
+  runuser -u postgres -- psql -p "$pg_port" -q -c "ALTER USER postgres PASSWORD 'postgres'"
+  export MESSAGECONTRACTS_POSTGRES="Host=127.0.0.1;Port=${pg_port};Username=postgres;Password=postgres;Database=postgres"
+  echo "PostgreSQL ${pg_version}/${pg_cluster} on 127.0.0.1:${pg_port}"
+fi
+
+echo "== dotnet test"
+log="$(mktemp)"
+status=0
+dotnet test MessageContracts.sln 2>&1 | tee "$log" || status=$?
+
+# One closing line for the whole run, summed over the test projects' own summaries.
+awk '/^(Passed|Failed)! +- +Failed: /{
+       gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
+     } END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+exit "$status"
