@@ -52,6 +52,19 @@ internal sealed class MessageContractsOptionsValidator : IValidateOptions<Messag
         {
             failures.Add("MessageContractsOptions.DeduplicationLease must be positive: it is how long a claim on a message lasts.");
         }
+        else
+        {
+            // A claim is not renewed while a handler retries: the lease must outlast the longest retry schedule,
+            // or another instance could take the message over mid-retry.
+            foreach (var (policyName, retry) in RetryPolicies(options))
+            {
+                var worstCaseWaiting = retry.MaxDelay * Math.Max(0, retry.MaxAttempts - 1);
+                if (worstCaseWaiting >= options.DeduplicationLease)
+                {
+                    failures.Add($"{policyName} can wait {worstCaseWaiting} between attempts, which is not shorter than MessageContractsOptions.DeduplicationLease ({options.DeduplicationLease}): raise the lease or lower MaxAttempts/MaxDelay.");
+                }
+            }
+        }
 
         if (string.IsNullOrEmpty(options.DeadLetterTopicSuffix))
         {
@@ -59,5 +72,14 @@ internal sealed class MessageContractsOptionsValidator : IValidateOptions<Messag
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static IEnumerable<(string Name, RetryOptions Retry)> RetryPolicies(MessageContractsOptions options)
+    {
+        yield return ("MessageContractsOptions.Retry", options.Retry);
+        foreach (var (handlerType, retry) in options.BuildHandlerRetries())
+        {
+            yield return ($"The retry policy of {handlerType.Name}", retry);
+        }
     }
 }
