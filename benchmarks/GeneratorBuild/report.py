@@ -233,7 +233,7 @@ def summary(results_path, meta_path, gensize_path=None):
     w("")
     w("| round | variant | kind | wall | csc | gen | an |")
     w("| --- | --- | --- | --- | --- | --- | --- |")
-    for r in sorted(rows, key=lambda r: (r["round"], r["variant"], r["kind"])):
+    for r in rows:  # in the order they ran
         w(f"| {r['round']} | {r['variant']} | {r['kind']} | {r['wall']:.2f} | {r['csc']:.2f} | {r['generator']:.3f} | {r['analyzers']:.3f} |")
     print("\n".join(out))
 

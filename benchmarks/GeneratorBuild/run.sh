@@ -8,8 +8,8 @@
 # each as a full build (bin/obj of the project removed; restore done once, beforehand, and not timed) and as an
 # incremental edit (one member added to one contract, then rebuilt). Results go to docs/benchmarks.md by hand.
 #
-#   benchmarks/GeneratorBuild/run.sh            3 rounds (about 7-9 minutes on 2 cores)
-#   benchmarks/GeneratorBuild/run.sh --quick    1 round, no generated-size count (about 2-3 minutes)
+#   benchmarks/GeneratorBuild/run.sh            3 rounds (5 min 13 s on 2 cores at load ~1-4; longer under load)
+#   benchmarks/GeneratorBuild/run.sh --quick    1 round, no generated-size count (2 min 8 s at load ~4)
 #   options: --rounds N, --contracts N (default 1000)
 #
 # Everything it writes is under benchmarks/GeneratorBuild/work/ (git-ignored): the project, its build output and
