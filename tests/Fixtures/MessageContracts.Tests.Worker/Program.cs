@@ -1,0 +1,139 @@
+using Faults.Contracts;
+using MessageContracts;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+// One consumer instance of the fault tests, in a process of its own so a test can kill it without any shutdown.
+//
+//   MessageContracts.Tests.Worker --bootstrap <servers> --group <group> --dedup <sqlite file> --effects <file>
+//                                 --handle <count> [--lease-ms <ms>] [--set <librdkafka key>=<value>]...
+//
+// It handles FaultProbe messages: the first <count> have their effect (their message ID appended, flushed, to the
+// effects file) and print "handled <id> <partition> <offset>"; every later one prints "blocked <id> <partition>
+// <offset>" and hangs in its handler (holding its dedup claim, with no effect) until the process is killed. So a
+// test knows exactly what was done when it kills the process. It prints "started" once its host is running, and
+// exits by itself when its standard input closes (the test process that started it has gone).
+var arguments = WorkerArguments.Parse(args);
+
+var builder = Host.CreateApplicationBuilder();
+builder.Logging.ClearProviders();
+builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+builder.Logging.AddFilter("MessageContracts", LogLevel.Information);
+builder.Services.AddSingleton(arguments);
+builder.Services.AddSingleton<WorkerEffects>();
+builder.Services.AddMessageContracts(options =>
+{
+    options.BootstrapServers = arguments.BootstrapServers;
+    options.ConsumerGroup = arguments.Group;
+    options.ServiceName = "fault-tests-worker";
+    options.DeduplicationStore = new SqliteDeduplicationStore($"Data Source={arguments.DedupPath}");
+    options.DeduplicationLease = arguments.Lease;
+
+    // The handler never fails, and a short lease must outlast the retry schedule (the options validator checks).
+    options.Retry.MaxAttempts = 1;
+    foreach (var (key, value) in arguments.ConsumerSettings)
+    {
+        options.ConsumerSettings[key] = value;
+    }
+});
+
+using var host = builder.Build();
+await host.StartAsync();
+Console.WriteLine("started");
+
+// The test holds the other end of standard input and never writes to it: end of input means the test process is
+// gone, and a worker hanging in its handlers must not outlive it.
+_ = Task.Run(async () =>
+{
+    while (await Console.In.ReadLineAsync() is not null)
+    {
+    }
+
+    Environment.Exit(3);
+});
+
+await host.WaitForShutdownAsync();
+return 0;
+
+internal sealed record WorkerArguments(
+    string BootstrapServers,
+    string Group,
+    string DedupPath,
+    string EffectsPath,
+    int HandleCount,
+    TimeSpan Lease,
+    IReadOnlyList<KeyValuePair<string, string>> ConsumerSettings)
+{
+    public static WorkerArguments Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var settings = new List<KeyValuePair<string, string>>();
+        for (var i = 0; i < args.Length; i += 2)
+        {
+            if (i + 1 >= args.Length)
+            {
+                throw new ArgumentException($"'{args[i]}' has no value.");
+            }
+
+            if (args[i] == "--set")
+            {
+                var pair = args[i + 1].Split('=', 2);
+                settings.Add(new(pair[0], pair[1]));
+            }
+            else
+            {
+                values[args[i]] = args[i + 1];
+            }
+        }
+
+        string Required(string name) =>
+            values.TryGetValue(name, out var value) ? value : throw new ArgumentException($"{name} is required.");
+
+        return new WorkerArguments(
+            Required("--bootstrap"),
+            Required("--group"),
+            Required("--dedup"),
+            Required("--effects"),
+            int.Parse(Required("--handle"), System.Globalization.CultureInfo.InvariantCulture),
+            TimeSpan.FromMilliseconds(values.TryGetValue("--lease-ms", out var lease) ? int.Parse(lease, System.Globalization.CultureInfo.InvariantCulture) : 2000),
+            settings);
+    }
+}
+
+/// <summary>Counts handler runs and writes the effects of the first <see cref="WorkerArguments.HandleCount"/>.</summary>
+internal sealed class WorkerEffects(WorkerArguments arguments)
+{
+    private readonly object gate = new();
+    private int started;
+
+    /// <summary>True when this run may have its effect (it is one of the first HandleCount); false when it must hang.</summary>
+    public bool TryStart() => Interlocked.Increment(ref started) <= arguments.HandleCount;
+
+    public void Record(MessageContext context)
+    {
+        lock (gate)
+        {
+            // Opened, appended and closed each time: the effect is on disk before the handler returns.
+            File.AppendAllText(arguments.EffectsPath, context.MessageId + Environment.NewLine);
+        }
+    }
+}
+
+[Idempotent]
+internal sealed class FaultProbeWorkerHandler(WorkerEffects effects) : IMessageHandler<FaultProbe>
+{
+    public async Task HandleAsync(FaultProbe message, MessageContext context, CancellationToken cancellationToken)
+    {
+        if (!effects.TryStart())
+        {
+            Console.WriteLine($"blocked {context.MessageId} {context.Partition} {context.Offset}");
+            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+            return;
+        }
+
+        effects.Record(context);
+        Console.WriteLine($"handled {context.MessageId} {context.Partition} {context.Offset}");
+    }
+}
