@@ -33,6 +33,7 @@ public sealed class TestHost : IAsyncDisposable
                 services.AddSingleton<AuditTrail>();
                 services.AddSingleton<Received<Warehouse.Contracts.InventoryReserved>>();
                 services.AddSingleton<Received<Warehouse.Contracts.Parcels.ParcelWeighed>>();
+                services.AddSingleton<Received<PriceChanged>>();
                 services.AddMessageContracts(options =>
                 {
                     options.UseEmbeddedKafka(kafka);

@@ -68,24 +68,62 @@ internal sealed class ContractProducer<TMessage>
             Headers = EnvelopeWriter.Create(messageId, TMessage.MessageType, serviceName, timeProvider.GetUtcNow(), activity),
         };
 
+        var effectivePolicy = policy ?? contractPolicy;
+        Task<PublishResult> outcome;
         try
         {
-            var delivery = await connection.Producer.ProduceAsync(topic, record, cancellationToken).ConfigureAwait(false);
-            MessagingTelemetry.Published.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", topic));
-            activity?.SetTag("messaging.kafka.destination.partition", delivery.Partition.Value);
-            return new PublishResult(messageId, topic, delivery.Partition.Value, delivery.Offset.Value);
+            // A delivery callback rather than ProduceAsync: librdkafka reports one partition's messages in order on its
+            // poll thread, and a failure's place in the failure log is taken right there, so a replay keeps that order.
+            var delivered = new TaskCompletionSource<Task<PublishResult>>(TaskCreationOptions.RunContinuationsAsynchronously);
+            connection.Producer.Produce(topic, record, report =>
+            {
+                // Runs on librdkafka's poll thread: it must not throw, and must not block.
+                try
+                {
+                    delivered.TrySetResult(report.Error.IsError
+                        ? failureHandler.HandleAsync(effectivePolicy, messageId, TMessage.MessageType, topic, record, new ProduceException<byte[]?, byte[]>(report.Error, report))
+                        : Task.FromResult(new PublishResult(messageId, topic, report.Partition.Value, report.Offset.Value)));
+                }
+                catch (Exception exception)
+                {
+                    delivered.TrySetException(exception);
+                }
+            });
+            outcome = await delivered.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (ProduceException<byte[]?, byte[]> exception)
         {
-            // librdkafka's bounded retries (within PublishTimeout) are over, or the error was not retriable.
-            var effectivePolicy = policy ?? contractPolicy;
-            activity?.SetStatus(ActivityStatusCode.Error, exception.Error.Reason);
-            activity?.SetTag("error.type", exception.Error.Code.ToString());
-            activity?.SetTag(PublishFailureTelemetry.PolicyTag, effectivePolicy.ToString());
-            return await failureHandler
-                .HandleAsync(effectivePolicy, messageId, TMessage.MessageType, topic, record, exception)
-                .ConfigureAwait(false);
+            // Refused before it was queued (local queue full, message too large): no retry can help, the policy decides.
+            outcome = failureHandler.HandleAsync(effectivePolicy, messageId, TMessage.MessageType, topic, record, exception);
         }
+
+        try
+        {
+            var result = await outcome.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (result.Delivered)
+            {
+                MessagingTelemetry.Published.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", topic));
+                activity?.SetTag("messaging.kafka.destination.partition", result.Partition);
+            }
+            else
+            {
+                MarkFailed(activity, effectivePolicy, result.FailureReason);
+            }
+
+            return result;
+        }
+        catch (PublishException exception)
+        {
+            MarkFailed(activity, effectivePolicy, (exception.InnerException as KafkaException)?.Error.Code.ToString());
+            throw;
+        }
+    }
+
+    private static void MarkFailed(Activity? activity, PublishFailurePolicy policy, string? reason)
+    {
+        // librdkafka's bounded retries (within PublishTimeout) are over, or the error was not retriable.
+        activity?.SetStatus(ActivityStatusCode.Error, reason);
+        activity?.SetTag(PublishFailureTelemetry.PolicyTag, policy.ToString());
     }
 
     private static byte[] Serialize(TMessage message)

@@ -9,7 +9,8 @@ public interface IPublishFailureReplayer
 {
     /// <summary>
     /// Replays every record in the log, oldest first. A record that fails again stays in the log with one more
-    /// attempt counted; when a whole batch fails (Kafka still unreachable) the replay stops early.
+    /// attempt counted; when no record of a page gets through because Kafka does not answer in time (still
+    /// unreachable) the replay stops early instead of waiting out the publish timeout page after page.
     /// </summary>
     /// <param name="cancellationToken">Stops the replay; records not yet acknowledged stay in the log.</param>
     /// <returns>How many records were delivered, how many failed again, and how many the log still holds.</returns>

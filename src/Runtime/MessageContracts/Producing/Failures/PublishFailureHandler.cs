@@ -15,6 +15,8 @@ internal sealed partial class PublishFailureHandler
     private readonly IPublishFailureLog failureLog;
     private readonly TimeProvider timeProvider;
     private readonly ILogger<PublishFailureHandler> logger;
+    private readonly object appendOrder = new();
+    private Task lastAppend = Task.CompletedTask;
 
     public PublishFailureHandler(
         IOptions<MessageContractsOptions> options,
@@ -31,7 +33,12 @@ internal sealed partial class PublishFailureHandler
     /// <summary>The policy of a contract with no per-call override: its own, else the global one.</summary>
     public PublishFailurePolicy PolicyFor(Type contractType) => options.PublishFailurePolicyFor(contractType);
 
-    public async Task<PublishResult> HandleAsync(
+    /// <summary>
+    /// Applies <paramref name="policy"/> to a failed publish. Call it from the delivery report, in the order the
+    /// reports arrive: under <see cref="PublishFailurePolicy.LogFailure"/> the record's place in the log is taken
+    /// before this method returns, so records reach the log in the order Kafka reported them.
+    /// </summary>
+    public Task<PublishResult> HandleAsync(
         PublishFailurePolicy policy,
         string messageId,
         string messageType,
@@ -46,7 +53,7 @@ internal sealed partial class PublishFailureHandler
         {
             case PublishFailurePolicy.Ignore:
                 LogIgnored(messageId, messageType, topic, reason);
-                return PublishResult.NotDeliveredResult(messageId, topic, PublishOutcome.NotDelivered, reason);
+                return Task.FromResult(PublishResult.NotDeliveredResult(messageId, topic, PublishOutcome.NotDelivered, reason));
 
             case PublishFailurePolicy.LogFailure:
                 var failedAt = timeProvider.GetUtcNow();
@@ -64,34 +71,60 @@ internal sealed partial class PublishFailureHandler
                     Attempts = 1,
                 };
 
-                try
+                // Appends run one after another in the order of these calls (a chain of tasks): concurrent appends
+                // could land one key's messages in the log out of order, and a replay would then send them so.
+                var turn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                Task previous;
+                lock (appendOrder)
                 {
-                    // Not the caller's token: once Kafka has given up, the log is the message's only copy, and a
-                    // cancelled write would lose it. The write is local (SQLite) or bounded by the database's timeout.
-                    await failureLog.AppendAsync(entry, CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (Exception logException)
-                {
-                    LogNotLogged(logException, messageId, messageType, topic, reason);
-                    throw new PublishException(
-                        messageId,
-                        topic,
-                        $"Kafka did not acknowledge message {messageId} ({messageType}) on topic '{topic}' ({reason}), and writing it to the publish failure log failed too: {logException.Message}",
-                        new AggregateException(exception, logException));
+                    previous = lastAppend;
+                    lastAppend = turn.Task;
                 }
 
-                PublishFailureTelemetry.Logged.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", topic));
-                LogLogged(messageId, messageType, topic, reason);
-                return PublishResult.NotDeliveredResult(messageId, topic, PublishOutcome.Logged, reason);
+                return AppendInTurnAsync(previous, turn, entry, exception);
 
             default:
                 LogFailedRetry(messageId, messageType, topic, reason);
-                throw new PublishException(
+                return Task.FromException<PublishResult>(new PublishException(
                     messageId,
                     topic,
                     $"Kafka did not acknowledge message {messageId} ({messageType}) on topic '{topic}': {reason}",
-                    exception);
+                    exception));
         }
+    }
+
+    private async Task<PublishResult> AppendInTurnAsync(
+        Task previous,
+        TaskCompletionSource turn,
+        PublishFailureRecord entry,
+        ProduceException<byte[]?, byte[]> exception)
+    {
+        try
+        {
+            // Always yield: the caller is librdkafka's poll thread, which must not wait on a disk or a database.
+            await previous.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+
+            // Not the caller's token: once Kafka has given up, the log is the message's only copy, and a cancelled
+            // write would lose it. The write is local (SQLite) or bounded by the database's command timeout.
+            await failureLog.AppendAsync(entry, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception logException)
+        {
+            LogNotLogged(logException, entry.MessageId, entry.MessageType, entry.Topic, entry.Reason);
+            throw new PublishException(
+                entry.MessageId,
+                entry.Topic,
+                $"Kafka did not acknowledge message {entry.MessageId} ({entry.MessageType}) on topic '{entry.Topic}' ({entry.Reason}), and writing it to the publish failure log failed too: {logException.Message}",
+                new AggregateException(exception, logException));
+        }
+        finally
+        {
+            turn.SetResult();
+        }
+
+        PublishFailureTelemetry.Logged.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", entry.Topic));
+        LogLogged(entry.MessageId, entry.MessageType, entry.Topic, entry.Reason);
+        return PublishResult.NotDeliveredResult(entry.MessageId, entry.Topic, PublishOutcome.Logged, entry.Reason);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} ({MessageType}) to '{Topic}' was not delivered ({Reason}); it is dropped under PublishFailurePolicy.Ignore")]

@@ -49,13 +49,14 @@ internal sealed partial class PublishFailureReplayer : IPublishFailureReplayer, 
                 }
 
                 after = page[^1].Sequence;
-                var (delivered, failedAgain) = await ReplayPageAsync(page, cancellationToken).ConfigureAwait(false);
+                var (delivered, failedAgain, timedOut) = await ReplayPageAsync(page, cancellationToken).ConfigureAwait(false);
                 replayed += delivered;
                 failed += failedAgain;
-                if (delivered == 0)
+                if (delivered == 0 && timedOut > 0)
                 {
-                    // Not one record of the page got through: Kafka is still unreachable, and every further page
-                    // would wait out the publish timeout too.
+                    // Not one record of the page got through and Kafka did not answer in time: it is still
+                    // unreachable, and every further page would wait out the publish timeout too. (A page of records
+                    // Kafka refuses outright, too large say, does not stop the replay of the records after it.)
                     break;
                 }
             }
@@ -72,7 +73,7 @@ internal sealed partial class PublishFailureReplayer : IPublishFailureReplayer, 
         }
     }
 
-    private async Task<(int Delivered, int Failed)> ReplayPageAsync(IReadOnlyList<PublishFailureRecord> page, CancellationToken cancellationToken)
+    private async Task<(int Delivered, int Failed, int TimedOut)> ReplayPageAsync(IReadOnlyList<PublishFailureRecord> page, CancellationToken cancellationToken)
     {
         // Hand the whole page to the producer before awaiting any of it: librdkafka keeps the order per partition
         // (idempotent producer) and batches, so a page costs about one round trip, not one per record.
@@ -83,7 +84,7 @@ internal sealed partial class PublishFailureReplayer : IPublishFailureReplayer, 
         }
 
         var delivered = new List<string>(page.Count);
-        var failed = 0;
+        int failed = 0, timedOut = 0;
         for (var i = 0; i < page.Count; i++)
         {
             var record = page[i];
@@ -96,6 +97,7 @@ internal sealed partial class PublishFailureReplayer : IPublishFailureReplayer, 
             catch (ProduceException<byte[]?, byte[]> exception)
             {
                 failed++;
+                timedOut += exception.Error.Code is ErrorCode.Local_MsgTimedOut or ErrorCode.Local_TimedOut or ErrorCode.RequestTimedOut ? 1 : 0;
                 var reason = $"{exception.Error.Code}: {exception.Error.Reason}";
                 LogReplayFailed(record.MessageId, record.Topic, reason);
                 await failureLog.RecordFailedAttemptAsync(record.MessageId, reason, timeProvider.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
@@ -111,7 +113,7 @@ internal sealed partial class PublishFailureReplayer : IPublishFailureReplayer, 
         await failureLog.RemoveAsync(delivered, CancellationToken.None).ConfigureAwait(false);
 
         cancellationToken.ThrowIfCancellationRequested();
-        return (delivered.Count, failed);
+        return (delivered.Count, failed, timedOut);
     }
 
     private static Message<byte[]?, byte[]> ToMessage(PublishFailureRecord record)
