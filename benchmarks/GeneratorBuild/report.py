@@ -132,7 +132,9 @@ def roslyn_package(repo):
 
 def gensize(directory):
     files = lines = size = 0
-    module = 0
+    module = module_lines = 0
+    contracts = contract_lines = 0
+    shared = shared_lines = 0
     for root, _, names in os.walk(directory):
         if GENERATOR not in root:
             continue
@@ -142,10 +144,19 @@ def gensize(directory):
                 files += 1
                 size += os.path.getsize(p)
                 with open(p, encoding="utf-8", errors="replace") as f:
-                    lines += sum(1 for _ in f)
+                    count = sum(1 for _ in f)
+                lines += count
                 if "Module" in n:
                     module = os.path.getsize(p)
-    return {"files": files, "lines": lines, "bytes": size, "module_bytes": module}
+                    module_lines = count
+                elif n.endswith(".Contract.g.cs"):
+                    contracts += 1
+                    contract_lines += count
+                else:  # the part and enum codecs shared by the compilation
+                    shared += 1
+                    shared_lines += count
+    return {"files": files, "lines": lines, "bytes": size, "module_bytes": module, "module_lines": module_lines,
+            "contract_files": contracts, "contract_lines": contract_lines, "shared_files": shared, "shared_lines": shared_lines}
 
 
 def med(values):
@@ -195,6 +206,10 @@ def summary(results_path, meta_path, gensize_path=None):
     if g:
         w(f"Generated sources: {g['files']} files, {g['lines']:,} lines, {g['bytes'] / 1e6:.1f} MB "
           f"(the handler module alone {g['module_bytes'] / 1e3:.0f} kB).")
+        if g.get("contract_files"):
+            w(f"Per contract file: {g['contract_lines'] / g['contract_files']:.0f} lines on average ({g['contract_files']:,} files); "
+              f"shared part and enum codecs: {g['shared_files']} files, {g['shared_lines']:,} lines; "
+              f"handler module: {g['module_lines']:,} lines.")
     w("")
     w("| | full build | incremental edit |")
     w("| --- | --- | --- |")

@@ -32,9 +32,16 @@ namespace MessageContracts.Generators
             context.RegisterSourceOutput(events, static (spc, spec) => EmitContract(spc, spec));
             context.RegisterSourceOutput(commands, static (spc, spec) => EmitContract(spc, spec));
 
+            var allContracts = events.Collect().Combine(commands.Collect());
+
+            // Parts and enums the whole assembly can see get one codec per compilation, whichever contracts use them.
+            var sharedTypes = allContracts
+                .SelectMany(static (pair, _) => CollectSharedTypes(pair.Left.Concat(pair.Right)))
+                .WithTrackingName(TrackingNames.SharedTypes);
+            context.RegisterSourceOutput(sharedTypes, static (spc, spec) => spc.AddSource(SharedTypeEmitter.HintName(spec), SharedTypeEmitter.Emit(spec)));
+
             // The contracts of this compilation a handler may name: only those the generator actually implemented.
-            var validContracts = events.Collect()
-                .Combine(commands.Collect())
+            var validContracts = allContracts
                 .Select(static (pair, _) => pair.Left.Concat(pair.Right)
                     .Where(static spec => spec is not null)
                     .Select(static spec => spec!.FullyQualifiedName)
@@ -71,6 +78,37 @@ namespace MessageContracts.Generators
                     spc.AddSource(ModuleEmitter.HintName, ModuleEmitter.Emit(spec));
                 }
             });
+        }
+
+        /// <summary>The distinct shared parts and enums of <paramref name="contracts"/>, ordinal by name.</summary>
+        internal static ImmutableArray<SharedTypeSpec> CollectSharedTypes(IEnumerable<ContractSpec?> contracts)
+        {
+            var byName = new SortedDictionary<string, SharedTypeSpec>(StringComparer.Ordinal);
+            foreach (var contract in contracts)
+            {
+                if (contract is null)
+                {
+                    continue;
+                }
+
+                foreach (var part in contract.SharedParts)
+                {
+                    if (!byName.ContainsKey(part.FullyQualifiedName))
+                    {
+                        byName.Add(part.FullyQualifiedName, new SharedTypeSpec(part, null));
+                    }
+                }
+
+                foreach (var value in contract.SharedEnums)
+                {
+                    if (!byName.ContainsKey(value.FullyQualifiedName))
+                    {
+                        byName.Add(value.FullyQualifiedName, new SharedTypeSpec(null, value));
+                    }
+                }
+            }
+
+            return byName.Values.ToImmutableArray();
         }
 
         private static void EmitContract(SourceProductionContext context, ContractSpec? spec)

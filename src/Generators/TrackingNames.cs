@@ -5,6 +5,7 @@ namespace MessageContracts.Generators
     {
         public const string EventContracts = nameof(EventContracts);
         public const string CommandContracts = nameof(CommandContracts);
+        public const string SharedTypes = nameof(SharedTypes);
         public const string ValidContracts = nameof(ValidContracts);
         public const string Handlers = nameof(Handlers);
         public const string ValidHandlers = nameof(ValidHandlers);

@@ -528,4 +528,94 @@ public sealed class GeneratedCodeCompilesTests
 
         Assert.Equal(7, run.HintNames.Count);
     }
+
+    [Fact]
+    public void Parts_and_enums_the_assembly_can_see_are_emitted_once_the_others_per_contract()
+    {
+        var run = GeneratorHarness.Run("""
+            using System.Collections.Generic;
+            using MessageContracts;
+
+            namespace Shop;
+
+            public enum Channel { Web, Store }
+
+            public sealed record Address(string Street, Channel Channel);
+
+            internal readonly record struct Money(decimal Amount, string Currency);
+
+            public partial class Orders
+            {
+                private enum Secret { A, B }
+
+                private sealed record Note(string Text, Secret Secret, Address Where);
+
+                protected internal sealed record Visible(int N);
+
+                [Event]
+                private sealed partial record Placed(Address ShipTo, Money Total, Note? Note, List<Note> Notes, Secret Level, Visible V);
+
+                [Event]
+                internal sealed partial record Moved(Address From, Address To, Money? Fee, Channel Channel);
+            }
+
+            [Command]
+            internal sealed partial record Bill(Address To, Money Total);
+            """).AssertCleanCompile();
+
+        Assert.Equal(
+            [
+                "MessageContracts.Generated.JsonParts.Shop_Address.g.cs",
+                "MessageContracts.Generated.JsonParts.Shop_Channel.g.cs",
+                "MessageContracts.Generated.JsonParts.Shop_Money.g.cs",
+                "MessageContracts.Generated.JsonParts.Shop_Orders_Visible.g.cs",
+                "Shop.Bill.Contract.g.cs",
+                "Shop.Orders.Moved.Contract.g.cs",
+                "Shop.Orders.Placed.Contract.g.cs",
+            ],
+            run.HintNames);
+        var placed = run.Source("Shop.Orders.Placed.Contract.g.cs");
+        Assert.Contains("private static class Part0", placed);
+        Assert.Contains("private static class Enum0", placed);
+        Assert.Contains("global::MessageContracts.Generated.JsonParts.Shop_Address.Read(", placed);
+        Assert.DoesNotContain("class Part", run.Source("Shop.Bill.Contract.g.cs"));
+        Assert.Equal(
+            "Shop_Orders_1Internal_Note_1_1x",
+            MessageContracts.Generators.Emit.CodecEmitter.SharedTypeName("global::Shop.Orders_Internal.Note__x"));
+    }
+
+    [Fact]
+    public void A_friend_assembly_with_parts_of_its_own_compiles_without_warnings()
+    {
+        var library = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(
+            ["""
+            using MessageContracts;
+
+            [assembly: System.Runtime.CompilerServices.InternalsVisibleTo("App")]
+
+            namespace Contracts;
+
+            public sealed record Address(string Street);
+
+            [Event]
+            public sealed partial record Moved(Address To);
+            """],
+            assemblyName: "Contracts")).AssertCleanCompile();
+        using var image = new MemoryStream();
+        Assert.True(library.Output.Emit(image).Success);
+
+        var run = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(
+            ["""
+            using MessageContracts;
+
+            namespace App;
+
+            [Event]
+            public sealed partial record Relocated(Contracts.Address To);
+            """],
+            assemblyName: "App",
+            extraReferences: [Microsoft.CodeAnalysis.MetadataReference.CreateFromImage(image.ToArray())])).AssertCleanCompile();
+
+        Assert.Contains("MessageContracts.Generated.JsonParts.Contracts_Address.g.cs", run.HintNames);
+    }
 }

@@ -106,6 +106,19 @@ public sealed class RoundTripTests
     }
 
     [Fact]
+    public void Parts_only_the_contract_can_see_round_trip()
+    {
+        var json = Outer.WritePrivateSample();
+        Assert.Equal(
+            """{"part":{"text":"a","mood":"Glad"},"other":null,"more":[{"text":"b","mood":"Sad"}],"mood":"Sad","maybe":null,"shared":{"name":"leaf","amount":1.5,"channel":"Web"}}""",
+            json);
+        Assert.Equal(json, Outer.RewritePrivate(json));
+        Assert.Equal(json, Outer.RewritePrivate(json.Replace("\"Sad\"", "\"sad\"", StringComparison.Ordinal).Replace("\"text\"", "\"TEXT\"", StringComparison.Ordinal)));
+        var error = Assert.Throws<MessageDeserializationException>(() => Outer.RewritePrivate("""{"part":null}"""));
+        Assert.Equal("Cannot deserialize 'MessageContracts.Generators.Tests.Contracts.Outer.WithPrivateParts': the member 'MessageContracts.Generators.Tests.Contracts.Outer.WithPrivateParts.part' cannot be null.", error.Message);
+    }
+
+    [Fact]
     public void Unknown_members_are_skipped()
     {
         var read = Read<OrderPlaced>("""

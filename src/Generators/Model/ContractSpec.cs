@@ -13,8 +13,16 @@ namespace MessageContracts.Generators.Model
     /// <param name="MessageType">The <c>ce_type</c> value.</param>
     /// <param name="Topic">The Kafka topic.</param>
     /// <param name="Object">The contract's serializer shape.</param>
-    /// <param name="Parts">Nested message parts used (transitively) by the contract, ordinal by name.</param>
-    /// <param name="Enums">Enums used (transitively) by the contract, ordinal by name.</param>
+    /// <param name="Parts">
+    /// Message parts used (transitively) by the contract that only the contract's own code can see (e.g. a private
+    /// nested record): serialized by the contract's file. Ordinal by name.
+    /// </param>
+    /// <param name="Enums">Enums used (transitively) by the contract that only its own code can see. Ordinal by name.</param>
+    /// <param name="SharedParts">
+    /// Message parts used (transitively) by the contract that the whole assembly can see: serialized once per
+    /// compilation (<see cref="SharedTypeSpec"/>). Ordinal by name.
+    /// </param>
+    /// <param name="SharedEnums">Enums used (transitively) by the contract that the whole assembly can see. Ordinal by name.</param>
     /// <param name="PartitionKey">The key member, or <see langword="null"/>.</param>
     internal sealed record ContractSpec(
         string HintName,
@@ -29,7 +37,19 @@ namespace MessageContracts.Generators.Model
         ObjectSpec Object,
         EquatableArray<ObjectSpec> Parts,
         EquatableArray<EnumSpec> Enums,
+        EquatableArray<ObjectSpec> SharedParts,
+        EquatableArray<EnumSpec> SharedEnums,
         PartitionKeySpec? PartitionKey);
+
+    /// <summary>
+    /// A message part or enum serialized once per compilation, in its own file, for every contract that uses it
+    /// (exactly one of <paramref name="Part"/> and <paramref name="Enum"/> is set).
+    /// </summary>
+    internal sealed record SharedTypeSpec(ObjectSpec? Part, EnumSpec? Enum)
+    {
+        /// <summary>The <c>global::</c>-qualified name of the part or enum.</summary>
+        public string FullyQualifiedName => Part?.FullyQualifiedName ?? Enum!.FullyQualifiedName;
+    }
 
     /// <summary>A partial type declaration header: <c>Keywords</c> (e.g. <c>readonly partial record struct</c>) and <c>Name</c>.</summary>
     internal readonly record struct TypeDeclarationSpec(string Keywords, string Name);

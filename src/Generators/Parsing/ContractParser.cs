@@ -46,7 +46,7 @@ namespace MessageContracts.Generators.Parsing
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            var builder = new SpecBuilder(cancellationToken);
+            var builder = new SpecBuilder(context.SemanticModel.Compilation, cancellationToken);
             var objectSpec = builder.BuildObject(shape.Object, isContract: true);
 
             var containingTypes = new List<TypeDeclarationSpec>();
@@ -68,6 +68,7 @@ namespace MessageContracts.Generators.Parsing
             }
 
             var displayName = type.ToDisplayString();
+            var shared = builder.SharedTypes();
             return new ContractSpec(
                 HintName: displayName + ".Contract",
                 Namespace: ns,
@@ -79,8 +80,10 @@ namespace MessageContracts.Generators.Parsing
                 MessageType: shape.MessageType,
                 Topic: shape.Topic,
                 Object: objectSpec,
-                Parts: builder.Parts.OrderBy(p => p.FullyQualifiedName, StringComparer.Ordinal).ToEquatableArray(),
-                Enums: builder.Enums.OrderBy(e => e.FullyQualifiedName, StringComparer.Ordinal).ToEquatableArray(),
+                Parts: builder.Parts.Where(p => !shared.Contains(p.FullyQualifiedName)).OrderBy(p => p.FullyQualifiedName, StringComparer.Ordinal).ToEquatableArray(),
+                Enums: builder.Enums.Where(e => !shared.Contains(e.FullyQualifiedName)).OrderBy(e => e.FullyQualifiedName, StringComparer.Ordinal).ToEquatableArray(),
+                SharedParts: builder.Parts.Where(p => shared.Contains(p.FullyQualifiedName)).OrderBy(p => p.FullyQualifiedName, StringComparer.Ordinal).ToEquatableArray(),
+                SharedEnums: builder.Enums.Where(e => shared.Contains(e.FullyQualifiedName)).OrderBy(e => e.FullyQualifiedName, StringComparer.Ordinal).ToEquatableArray(),
                 PartitionKey: key);
         }
 
@@ -107,15 +110,66 @@ namespace MessageContracts.Generators.Parsing
         private sealed class SpecBuilder
         {
             private static readonly SymbolDisplayFormat TypeNameFormat = SymbolDisplayFormat.FullyQualifiedFormat;
+            private readonly Compilation compilation;
             private readonly CancellationToken cancellationToken;
             private readonly Dictionary<string, ObjectSpec?> parts = new(StringComparer.Ordinal);
             private readonly Dictionary<string, EnumSpec> enums = new(StringComparer.Ordinal);
+            private readonly HashSet<string> visibleToAssembly = new(StringComparer.Ordinal);
 
-            public SpecBuilder(CancellationToken cancellationToken) => this.cancellationToken = cancellationToken;
+            public SpecBuilder(Compilation compilation, CancellationToken cancellationToken)
+            {
+                this.compilation = compilation;
+                this.cancellationToken = cancellationToken;
+            }
 
             public IEnumerable<ObjectSpec> Parts => parts.Values.Where(p => p is not null)!;
 
             public IEnumerable<EnumSpec> Enums => enums.Values;
+
+            /// <summary>
+            /// The parts and enums whose serializers can be shared by the whole compilation: those code anywhere in
+            /// the assembly can name (not private, protected or file-local, nor nested in such a type), and whose
+            /// members use only such types. The rest stay in the contract's own file, which can see them.
+            /// </summary>
+            public HashSet<string> SharedTypes()
+            {
+                var shared = new HashSet<string>(visibleToAssembly, StringComparer.Ordinal);
+                bool changed;
+                do
+                {
+                    changed = false;
+                    foreach (var part in Parts)
+                    {
+                        if (shared.Contains(part.FullyQualifiedName) && part.Members.Any(m => !UsesOnly(m.Type, shared)))
+                        {
+                            shared.Remove(part.FullyQualifiedName);
+                            changed = true;
+                        }
+                    }
+                }
+                while (changed);
+
+                return shared;
+            }
+
+            private static bool UsesOnly(TypeSpec type, HashSet<string> shared) =>
+                (type.Reference is null || shared.Contains(type.Reference)) && (type.Element is null || UsesOnly(type.Element, shared));
+
+            private void NoteVisibility(INamedTypeSymbol type, string key)
+            {
+                for (var current = type; current is not null; current = current.ContainingType)
+                {
+                    if (current.IsFileLocal)
+                    {
+                        return;
+                    }
+                }
+
+                if (compilation.IsSymbolAccessibleWithin(type, compilation.Assembly))
+                {
+                    visibleToAssembly.Add(key);
+                }
+            }
 
             public ObjectSpec BuildObject(ObjectShape shape, bool isContract)
             {
@@ -254,6 +308,7 @@ namespace MessageContracts.Generators.Parsing
                 }
 
                 parts[key] = null; // reserve the key before recursing
+                NoteVisibility(type, key);
                 var shape = ObjectShape.Analyze(type, isContract: false, null, cancellationToken);
                 parts[key] = BuildObject(shape, isContract: false);
             }
@@ -265,6 +320,7 @@ namespace MessageContracts.Generators.Parsing
                     return;
                 }
 
+                NoteVisibility(type, key);
                 var values = new List<object>();
                 var names = new List<string>();
                 var allNames = new List<string>();

@@ -102,6 +102,22 @@ public static partial class Outer
 {
     [Event]
     public sealed partial record Inner(int N);
+
+    /// <summary>A sample of <see cref="WithPrivateParts"/>, written by its generated serializer.</summary>
+    internal static string WritePrivateSample() =>
+        Generators.Tests.RoundTripTests.Write(new WithPrivateParts(new("a", Mood.Glad), null, [new("b", Mood.Sad)], Mood.Sad, null, new("leaf", 1.5m, Channel.Web)));
+
+    /// <summary>Reads <paramref name="json"/> as <see cref="WithPrivateParts"/> and writes it again.</summary>
+    internal static string RewritePrivate(string json) =>
+        Generators.Tests.RoundTripTests.Write(Generators.Tests.RoundTripTests.Read<WithPrivateParts>(json));
+
+    /// <summary>A contract whose part and enum only code inside <see cref="Outer"/> can see: its own file serializes them.</summary>
+    [Event]
+    private sealed partial record WithPrivateParts(Hidden Part, Hidden? Other, List<Hidden> More, Mood Mood, Mood? Maybe, Leaf Shared);
+
+    private enum Mood { Glad, Sad }
+
+    private sealed record Hidden(string Text, Mood Mood);
 }
 
 /// <summary>A message part used inside collections and dictionaries of <see cref="Sampled"/>.</summary>

@@ -1,0 +1,93 @@
+using System.ComponentModel;
+using System.Text;
+using System.Text.Json;
+
+namespace MessageContracts.Infrastructure;
+
+/// <summary>
+/// The JSON member names of one generated contract or message part (or the names of an enum), in member order, for
+/// matching property names while reading: exact UTF-8 comparison first, then ignoring case like
+/// <c>JsonSerializerDefaults.Web</c>.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class GeneratedJsonNames
+{
+    private readonly string[] names;
+    private readonly byte[][] utf8Names;
+
+    /// <summary>Creates the table; a name's index is the member's index in the generated reader.</summary>
+    public GeneratedJsonNames(params string[] names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        this.names = names;
+        utf8Names = new byte[names.Length][];
+        for (var i = 0; i < names.Length; i++)
+        {
+            utf8Names[i] = Encoding.UTF8.GetBytes(names[i]);
+        }
+    }
+
+    /// <summary>
+    /// Moves to the next member of the object being read and onto its value, skipping members whose name matches
+    /// none of the names. Returns <see langword="false"/> at the end of the object.
+    /// </summary>
+    /// <param name="reader">The reader, on the object's <c>{</c> or on the previous member's last token.</param>
+    /// <param name="member">The index of the matched name.</param>
+    public bool TryReadMember(ref Utf8JsonReader reader, out int member)
+    {
+        while (true)
+        {
+            GeneratedJson.Next(ref reader);
+            if (reader.TokenType == JsonTokenType.EndObject)
+            {
+                member = -1;
+                return false;
+            }
+
+            member = Match(ref reader);
+            GeneratedJson.Next(ref reader);
+            if (member >= 0)
+            {
+                return true;
+            }
+
+            // Unknown members are skipped, so a consumer can read messages from a newer producer.
+            reader.Skip();
+        }
+    }
+
+    /// <summary>The index of the name the current property name or string equals, compared exactly and then ignoring case; -1 if none.</summary>
+    public int Match(ref Utf8JsonReader reader)
+    {
+        var index = MatchExact(ref reader);
+        if (index >= 0 || names.Length == 0)
+        {
+            return index;
+        }
+
+        var text = reader.GetString();
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (string.Equals(text, names[i], StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The index of the name the current property name or string equals exactly (after unescaping); -1 if none.</summary>
+    public int MatchExact(ref Utf8JsonReader reader)
+    {
+        for (var i = 0; i < utf8Names.Length; i++)
+        {
+            if (reader.ValueTextEquals(utf8Names[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}
