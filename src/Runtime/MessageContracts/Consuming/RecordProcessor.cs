@@ -18,6 +18,7 @@ internal sealed partial class RecordProcessor
 {
     private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan OutcomeGrace = TimeSpan.FromSeconds(10);
 
     private readonly HandlerCatalog catalog;
     private readonly IServiceScopeFactory scopeFactory;
@@ -81,11 +82,32 @@ internal sealed partial class RecordProcessor
             throw;
         }
 
-        await PersistAsync(
-            "mark message as processed",
-            token => deduplication.MarkProcessedAsync(options.ConsumerGroup, envelope.MessageId, token),
-            cancellationToken).ConfigureAwait(false);
+        await RecordOutcomeAsync(envelope.MessageId, cancellationToken).ConfigureAwait(false);
         return outcome;
+    }
+
+    /// <summary>
+    /// Marks the message processed. The handlers have run by now, so a stop signal gets a short grace to record
+    /// that rather than cutting it off: an unrecorded claim would hold the message (and its partition) until the
+    /// lease runs out. If even the grace is not enough, the claim is released, so the redelivery runs the
+    /// (idempotent) handlers again instead of waiting.
+    /// </summary>
+    private async Task RecordOutcomeAsync(string messageId, CancellationToken cancellationToken)
+    {
+        using var settle = new CancellationTokenSource();
+        using var graceOnStop = cancellationToken.Register(() => settle.CancelAfter(OutcomeGrace));
+        try
+        {
+            await PersistAsync(
+                "mark message as processed",
+                token => deduplication.MarkProcessedAsync(options.ConsumerGroup, messageId, token),
+                settle.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (settle.IsCancellationRequested)
+        {
+            await ReleaseQuietlyAsync(messageId).ConfigureAwait(false);
+            throw new OperationCanceledException("Stopped before the outcome could be recorded.", cancellationToken);
+        }
     }
 
     /// <summary>True when this instance may process the message; false when it was processed before.</summary>
