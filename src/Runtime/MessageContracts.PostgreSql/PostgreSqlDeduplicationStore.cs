@@ -33,17 +33,13 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
 
     private const int MaxClaimAttempts = 5;
 
-    private readonly NpgsqlDataSource dataSource;
-    private readonly bool ownsDataSource;
+    private readonly PostgreSqlTable table;
     private readonly TimeProvider timeProvider;
-    private readonly string qualifiedTable;
     private readonly string claimSql;
     private readonly string stateSql;
     private readonly string markProcessedSql;
     private readonly string releaseSql;
     private readonly string purgeSql;
-    private readonly SemaphoreSlim createGate = new(1, 1);
-    private volatile bool created;
 
     /// <summary>Creates a store that opens its connections from <paramref name="dataSource"/>, which the caller keeps and disposes.</summary>
     /// <param name="dataSource">Where connections come from; it is not disposed with the store.</param>
@@ -67,14 +63,10 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
 
     private PostgreSqlDeduplicationStore(NpgsqlDataSource dataSource, bool ownsDataSource, string? schema, string? tableName, TimeProvider? timeProvider)
     {
-        Schema = ValidateIdentifier(schema ?? DefaultSchema, nameof(schema));
-        TableName = ValidateIdentifier(tableName ?? DefaultTableName, nameof(tableName));
-        this.dataSource = dataSource;
-        this.ownsDataSource = ownsDataSource;
+        table = new PostgreSqlTable(dataSource, ownsDataSource, schema ?? DefaultSchema, tableName ?? DefaultTableName, "MessageContracts.Deduplication", CreateTableSql);
         this.timeProvider = timeProvider ?? TimeProvider.System;
 
-        qualifiedTable = $"\"{Schema}\".\"{TableName}\"";
-        var t = qualifiedTable;
+        var t = table.QualifiedName;
 
         // $1 group, $2 message ID, $3 the new lease's expiry, $4 now. A conflicting row is updated (and returned) only
         // when it is a claim whose lease has run out; a live claim or a processed row makes RETURNING yield nothing.
@@ -99,10 +91,10 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
     }
 
     /// <summary>The schema of the store's table.</summary>
-    public string Schema { get; }
+    public string Schema => table.Schema;
 
     /// <summary>The name of the store's table.</summary>
-    public string TableName { get; }
+    public string TableName => table.Name;
 
     /// <inheritdoc />
     public async Task<DeduplicationClaim> TryClaimAsync(string consumerGroup, string messageId, TimeSpan lease, CancellationToken cancellationToken)
@@ -116,7 +108,7 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
 
         cancellationToken.ThrowIfCancellationRequested();
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await table.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
         for (var attempt = 1; attempt <= MaxClaimAttempts; attempt++)
         {
@@ -168,7 +160,7 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
         ArgumentException.ThrowIfNullOrEmpty(messageId);
         cancellationToken.ThrowIfCancellationRequested();
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = dataSource.CreateCommand(markProcessedSql);
+        await using var command = table.DataSource.CreateCommand(markProcessedSql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumerGroup });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = messageId });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = timeProvider.GetUtcNow().ToUniversalTime() });
@@ -182,7 +174,7 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
         ArgumentException.ThrowIfNullOrEmpty(messageId);
         cancellationToken.ThrowIfCancellationRequested();
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = dataSource.CreateCommand(releaseSql);
+        await using var command = table.DataSource.CreateCommand(releaseSql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumerGroup });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = messageId });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -193,7 +185,7 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
     {
         cancellationToken.ThrowIfCancellationRequested();
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = dataSource.CreateCommand(purgeSql);
+        await using var command = table.DataSource.CreateCommand(purgeSql);
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = olderThan.ToUniversalTime() });
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -203,115 +195,25 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
     /// needed only to fail early, e.g. at startup when the server is unreachable.
     /// </summary>
     /// <param name="cancellationToken">Stops the wait for the server.</param>
-    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
-    {
-        if (created)
-        {
-            return;
-        }
-
-        await createGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (!created)
-            {
-                await CreateTableAsync(cancellationToken).ConfigureAwait(false);
-                created = true;
-            }
-        }
-        finally
-        {
-            createGate.Release();
-        }
-    }
+    public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => table.EnsureCreatedAsync(cancellationToken);
 
     /// <summary>Disposes the connection pool if the store created it from a connection string.</summary>
-    public ValueTask DisposeAsync() => ownsDataSource ? dataSource.DisposeAsync() : ValueTask.CompletedTask;
+    public ValueTask DisposeAsync() => table.DisposeAsync();
 
     /// <summary>Disposes the connection pool if the store created it from a connection string.</summary>
-    public void Dispose()
-    {
-        if (ownsDataSource)
-        {
-            dataSource.Dispose();
-        }
-    }
+    public void Dispose() => table.Dispose();
 
-    private async Task CreateTableAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        if (await TableExistsAsync(connection, cancellationToken).ConfigureAwait(false))
-        {
-            // Also the path for a user who may not create tables: the DDL is never sent, so it cannot be refused.
-            return;
-        }
-
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-
-                // Instances starting together would race on CREATE ... IF NOT EXISTS (a unique violation in the catalog):
-                // one at a time per table, and each looks again once it holds the lock.
-                await using (var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext($1))", connection, transaction))
-                {
-                    command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = "MessageContracts.Deduplication:" + qualifiedTable });
-                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                if (!await TableExistsAsync(connection, cancellationToken).ConfigureAwait(false))
-                {
-                    await using var command = new NpgsqlCommand(CreateTableSql(), connection, transaction);
-                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (PostgresException exception) when (attempt < 3 && IsConcurrentCreate(exception))
-            {
-                // Someone created the schema or table outside the lock (another tool, an older version): look again.
-            }
-        }
-    }
-
-    private async Task<bool> TableExistsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", connection);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = qualifiedTable });
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true;
-    }
-
-    private string CreateTableSql()
-    {
-        // The schema is created only when missing: CREATE SCHEMA IF NOT EXISTS still needs the right to create schemas.
-        var createSchema = Schema == DefaultSchema ? "" : $"""
-            DO $$ BEGIN
-                IF NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = '{Schema}') THEN
-                    CREATE SCHEMA "{Schema}";
-                END IF;
-            END $$;
-            """;
-        return $"""
-            {createSchema}
-            CREATE TABLE IF NOT EXISTS {qualifiedTable} (
-                consumer_group   text        NOT NULL,
-                message_id       text        NOT NULL,
-                state            text        NOT NULL CHECK (state IN ('claimed', 'processed')),
-                lease_expires_at timestamptz NULL,
-                processed_at     timestamptz NULL,
-                PRIMARY KEY (consumer_group, message_id)
-            );
-            CREATE INDEX IF NOT EXISTS "{TableName}_processed_at" ON {qualifiedTable} (processed_at) WHERE state = 'processed';
-            """;
-    }
-
-    private static bool IsConcurrentCreate(PostgresException exception) =>
-        exception.SqlState is PostgresErrorCodes.UniqueViolation
-            or PostgresErrorCodes.DuplicateSchema
-            or PostgresErrorCodes.DuplicateTable
-            or PostgresErrorCodes.DuplicateObject;
+    private static string CreateTableSql(PostgreSqlTable table) => $"""
+        CREATE TABLE IF NOT EXISTS {table.QualifiedName} (
+            consumer_group   text        NOT NULL,
+            message_id       text        NOT NULL,
+            state            text        NOT NULL CHECK (state IN ('claimed', 'processed')),
+            lease_expires_at timestamptz NULL,
+            processed_at     timestamptz NULL,
+            PRIMARY KEY (consumer_group, message_id)
+        );
+        CREATE INDEX IF NOT EXISTS "{table.Name}_processed_at" ON {table.QualifiedName} (processed_at) WHERE state = 'processed';
+        """;
 
     private static NpgsqlDataSource CreateDataSource(string connectionString)
     {
@@ -319,15 +221,5 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
 
         // The slim builder maps only the basic types the store uses (text, timestamptz) and stays trimming-safe.
         return new NpgsqlSlimDataSourceBuilder(connectionString).Build();
-    }
-
-    private static string ValidateIdentifier(string identifier, string parameterName)
-    {
-        var valid = identifier.Length is > 0 and <= 50
-            && (char.IsAsciiLetter(identifier[0]) || identifier[0] == '_')
-            && identifier.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
-        return valid
-            ? identifier
-            : throw new ArgumentException($"'{identifier}' is not a usable name: use 1 to 50 ASCII letters, digits and '_', starting with a letter or '_'.", parameterName);
     }
 }

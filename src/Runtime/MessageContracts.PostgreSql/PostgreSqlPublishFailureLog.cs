@@ -34,16 +34,12 @@ public sealed class PostgreSqlPublishFailureLog : IPublishFailureLog, IAsyncDisp
     private const string Columns =
         "sequence, message_id, message_type, topic, message_key, message_value, header_keys, header_values, reason, failed_at, last_attempt_at, attempts";
 
-    private readonly NpgsqlDataSource dataSource;
-    private readonly bool ownsDataSource;
-    private readonly string qualifiedTable;
+    private readonly PostgreSqlTable table;
     private readonly string appendSql;
     private readonly string readSql;
     private readonly string countSql;
     private readonly string failedAttemptSql;
     private readonly string removeSql;
-    private readonly SemaphoreSlim createGate = new(1, 1);
-    private volatile bool created;
 
     /// <summary>Creates a log that opens its connections from <paramref name="dataSource"/>, which the caller keeps and disposes.</summary>
     /// <param name="dataSource">Where connections come from (it must map arrays); it is not disposed with the log.</param>
@@ -65,13 +61,8 @@ public sealed class PostgreSqlPublishFailureLog : IPublishFailureLog, IAsyncDisp
 
     private PostgreSqlPublishFailureLog(NpgsqlDataSource dataSource, bool ownsDataSource, string? schema, string? tableName)
     {
-        Schema = ValidateIdentifier(schema ?? DefaultSchema, nameof(schema));
-        TableName = ValidateIdentifier(tableName ?? DefaultTableName, nameof(tableName));
-        this.dataSource = dataSource;
-        this.ownsDataSource = ownsDataSource;
-
-        qualifiedTable = $"\"{Schema}\".\"{TableName}\"";
-        var t = qualifiedTable;
+        table = new PostgreSqlTable(dataSource, ownsDataSource, schema ?? DefaultSchema, tableName ?? DefaultTableName, "MessageContracts.PublishFailures", CreateTableSql);
+        var t = table.QualifiedName;
         appendSql = $"""
             INSERT INTO {t} (message_id, message_type, topic, message_key, message_value, header_keys, header_values, reason, failed_at, last_attempt_at, attempts)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
@@ -85,17 +76,17 @@ public sealed class PostgreSqlPublishFailureLog : IPublishFailureLog, IAsyncDisp
     }
 
     /// <summary>The schema of the log's table.</summary>
-    public string Schema { get; }
+    public string Schema => table.Schema;
 
     /// <summary>The name of the log's table.</summary>
-    public string TableName { get; }
+    public string TableName => table.Name;
 
     /// <inheritdoc />
     public async Task<bool> AppendAsync(PublishFailureRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = dataSource.CreateCommand(appendSql);
+        await using var command = table.DataSource.CreateCommand(appendSql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = record.MessageId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = record.MessageType });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = record.Topic });
@@ -115,7 +106,7 @@ public sealed class PostgreSqlPublishFailureLog : IPublishFailureLog, IAsyncDisp
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = dataSource.CreateCommand(readSql);
+        await using var command = table.DataSource.CreateCommand(readSql);
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterSequence });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = maxCount });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -153,7 +144,7 @@ public sealed class PostgreSqlPublishFailureLog : IPublishFailureLog, IAsyncDisp
     public async Task<int> CountAsync(CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = dataSource.CreateCommand(countSql);
+        await using var command = table.DataSource.CreateCommand(countSql);
         return checked((int)(long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!);
     }
 
@@ -163,7 +154,7 @@ public sealed class PostgreSqlPublishFailureLog : IPublishFailureLog, IAsyncDisp
         ArgumentNullException.ThrowIfNull(messageId);
         ArgumentNullException.ThrowIfNull(reason);
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = dataSource.CreateCommand(failedAttemptSql);
+        await using var command = table.DataSource.CreateCommand(failedAttemptSql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = messageId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = reason });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = attemptedAt.ToUniversalTime() });
@@ -180,7 +171,7 @@ public sealed class PostgreSqlPublishFailureLog : IPublishFailureLog, IAsyncDisp
         }
 
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = dataSource.CreateCommand(removeSql);
+        await using var command = table.DataSource.CreateCommand(removeSql);
         command.Parameters.Add(new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = [.. messageIds] });
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -191,119 +182,31 @@ public sealed class PostgreSqlPublishFailureLog : IPublishFailureLog, IAsyncDisp
     /// </summary>
     /// <param name="cancellationToken">Stops the wait for the server.</param>
     /// <returns>A task that completes when the table exists.</returns>
-    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
-    {
-        if (created)
-        {
-            return;
-        }
-
-        await createGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (!created)
-            {
-                await CreateTableAsync(cancellationToken).ConfigureAwait(false);
-                created = true;
-            }
-        }
-        finally
-        {
-            createGate.Release();
-        }
-    }
+    public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => table.EnsureCreatedAsync(cancellationToken);
 
     /// <summary>Disposes the connection pool if the log created it from a connection string.</summary>
     /// <returns>A task that completes when the pool is closed.</returns>
-    public ValueTask DisposeAsync() => ownsDataSource ? dataSource.DisposeAsync() : ValueTask.CompletedTask;
+    public ValueTask DisposeAsync() => table.DisposeAsync();
 
     /// <summary>Disposes the connection pool if the log created it from a connection string.</summary>
-    public void Dispose()
-    {
-        if (ownsDataSource)
-        {
-            dataSource.Dispose();
-        }
-    }
+    public void Dispose() => table.Dispose();
 
-    private async Task CreateTableAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        if (await TableExistsAsync(connection, cancellationToken).ConfigureAwait(false))
-        {
-            // Also the path for a user who may not create tables: the DDL is never sent, so it cannot be refused.
-            return;
-        }
-
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-
-                // Instances starting together would race on CREATE ... IF NOT EXISTS: one at a time per table.
-                await using (var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext($1))", connection, transaction))
-                {
-                    command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = "MessageContracts.PublishFailures:" + qualifiedTable });
-                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                if (!await TableExistsAsync(connection, cancellationToken).ConfigureAwait(false))
-                {
-                    await using var command = new NpgsqlCommand(CreateTableSql(), connection, transaction);
-                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (PostgresException exception) when (attempt < 3 && IsConcurrentCreate(exception))
-            {
-                // Someone created the schema or table outside the lock: look again.
-            }
-        }
-    }
-
-    private async Task<bool> TableExistsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", connection);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = qualifiedTable });
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true;
-    }
-
-    private string CreateTableSql()
-    {
-        var createSchema = Schema == DefaultSchema ? "" : $"""
-            DO $$ BEGIN
-                IF NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = '{Schema}') THEN
-                    CREATE SCHEMA "{Schema}";
-                END IF;
-            END $$;
-            """;
-        return $"""
-            {createSchema}
-            CREATE TABLE IF NOT EXISTS {qualifiedTable} (
-                sequence        bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-                message_id      text        NOT NULL UNIQUE,
-                message_type    text        NOT NULL,
-                topic           text        NOT NULL,
-                message_key     bytea       NULL,
-                message_value   bytea       NOT NULL,
-                header_keys     text[]      NOT NULL,
-                header_values   bytea[]     NOT NULL,
-                reason          text        NOT NULL,
-                failed_at       timestamptz NOT NULL,
-                last_attempt_at timestamptz NOT NULL,
-                attempts        integer     NOT NULL
-            );
-            """;
-    }
-
-    private static bool IsConcurrentCreate(PostgresException exception) =>
-        exception.SqlState is PostgresErrorCodes.UniqueViolation
-            or PostgresErrorCodes.DuplicateSchema
-            or PostgresErrorCodes.DuplicateTable
-            or PostgresErrorCodes.DuplicateObject;
+    private static string CreateTableSql(PostgreSqlTable table) => $"""
+        CREATE TABLE IF NOT EXISTS {table.QualifiedName} (
+            sequence        bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            message_id      text        NOT NULL UNIQUE,
+            message_type    text        NOT NULL,
+            topic           text        NOT NULL,
+            message_key     bytea       NULL,
+            message_value   bytea       NOT NULL,
+            header_keys     text[]      NOT NULL,
+            header_values   bytea[]     NOT NULL,
+            reason          text        NOT NULL,
+            failed_at       timestamptz NOT NULL,
+            last_attempt_at timestamptz NOT NULL,
+            attempts        integer     NOT NULL
+        );
+        """;
 
     private static NpgsqlDataSource CreateDataSource(string connectionString)
     {
@@ -311,15 +214,5 @@ public sealed class PostgreSqlPublishFailureLog : IPublishFailureLog, IAsyncDisp
 
         // The slim builder stays trimming-safe; the log needs arrays on top of the basic types (headers, removal by IDs).
         return new NpgsqlSlimDataSourceBuilder(connectionString).EnableArrays().Build();
-    }
-
-    private static string ValidateIdentifier(string identifier, string parameterName)
-    {
-        var valid = identifier.Length is > 0 and <= 50
-            && (char.IsAsciiLetter(identifier[0]) || identifier[0] == '_')
-            && identifier.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
-        return valid
-            ? identifier
-            : throw new ArgumentException($"'{identifier}' is not a usable name: use 1 to 50 ASCII letters, digits and '_', starting with a letter or '_'.", parameterName);
     }
 }

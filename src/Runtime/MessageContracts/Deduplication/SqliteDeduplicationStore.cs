@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
 
@@ -63,12 +62,8 @@ public sealed class SqliteDeduplicationStore : IDeduplicationStore
 
     private const string PurgeSql = $"DELETE FROM {TableName} WHERE state = 'processed' AND processed_at < $olderThan;";
 
-    private readonly string connectionString;
-    private readonly string? databaseFile;
-    private readonly int busyTimeoutMilliseconds;
+    private readonly SqliteDatabase database;
     private readonly TimeProvider timeProvider;
-    private readonly SemaphoreSlim initializeGate = new(1, 1);
-    private volatile bool initialized;
 
     /// <summary>Creates a store on the SQLite database that <paramref name="connectionString"/> names.</summary>
     /// <param name="connectionString">
@@ -79,20 +74,12 @@ public sealed class SqliteDeduplicationStore : IDeduplicationStore
     /// <param name="timeProvider">The clock for leases and processed times; <see cref="TimeProvider.System"/> when null.</param>
     public SqliteDeduplicationStore(string connectionString, TimeProvider? timeProvider = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(connectionString);
-        var builder = new SqliteConnectionStringBuilder(connectionString);
-        if (builder.Mode == SqliteOpenMode.Memory
-            || string.IsNullOrEmpty(builder.DataSource)
-            || string.Equals(builder.DataSource, ":memory:", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new ArgumentException(
-                $"The SQLite deduplication store needs a database file, but '{connectionString}' names an in-memory database. Name a file, e.g. with {nameof(SqliteDeduplicationStore)}.{nameof(DefaultPath)}(consumerGroup).",
-                nameof(connectionString));
-        }
-
-        this.connectionString = builder.ToString();
-        databaseFile = builder.DataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase) ? null : Path.GetFullPath(builder.DataSource);
-        busyTimeoutMilliseconds = checked(builder.DefaultTimeout * 1000);
+        database = new SqliteDatabase(
+            connectionString,
+            Schema,
+            extraConnectionPragmas: null,
+            inMemoryMessage: static connectionString =>
+                $"The SQLite deduplication store needs a database file, but '{connectionString}' names an in-memory database. Name a file, e.g. with {nameof(SqliteDeduplicationStore)}.{nameof(DefaultPath)}(consumerGroup).");
         this.timeProvider = timeProvider ?? TimeProvider.System;
     }
 
@@ -107,25 +94,7 @@ public sealed class SqliteDeduplicationStore : IDeduplicationStore
     public static string DefaultPath(string consumerGroup)
     {
         ArgumentException.ThrowIfNullOrEmpty(consumerGroup);
-        var fileName = SanitizeFileName(consumerGroup) + ".dedup.db";
-        var localData = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
-        if (!string.IsNullOrEmpty(localData))
-        {
-            var folder = Path.Combine(localData, "MessageContracts");
-            try
-            {
-                Directory.CreateDirectory(folder);
-                return Path.Combine(folder, fileName);
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                // A read-only home (containers, service accounts): the temporary folder still works.
-            }
-        }
-
-        var fallback = Path.Combine(Path.GetTempPath(), "MessageContracts");
-        Directory.CreateDirectory(fallback);
-        return Path.Combine(fallback, fileName);
+        return SqliteDatabase.DefaultPath(SanitizeFileName(consumerGroup) + ".dedup.db");
     }
 
     /// <inheritdoc />
@@ -135,7 +104,7 @@ public sealed class SqliteDeduplicationStore : IDeduplicationStore
         DeduplicationArguments.ValidateLease(lease);
         var now = timeProvider.GetUtcNow();
 
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
 
         // BEGIN IMMEDIATE: the claim and the reading of the state that refused it see the same row.
         await using var transaction = connection.BeginTransaction(deferred: false);
@@ -167,7 +136,7 @@ public sealed class SqliteDeduplicationStore : IDeduplicationStore
     public async Task MarkProcessedAsync(string consumerGroup, string messageId, CancellationToken cancellationToken)
     {
         DeduplicationArguments.Validate(consumerGroup, messageId);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, MarkProcessedSql, consumerGroup, messageId);
         command.Parameters.AddWithValue("$now", timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -177,7 +146,7 @@ public sealed class SqliteDeduplicationStore : IDeduplicationStore
     public async Task ReleaseAsync(string consumerGroup, string messageId, CancellationToken cancellationToken)
     {
         DeduplicationArguments.Validate(consumerGroup, messageId);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, ReleaseSql, consumerGroup, messageId);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -185,7 +154,7 @@ public sealed class SqliteDeduplicationStore : IDeduplicationStore
     /// <inheritdoc />
     public async Task<int> PurgeAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = PurgeSql;
         command.Parameters.AddWithValue("$olderThan", olderThan.ToUnixTimeMilliseconds());
@@ -199,64 +168,6 @@ public sealed class SqliteDeduplicationStore : IDeduplicationStore
         command.Parameters.AddWithValue("$group", consumerGroup);
         command.Parameters.AddWithValue("$id", messageId);
         return command;
-    }
-
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        if (!initialized)
-        {
-            await InitializeAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        return await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-
-            // SQLite's own wait on a locked file; pooled connections keep it, setting it again is free.
-            await using var pragma = connection.CreateCommand();
-            pragma.CommandText = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {busyTimeoutMilliseconds};");
-            await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    private async Task InitializeAsync(CancellationToken cancellationToken)
-    {
-        await initializeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (initialized)
-            {
-                return;
-            }
-
-            if (databaseFile is not null && Path.GetDirectoryName(databaseFile) is { Length: > 0 } folder)
-            {
-                Directory.CreateDirectory(folder);
-            }
-
-            await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = connection.CreateCommand();
-            command.CommandText = Schema;
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            initialized = true;
-        }
-        finally
-        {
-            initializeGate.Release();
-        }
     }
 
     private static string SanitizeFileName(string consumerGroup)

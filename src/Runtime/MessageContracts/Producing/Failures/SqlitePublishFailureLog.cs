@@ -53,11 +53,7 @@ public sealed class SqlitePublishFailureLog : IPublishFailureLog
 
     private const string RemoveSql = $"DELETE FROM {TableName} WHERE message_id = $id;";
 
-    private readonly string connectionString;
-    private readonly string? databaseFile;
-    private readonly int busyTimeoutMilliseconds;
-    private readonly SemaphoreSlim initializeGate = new(1, 1);
-    private volatile bool initialized;
+    private readonly SqliteDatabase database;
 
     /// <summary>Creates a log on the SQLite database that <paramref name="connectionString"/> names.</summary>
     /// <param name="connectionString">
@@ -67,20 +63,13 @@ public sealed class SqlitePublishFailureLog : IPublishFailureLog
     /// </param>
     public SqlitePublishFailureLog(string connectionString)
     {
-        ArgumentException.ThrowIfNullOrEmpty(connectionString);
-        var builder = new SqliteConnectionStringBuilder(connectionString);
-        if (builder.Mode == SqliteOpenMode.Memory
-            || string.IsNullOrEmpty(builder.DataSource)
-            || string.Equals(builder.DataSource, ":memory:", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new ArgumentException(
-                $"The SQLite publish failure log needs a database file, but '{connectionString}' names an in-memory database. Use e.g. 'Data Source={DefaultPath("my-service")}'.",
-                nameof(connectionString));
-        }
-
-        this.connectionString = builder.ToString();
-        databaseFile = builder.DataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase) ? null : Path.GetFullPath(builder.DataSource);
-        busyTimeoutMilliseconds = checked(builder.DefaultTimeout * 1000);
+        // synchronous = FULL: a committed record survives a power loss in WAL mode.
+        database = new SqliteDatabase(
+            connectionString,
+            Schema,
+            extraConnectionPragmas: "PRAGMA synchronous = FULL;",
+            inMemoryMessage: static connectionString =>
+                $"The SQLite publish failure log needs a database file, but '{connectionString}' names an in-memory database. Use e.g. 'Data Source={DefaultPath("my-service")}'.");
     }
 
     /// <summary>
@@ -94,32 +83,14 @@ public sealed class SqlitePublishFailureLog : IPublishFailureLog
     public static string DefaultPath(string serviceName)
     {
         ArgumentException.ThrowIfNullOrEmpty(serviceName);
-        var fileName = SanitizeFileName(serviceName) + ".failures.db";
-        var localData = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
-        if (!string.IsNullOrEmpty(localData))
-        {
-            var folder = Path.Combine(localData, "MessageContracts");
-            try
-            {
-                Directory.CreateDirectory(folder);
-                return Path.Combine(folder, fileName);
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                // A read-only home (containers, service accounts): the temporary folder still works.
-            }
-        }
-
-        var fallback = Path.Combine(Path.GetTempPath(), "MessageContracts");
-        Directory.CreateDirectory(fallback);
-        return Path.Combine(fallback, fileName);
+        return SqliteDatabase.DefaultPath(SanitizeFileName(serviceName) + ".failures.db");
     }
 
     /// <inheritdoc />
     public async Task<bool> AppendAsync(PublishFailureRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = AppendSql;
         command.Parameters.AddWithValue("$id", record.MessageId);
@@ -139,7 +110,7 @@ public sealed class SqlitePublishFailureLog : IPublishFailureLog
     public async Task<IReadOnlyList<PublishFailureRecord>> ReadAsync(long afterSequence, int maxCount, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = ReadSql;
         command.Parameters.AddWithValue("$after", afterSequence);
@@ -170,7 +141,7 @@ public sealed class SqlitePublishFailureLog : IPublishFailureLog
     /// <inheritdoc />
     public async Task<int> CountAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT COUNT(*) FROM {TableName};";
         return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
@@ -181,7 +152,7 @@ public sealed class SqlitePublishFailureLog : IPublishFailureLog
     {
         ArgumentNullException.ThrowIfNull(messageId);
         ArgumentNullException.ThrowIfNull(reason);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = FailedAttemptSql;
         command.Parameters.AddWithValue("$id", messageId);
@@ -199,7 +170,7 @@ public sealed class SqlitePublishFailureLog : IPublishFailureLog
             return 0;
         }
 
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         // One transaction for the whole batch: one disk sync instead of one per record.
         await using var transaction = connection.BeginTransaction(deferred: false);
         await using var command = connection.CreateCommand();
@@ -264,63 +235,5 @@ public sealed class SqlitePublishFailureLog : IPublishFailureLog
         }
 
         return builder.ToString();
-    }
-
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        if (!initialized)
-        {
-            await InitializeAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        return await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-
-            // Wait on a locked file instead of failing; FULL: a committed record survives a power loss in WAL mode.
-            await using var pragma = connection.CreateCommand();
-            pragma.CommandText = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {busyTimeoutMilliseconds}; PRAGMA synchronous = FULL;");
-            await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    private async Task InitializeAsync(CancellationToken cancellationToken)
-    {
-        await initializeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (initialized)
-            {
-                return;
-            }
-
-            if (databaseFile is not null && Path.GetDirectoryName(databaseFile) is { Length: > 0 } folder)
-            {
-                Directory.CreateDirectory(folder);
-            }
-
-            await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = connection.CreateCommand();
-            command.CommandText = Schema;
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            initialized = true;
-        }
-        finally
-        {
-            initializeGate.Release();
-        }
     }
 }
