@@ -12,6 +12,7 @@ namespace MessageContracts.Tests.EndToEnd;
 /// The three answers to a producer timeout, on the embedded Kafka with every broker taken down: Kafka never
 /// acknowledges, the producer's bounded retries run out after <see cref="PublishTimeout"/>, and the policy decides.
 /// </summary>
+[Collection(PublishFailureMetricsCollection.Name)]
 public sealed class PublishFailurePolicyTests : IDisposable
 {
     private const string Topic = "price-changed";

@@ -9,6 +9,7 @@ using Xunit;
 namespace MessageContracts.Tests.Producing;
 
 /// <summary>The failure policy's pieces without Kafka: ordering of the log, option precedence and validation.</summary>
+[Collection(PublishFailureMetricsCollection.Name)]
 public sealed class PublishFailureHandlerTests
 {
     [Fact]
