@@ -1,6 +1,7 @@
 using MessageContracts.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace MessageContracts.Tests.Support;
 
@@ -24,7 +25,16 @@ public sealed class TestHost : IAsyncDisposable
 
     public static async Task<TestHost> StartAsync(EmbeddedKafka kafka, Action<MessageContractsOptions>? configure = null)
     {
+        var group = "tests-" + Guid.NewGuid().ToString("N");
         var host = new HostBuilder()
+            .ConfigureLogging(logging =>
+            {
+                if (Environment.GetEnvironmentVariable("MESSAGECONTRACTS_TEST_LOG_DIR") is { Length: > 0 } logDirectory)
+                {
+                    logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug);
+                    logging.AddProvider(new FileLoggerProvider(Path.Combine(logDirectory, group + ".log")));
+                }
+            })
             .ConfigureServices(services =>
             {
                 services.AddSingleton<Received<OrderPlaced>>();
@@ -37,7 +47,7 @@ public sealed class TestHost : IAsyncDisposable
                 services.AddMessageContracts(options =>
                 {
                     options.UseEmbeddedKafka(kafka);
-                    options.ConsumerGroup = "tests-" + Guid.NewGuid().ToString("N");
+                    options.ConsumerGroup = group;
                     options.ServiceName = "message-contracts-tests";
                     options.DeduplicationStore = new InMemoryDeduplicationStore();
                     configure?.Invoke(options);
