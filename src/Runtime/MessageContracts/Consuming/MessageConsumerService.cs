@@ -23,6 +23,7 @@ internal sealed partial class MessageConsumerService : BackgroundService
     private readonly Dictionary<TopicPartition, PartitionWorker> workers = [];
     private readonly CancellationTokenSource shutdownAbort = new();
     private readonly SemaphoreSlim concurrency;
+    private volatile bool aWorkerFailed;
 
     public MessageConsumerService(
         HandlerCatalog catalog,
@@ -72,6 +73,10 @@ internal sealed partial class MessageConsumerService : BackgroundService
                 }
 
                 ResumeDrainedPartitions(consumer);
+                if (aWorkerFailed)
+                {
+                    RestartFailedWorkers(consumer);
+                }
             }
         }
         finally
@@ -114,9 +119,34 @@ internal sealed partial class MessageConsumerService : BackgroundService
 
     private PartitionWorker StartWorker(IConsumer<byte[]?, byte[]?> consumer, TopicPartition partition)
     {
-        var worker = new PartitionWorker(partition, processor, record => StoreOffset(consumer, record), concurrency, shutdownAbort.Token, logger);
+        var worker = new PartitionWorker(
+            partition, processor, record => StoreOffset(consumer, record), concurrency, shutdownAbort.Token, _ => aWorkerFailed = true, logger);
         workers[partition] = worker;
         return worker;
+    }
+
+    private void RestartFailedWorkers(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        aWorkerFailed = false;
+        foreach (var worker in workers.Values.ToArray())
+        {
+            if (worker.FailedRecord is not { } failed || !worker.Completion.IsCompleted)
+            {
+                continue;
+            }
+
+            // Re-read the partition from the record that failed: the records queued behind it come again too.
+            workers.Remove(worker.Partition);
+            worker.Dispose();
+            consumer.Seek(failed.TopicPartitionOffset);
+            if (worker.Paused)
+            {
+                consumer.Resume([worker.Partition]);
+            }
+
+            StartWorker(consumer, worker.Partition);
+            LogWorkerRestarted(failed.Topic, failed.Partition.Value, failed.Offset.Value);
+        }
     }
 
     private void StoreOffset(IConsumer<byte[]?, byte[]?> consumer, ConsumeResult<byte[]?, byte[]?> record)
@@ -283,6 +313,9 @@ internal sealed partial class MessageConsumerService : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Consumer group '{ConsumerGroup}' lost {Partitions}")]
     private partial void LogLost(string consumerGroup, string partitions);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Restarted the worker of {Topic}[{Partition}] from offset {Offset}")]
+    private partial void LogWorkerRestarted(string topic, int partition, long offset);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Offset of {Topic}[{Partition}]@{Offset} not stored: {Reason}")]
     private partial void LogStoreOffsetFailed(string topic, int partition, long offset, string reason);

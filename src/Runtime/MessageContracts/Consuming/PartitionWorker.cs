@@ -20,7 +20,9 @@ internal sealed partial class PartitionWorker : IDisposable
     private readonly CancellationTokenSource stopTaking = new();
     private readonly CancellationTokenSource abort;
     private readonly ILogger logger;
+    private readonly Action<PartitionWorker> onFailed;
     private int queued;
+    private ConsumeResult<byte[]?, byte[]?>? current;
 
     public PartitionWorker(
         TopicPartition partition,
@@ -28,8 +30,10 @@ internal sealed partial class PartitionWorker : IDisposable
         Action<ConsumeResult<byte[]?, byte[]?>> storeOffset,
         SemaphoreSlim concurrency,
         CancellationToken shutdownAbort,
+        Action<PartitionWorker> onFailed,
         ILogger logger)
     {
+        this.onFailed = onFailed;
         Partition = partition;
         this.processor = processor;
         this.storeOffset = storeOffset;
@@ -46,6 +50,12 @@ internal sealed partial class PartitionWorker : IDisposable
 
     /// <summary>Records fetched but not yet started.</summary>
     public int Queued => Volatile.Read(ref queued);
+
+    /// <summary>
+    /// The record the worker failed on, when it stopped because of an unexpected error; the consumer then rewinds the
+    /// partition to it and starts a new worker.
+    /// </summary>
+    public ConsumeResult<byte[]?, byte[]?>? FailedRecord { get; private set; }
 
     /// <summary>Whether the consumer paused fetching this partition because too many records wait (poll thread only).</summary>
     public bool Paused { get; set; }
@@ -99,9 +109,11 @@ internal sealed partial class PartitionWorker : IDisposable
         }
         catch (Exception exception)
         {
-            // The processor settles every outcome itself; reaching here is a bug. Stop this partition rather than
-            // skip a record: nothing after it is stored, so it is all delivered again after the next rebalance.
+            // The processor settles every outcome itself; reaching here is a bug. Never skip the record: report it,
+            // and the consumer rewinds the partition to it and starts a new worker.
             LogWorkerFailed(exception, Partition.Topic, Partition.Partition.Value);
+            FailedRecord = current;
+            onFailed(this);
         }
     }
 
@@ -109,6 +121,7 @@ internal sealed partial class PartitionWorker : IDisposable
     {
         using var waitOrStop = CancellationTokenSource.CreateLinkedTokenSource(stopTaking.Token, abort.Token);
         await concurrency.WaitAsync(waitOrStop.Token).ConfigureAwait(false);
+        current = record;
         try
         {
             await processor.ProcessAsync(record, abort.Token).ConfigureAwait(false);
@@ -120,6 +133,6 @@ internal sealed partial class PartitionWorker : IDisposable
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "The worker of {Topic}[{Partition}] failed unexpectedly; the partition stops until the next rebalance")]
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The worker of {Topic}[{Partition}] failed unexpectedly; the partition is rewound to the failed record")]
     private partial void LogWorkerFailed(Exception exception, string topic, int partition);
 }

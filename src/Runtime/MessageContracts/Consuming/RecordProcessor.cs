@@ -75,9 +75,10 @@ internal sealed partial class RecordProcessor
         {
             outcome = await HandleAsync(record, envelope, invoker, cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (exception is not OperationCanceledException || cancellationToken.IsCancellationRequested)
         {
-            // Stopped before an outcome: give the claim back so the next delivery need not wait for the lease.
+            // Stopped (or failed unexpectedly) before an outcome: give the claim back so the next delivery need not
+            // wait for the lease.
             await ReleaseQuietlyAsync(envelope.MessageId).ConfigureAwait(false);
             throw;
         }
