@@ -68,8 +68,7 @@ namespace MessageContracts.Shared
         {
             foreach (var attribute in type.GetAttributes())
             {
-                var name = attribute.AttributeClass?.ToDisplayString();
-                if (name == KnownNames.EventAttribute || name == KnownNames.CommandAttribute)
+                if (ContractAttributes.IsKindAttribute(attribute))
                 {
                     return attribute;
                 }
@@ -105,13 +104,7 @@ namespace MessageContracts.Shared
                 }
 
                 kind = current;
-                foreach (var argument in attribute.NamedArguments)
-                {
-                    if (argument.Key == KnownNames.TopicArgument && argument.Value.Value is string value)
-                    {
-                        topic = value;
-                    }
-                }
+                topic = ContractAttributes.NamedString(attribute, KnownNames.TopicArgument) ?? topic;
             }
 
             return (both ? ContractKind.None : kind, topic ?? MessageNaming.GetDefaultTopic(type), both);

@@ -91,29 +91,8 @@ namespace MessageContracts.Shared
         }
 
         /// <summary>The <c>Type</c> argument of the first <c>[Event]</c>/<c>[Command]</c> on <paramref name="type"/>, or <see langword="null"/> when not set.</summary>
-        public static string? GetMessageTypeOverride(INamedTypeSymbol type)
-        {
-            foreach (var attribute in type.GetAttributes())
-            {
-                var name = attribute.AttributeClass?.ToDisplayString();
-                if (name != KnownNames.EventAttribute && name != KnownNames.CommandAttribute)
-                {
-                    continue;
-                }
-
-                foreach (var argument in attribute.NamedArguments)
-                {
-                    if (argument.Key == KnownNames.TypeArgument && argument.Value.Value is string value)
-                    {
-                        return value;
-                    }
-                }
-
-                return null;
-            }
-
-            return null;
-        }
+        public static string? GetMessageTypeOverride(INamedTypeSymbol type) =>
+            ContractShape.GetKindAttribute(type) is { } attribute ? ContractAttributes.NamedString(attribute, KnownNames.TypeArgument) : null;
 
         /// <summary>
         /// Whether <paramref name="messageType"/> can be a <c>ce_type</c>: not empty, no white space at either end

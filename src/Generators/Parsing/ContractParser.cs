@@ -27,8 +27,7 @@ namespace MessageContracts.Generators.Parsing
             var markers = 0;
             foreach (var attribute in type.GetAttributes())
             {
-                var name = attribute.AttributeClass?.ToDisplayString();
-                if (name == KnownNames.EventAttribute || name == KnownNames.CommandAttribute)
+                if (ContractAttributes.IsKindAttribute(attribute))
                 {
                     markers++;
                 }
