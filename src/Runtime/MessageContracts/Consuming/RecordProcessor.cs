@@ -65,7 +65,7 @@ internal sealed partial class RecordProcessor
 
         if (!await ClaimAsync(envelope.MessageId, cancellationToken).ConfigureAwait(false))
         {
-            MessagingTelemetry.DuplicatesDropped.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", record.Topic));
+            MessagingTelemetry.DuplicatesDropped.Add(1, MessagingTelemetry.Destination(record.Topic));
             LogDuplicate(envelope.MessageId, envelope.MessageType, record.Topic, record.Partition.Value, record.Offset.Value);
             return RecordOutcome.Duplicate;
         }
@@ -156,7 +156,7 @@ internal sealed partial class RecordProcessor
         using var activity = MessagingTelemetry.ActivitySource.StartActivity($"process {record.Topic}", ActivityKind.Consumer, envelope.TraceContext);
         activity?.SetTag("messaging.system", "kafka");
         activity?.SetTag("messaging.operation.type", "process");
-        activity?.SetTag("messaging.destination.name", record.Topic);
+        activity?.SetTag(MessagingTelemetry.DestinationAttribute, record.Topic);
         activity?.SetTag("messaging.message.id", envelope.MessageId);
         activity?.SetTag("messaging.consumer.group.name", options.ConsumerGroup);
         activity?.SetTag("messaging.destination.partition.id", record.Partition.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -174,7 +174,7 @@ internal sealed partial class RecordProcessor
                 await invoker(record.Message.Value, context, scope.ServiceProvider, cancellationToken).ConfigureAwait(false);
             }
 
-            MessagingTelemetry.Handled.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", record.Topic));
+            MessagingTelemetry.Handled.Add(1, MessagingTelemetry.Destination(record.Topic));
             return RecordOutcome.Handled;
         }
         catch (MessageDeserializationException exception)
@@ -194,7 +194,7 @@ internal sealed partial class RecordProcessor
         {
             MessagingTelemetry.HandlerDuration.Record(
                 timeProvider.GetElapsedTime(started).TotalSeconds,
-                new KeyValuePair<string, object?>("messaging.destination.name", record.Topic));
+                MessagingTelemetry.Destination(record.Topic));
         }
     }
 

@@ -11,6 +11,9 @@ namespace MessageContracts;
 /// </summary>
 internal static class EnvelopeReader
 {
+    // Strict: a header that is not valid UTF-8 reads as missing rather than as replacement characters.
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     public static bool TryRead(Headers? headers, out InboundEnvelope envelope, out string? reason)
     {
         envelope = default;
@@ -97,7 +100,7 @@ internal static class EnvelopeReader
 
         try
         {
-            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
+            return StrictUtf8.GetString(bytes);
         }
         catch (ArgumentException)
         {

@@ -57,7 +57,7 @@ internal sealed class ContractProducer<TMessage>
         using var activity = MessagingTelemetry.ActivitySource.StartActivity($"publish {topic}", ActivityKind.Producer);
         activity?.SetTag("messaging.system", "kafka");
         activity?.SetTag("messaging.operation.type", "publish");
-        activity?.SetTag("messaging.destination.name", topic);
+        activity?.SetTag(MessagingTelemetry.DestinationAttribute, topic);
         activity?.SetTag("messaging.message.id", messageId);
 
         var key = TMessage.GetPartitionKey(message);
@@ -102,7 +102,7 @@ internal sealed class ContractProducer<TMessage>
             var result = await outcome.WaitAsync(cancellationToken).ConfigureAwait(false);
             if (result.Delivered)
             {
-                MessagingTelemetry.Published.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", topic));
+                MessagingTelemetry.Published.Add(1, MessagingTelemetry.Destination(topic));
                 activity?.SetTag("messaging.kafka.destination.partition", result.Partition);
             }
             else

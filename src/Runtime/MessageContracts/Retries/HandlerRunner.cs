@@ -38,7 +38,7 @@ internal sealed partial class HandlerRunner
             }
             catch (Exception exception) when (attempt < policy.MaxAttempts)
             {
-                MessagingTelemetry.Retried.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", context.Topic));
+                MessagingTelemetry.Retried.Add(1, MessagingTelemetry.Destination(context.Topic));
                 var delay = policy.DelayAfter(attempt, Random.Shared);
                 LogRetry(exception, handlerType.Name, context.MessageType, context.MessageId, attempt, policy.MaxAttempts, delay);
                 await Task.Delay(delay, timeProvider, cancellationToken).ConfigureAwait(false);

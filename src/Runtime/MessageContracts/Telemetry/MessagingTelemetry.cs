@@ -12,6 +12,9 @@ public static class MessagingTelemetry
     /// <summary>The name of the activity source and the meter: subscribe to it in OpenTelemetry.</summary>
     public const string Name = "MessageContracts";
 
+    /// <summary>OpenTelemetry's attribute for the topic a message is published to or read from.</summary>
+    internal const string DestinationAttribute = "messaging.destination.name";
+
     internal static readonly ActivitySource ActivitySource = new(Name);
 
     internal static readonly Meter Meter = new(Name);
@@ -27,4 +30,7 @@ public static class MessagingTelemetry
     internal static readonly Counter<long> DeadLettered = Meter.CreateCounter<long>("messagecontracts.messages.dead_lettered", "{message}", "Records sent to a dead-letter topic.");
 
     internal static readonly Histogram<double> HandlerDuration = Meter.CreateHistogram<double>("messagecontracts.handler.duration", "s", "Time spent in handlers per record.");
+
+    /// <summary>The metric tag naming <paramref name="topic"/>, carried by every counter and histogram here.</summary>
+    internal static KeyValuePair<string, object?> Destination(string topic) => new(DestinationAttribute, topic);
 }

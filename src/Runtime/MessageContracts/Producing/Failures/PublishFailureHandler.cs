@@ -122,7 +122,7 @@ internal sealed partial class PublishFailureHandler
             turn.SetResult();
         }
 
-        PublishFailureTelemetry.Logged.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", entry.Topic));
+        PublishFailureTelemetry.Logged.Add(1, MessagingTelemetry.Destination(entry.Topic));
         LogLogged(entry.MessageId, entry.MessageType, entry.Topic, entry.Reason);
         return PublishResult.NotDeliveredResult(entry.MessageId, entry.Topic, PublishOutcome.Logged, entry.Reason);
     }

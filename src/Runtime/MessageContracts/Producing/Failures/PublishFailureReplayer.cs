@@ -92,7 +92,7 @@ internal sealed partial class PublishFailureReplayer : IPublishFailureReplayer, 
             {
                 await deliveries[i].ConfigureAwait(false);
                 delivered.Add(record.MessageId);
-                PublishFailureTelemetry.Replayed.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", record.Topic));
+                PublishFailureTelemetry.Replayed.Add(1, MessagingTelemetry.Destination(record.Topic));
             }
             catch (ProduceException<byte[]?, byte[]> exception)
             {

@@ -23,7 +23,7 @@ internal static class PublishFailureTelemetry
     public static KeyValuePair<string, object?>[] Tags(string topic, string errorType, PublishFailurePolicy policy) =>
     [
         new("messaging.system", "kafka"),
-        new("messaging.destination.name", topic),
+        new(MessagingTelemetry.DestinationAttribute, topic),
         new("error.type", errorType),
         new(PolicyTag, policy.ToString()),
     ];
