@@ -82,7 +82,9 @@ internal sealed partial class MessageConsumerService : BackgroundService
         finally
         {
             // Finish what is in progress, then commit it and leave the group (Close commits stored offsets).
-            StopWorkers(consumer, [.. workers.Values], commit: true, TimeSpan.MaxValue);
+            List<PartitionWorker> all = [.. workers.Values];
+            workers.Clear();
+            StopWorkers(consumer, all, commit: true, TimeSpan.MaxValue);
             consumer.Close();
             LogStopped(options.ConsumerGroup);
         }
@@ -218,10 +220,10 @@ internal sealed partial class MessageConsumerService : BackgroundService
             return;
         }
 
+        // The callers have taken these workers out of the map already.
         foreach (var worker in stopping)
         {
             worker.StopAfterCurrent();
-            workers.Remove(worker.Partition);
         }
 
         var completions = stopping.Select(worker => worker.Completion).ToArray();
