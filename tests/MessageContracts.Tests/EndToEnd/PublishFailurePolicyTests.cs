@@ -102,6 +102,11 @@ public sealed class PublishFailurePolicyTests : IDisposable
         {
             Configure(options, log);
             options.SetPublishFailurePolicy<PriceChanged>(PublishFailurePolicy.LogFailure);
+
+            // This test is about the producer's log and replay: the consumer keeps its group membership through the
+            // outage (a session longer than it), so losing and regaining partitions (Faults/AllBrokersDownTests) is
+            // not mixed in. An intermittent miss on that path is open in issue 4.
+            options.ConsumerSettings["session.timeout.ms"] = "15000";
         });
         var publisher = host.Services.GetRequiredService<IEventPublisher<PriceChanged>>();
         var replayer = host.Services.GetRequiredService<IPublishFailureReplayer>();
