@@ -27,7 +27,18 @@ public sealed class Received<TMessage>
     }
 
     /// <summary>Waits until at least <paramref name="count"/> messages arrived, or fails after <paramref name="timeout"/>.</summary>
-    public async Task WaitForCountAsync(int count, TimeSpan timeout)
+    public Task WaitForCountAsync(int count, TimeSpan timeout) =>
+        WaitUntilAsync(seen => seen.Count >= count, timeout, $"{count} {typeof(TMessage).Name} message(s)");
+
+    /// <summary>
+    /// Waits until <paramref name="condition"/> holds for what arrived so far, or fails after <paramref name="timeout"/>
+    /// naming <paramref name="expected"/>. The condition is checked after taking the change signal, so an arrival
+    /// between the check and the wait is never missed.
+    /// </summary>
+    public async Task WaitUntilAsync(
+        Func<IReadOnlyList<(TMessage Message, MessageContext Context)>, bool> condition,
+        TimeSpan timeout,
+        string expected)
     {
         using var deadline = new CancellationTokenSource(timeout);
         while (true)
@@ -38,7 +49,7 @@ public sealed class Received<TMessage>
                 next = changed.Task;
             }
 
-            if (Count >= count)
+            if (condition(Snapshot()))
             {
                 return;
             }
@@ -49,7 +60,7 @@ public sealed class Received<TMessage>
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"Expected {count} {typeof(TMessage).Name} message(s) within {timeout}, saw {Count}.");
+                throw new TimeoutException($"Expected {expected} within {timeout}; saw {Count} {typeof(TMessage).Name} message(s).");
             }
         }
     }

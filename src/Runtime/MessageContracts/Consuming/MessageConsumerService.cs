@@ -20,6 +20,7 @@ internal sealed partial class MessageConsumerService : BackgroundService
     private readonly RecordProcessor processor;
     private readonly MessageContractsOptions options;
     private readonly ILogger<MessageConsumerService> logger;
+    private readonly KafkaClientErrorLog errors;
     private readonly Dictionary<TopicPartition, PartitionWorker> workers = [];
     private readonly CancellationTokenSource shutdownAbort = new();
     private readonly SemaphoreSlim concurrency;
@@ -35,6 +36,7 @@ internal sealed partial class MessageConsumerService : BackgroundService
         this.processor = processor;
         this.options = options.Value;
         this.logger = logger;
+        errors = new KafkaClientErrorLog(logger, "consumer");
         concurrency = new SemaphoreSlim(Math.Max(1, this.options.MaxConcurrency));
     }
 
@@ -296,7 +298,7 @@ internal sealed partial class MessageConsumerService : BackgroundService
             .SetPartitionsAssignedHandler(OnPartitionsAssigned)
             .SetPartitionsRevokedHandler(OnPartitionsRevoked)
             .SetPartitionsLostHandler(OnPartitionsLost)
-            .SetErrorHandler((_, error) => LogClientError(error.Code, error.Reason, error.IsFatal))
+            .SetErrorHandler((_, error) => errors.Report(error))
             .SetLogHandler((_, message) => LogClientMessage(message.Level.ToString(), message.Facility, message.Message))
             .Build();
     }
@@ -328,8 +330,6 @@ internal sealed partial class MessageConsumerService : BackgroundService
     [LoggerMessage(Level = LogLevel.Warning, Message = "Consume error {Code}: {Reason}")]
     private partial void LogConsumeError(ErrorCode code, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka consumer error {Code}: {Reason} (fatal: {IsFatal})")]
-    private partial void LogClientError(ErrorCode code, string reason, bool isFatal);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "librdkafka consumer [{Level}] {Facility}: {Text}")]
     private partial void LogClientMessage(string level, string facility, string text);

@@ -13,10 +13,12 @@ internal sealed partial class KafkaProducerConnection : IDisposable
 {
     private readonly Lazy<IProducer<byte[]?, byte[]>> producer;
     private readonly ILogger<KafkaProducerConnection> logger;
+    private readonly KafkaClientErrorLog errors;
 
     public KafkaProducerConnection(IOptions<MessageContractsOptions> options, ILogger<KafkaProducerConnection> logger)
     {
         this.logger = logger;
+        errors = new KafkaClientErrorLog(logger, "producer");
         var settings = options.Value;
         producer = new Lazy<IProducer<byte[]?, byte[]>>(() => Build(settings), LazyThreadSafetyMode.ExecutionAndPublication);
     }
@@ -65,7 +67,7 @@ internal sealed partial class KafkaProducerConnection : IDisposable
 
         return new ProducerBuilder<byte[]?, byte[]>(config)
             .SetLogHandler((_, message) => LogClientMessage(message.Level.ToString(), message.Facility, message.Message))
-            .SetErrorHandler((_, error) => LogClientError(error.Code, error.Reason, error.IsFatal))
+            .SetErrorHandler((_, error) => errors.Report(error))
             .Build();
     }
 
@@ -77,6 +79,4 @@ internal sealed partial class KafkaProducerConnection : IDisposable
     [LoggerMessage(Level = LogLevel.Debug, Message = "librdkafka producer [{Level}] {Facility}: {Text}")]
     private partial void LogClientMessage(string level, string facility, string text);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka producer error {Code}: {Reason} (fatal: {IsFatal})")]
-    private partial void LogClientError(ErrorCode code, string reason, bool isFatal);
 }
