@@ -16,6 +16,9 @@ namespace MessageContracts.Analyzers
         /// <summary>Rules about the shape of <c>[Event]</c> and <c>[Command]</c> contracts.</summary>
         public const string ContractsCategory = "MessageContracts.Contracts";
 
+        /// <summary>Naming guidance for contracts: suggestions only, off as a group with one <c>.editorconfig</c> line.</summary>
+        public const string NamingCategory = "MessageContracts.Naming";
+
         private const string HelpLinkBase = "https://github.com/messagecontracts/messagecontracts/blob/main/docs/diagnostics/";
 
         /// <summary>MC0001: a command has more than one handler.</summary>
@@ -146,6 +149,85 @@ namespace MessageContracts.Analyzers
             isEnabledByDefault: true,
             description: "Consumers pick the contract to deserialize, and the handlers to run, by the ce_type header. The default message type leaves out the namespace, so two records of one name in different namespaces collide. The generator leaves both out of the generated dispatch, so their handlers would never run.",
             helpLinkUri: HelpLink(DiagnosticIds.DuplicateMessageType),
+            customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+        /// <summary>MC0017: a contract can be changed after it is created.</summary>
+        public static readonly DiagnosticDescriptor MutableContract = new DiagnosticDescriptor(
+            DiagnosticIds.MutableContract,
+            title: "A message contract is mutable",
+            messageFormat: "Contract '{0}': '{1}' {2}; a message is a fact or a request that does not change once created, so {3}",
+            category: ContractsCategory,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "A contract instance is shared: the publisher may keep it after publishing, a handler may pass it on, and a retry serializes it again. A setter, a writable field or a List/Dictionary/array member lets any of them change what the message says after the fact. Use init accessors, readonly record structs and read-only collection types (IReadOnlyList<T>, IReadOnlyDictionary<TKey, TValue>, ImmutableArray<T>).",
+            helpLinkUri: HelpLink(DiagnosticIds.MutableContract));
+
+        /// <summary>MC0018: the task of a publish or send is dropped.</summary>
+        public static readonly DiagnosticDescriptor DroppedPublishTask = new DiagnosticDescriptor(
+            DiagnosticIds.DroppedPublishTask,
+            title: "The outcome of a publish or send is dropped",
+            messageFormat: "The task of '{0}' is {1}, so a failed delivery goes unnoticed; await it, and if losing the message is acceptable, say so with the PublishFailurePolicy.Ignore overload and await that",
+            category: MessagingCategory,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "PublishAsync and SendAsync complete when Kafka has acknowledged the message, and fail when it has not. A task that is neither awaited nor kept (an expression statement, or an explicit discard '_ =') loses that outcome, and the exception becomes an unobserved task exception. Choosing to ignore failures is done through the failure policy, which also counts and logs them.",
+            helpLinkUri: HelpLink(DiagnosticIds.DroppedPublishTask));
+
+        /// <summary>MC0019: one method writes to a database and publishes or sends.</summary>
+        public static readonly DiagnosticDescriptor DualWrite = new DiagnosticDescriptor(
+            DiagnosticIds.DualWrite,
+            title: "A method writes to a database and publishes a message directly (dual write)",
+            messageFormat: "'{0}' saves to a database ('{1}') and calls '{2}' directly: if one of them fails after the other succeeded, the database and the messages disagree; use a transactional outbox",
+            category: MessagingCategory,
+            defaultSeverity: DiagnosticSeverity.Info,
+            isEnabledByDefault: true,
+            description: "A database transaction and a Kafka publish cannot commit together. Whichever comes second can fail (a crash, a timeout) after the first has succeeded, leaving a saved order without its OrderPlaced event or an event about an order that was rolled back. A transactional outbox writes the message in the same database transaction and publishes it afterwards.",
+            helpLinkUri: HelpLink(DiagnosticIds.DualWrite));
+
+        /// <summary>MC0020: an event and a command share a topic.</summary>
+        public static readonly DiagnosticDescriptor TopicHasEventsAndCommands = new DiagnosticDescriptor(
+            DiagnosticIds.TopicHasEventsAndCommands,
+            title: "An event and a command are mapped to one topic",
+            messageFormat: "{1} '{0}' is mapped to topic '{2}', which also carries {3}; events and commands are consumed by different rules, so give each kind its own topic with Topic = \"...\"",
+            category: ContractsCategory,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "An event is read by every interested service and a command by exactly one handler. A consumer of the topic sees both kinds: the event's subscribers receive commands they do not handle, and the command's retention, access rights and consumer lag are mixed with those of the events.",
+            helpLinkUri: HelpLink(DiagnosticIds.TopicHasEventsAndCommands),
+            customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+        /// <summary>MC0021: an event is not named as a fact.</summary>
+        public static readonly DiagnosticDescriptor EventNotNamedAsFact = new DiagnosticDescriptor(
+            DiagnosticIds.EventNotNamedAsFact,
+            title: "An event is not named as a fact in the past tense",
+            messageFormat: "Event '{0}' does not end in a past-tense verb; name events after what happened, like OrderPlaced or PaymentSent",
+            category: NamingCategory,
+            defaultSeverity: DiagnosticSeverity.Info,
+            isEnabledByDefault: true,
+            description: "An event reports something that already happened, and any number of services react to it. A name in the past tense (OrderPlaced, PointsGranted) says so; a name like PlaceOrder or OrderEvent reads like a request or says nothing.",
+            helpLinkUri: HelpLink(DiagnosticIds.EventNotNamedAsFact));
+
+        /// <summary>MC0022: a command is not named as an imperative.</summary>
+        public static readonly DiagnosticDescriptor CommandNotNamedAsImperative = new DiagnosticDescriptor(
+            DiagnosticIds.CommandNotNamedAsImperative,
+            title: "A command is not named as an imperative",
+            messageFormat: "Command '{0}' {1}; name commands after what the handler is asked to do, verb first, like GrantPoints or ShipOrder",
+            category: NamingCategory,
+            defaultSeverity: DiagnosticSeverity.Info,
+            isEnabledByDefault: true,
+            description: "A command asks exactly one handler to do something that has not happened yet. A name in the past tense (PointsGranted) reads like an event, and readers then expect other services to react to it too.",
+            helpLinkUri: HelpLink(DiagnosticIds.CommandNotNamedAsImperative));
+
+        /// <summary>MC0023: a handled or published contract has no partition key.</summary>
+        public static readonly DiagnosticDescriptor PartitionKeyMissing = new DiagnosticDescriptor(
+            DiagnosticIds.PartitionKeyMissing,
+            title: "A handled or published contract has no [PartitionKey]",
+            messageFormat: "Contract '{0}' is {1} here but has no [PartitionKey], so its messages are spread over partitions without a key and handled in no particular order; mark the member that identifies the entity (an order ID, a customer ID) [PartitionKey]",
+            category: ContractsCategory,
+            defaultSeverity: DiagnosticSeverity.Info,
+            isEnabledByDefault: true,
+            description: "Kafka keeps order only within a partition, and the key chooses the partition. Without a key, two messages about one order can be handled out of order (OrderCancelled before OrderPlaced). A contract whose order truly does not matter can leave the key out and turn this suggestion off.",
+            helpLinkUri: HelpLink(DiagnosticIds.PartitionKeyMissing),
             customTags: WellKnownDiagnosticTags.CompilationEnd);
 
         /// <summary>Builds the documentation address of a diagnostic.</summary>

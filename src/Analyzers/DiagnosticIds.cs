@@ -53,5 +53,25 @@ namespace MessageContracts.Analyzers
 
         /// <summary>Two contracts have the same message type (<c>ce_type</c>).</summary>
         public const string DuplicateMessageType = "MC0016";
+        /// <summary>A contract has a settable property, a public mutable field or a mutable collection member.</summary>
+        public const string MutableContract = "MC0017";
+
+        /// <summary>The task of <c>PublishAsync</c>/<c>SendAsync</c> is neither awaited nor kept: the outcome is dropped.</summary>
+        public const string DroppedPublishTask = "MC0018";
+
+        /// <summary>One method both writes to a database and publishes or sends a message directly.</summary>
+        public const string DualWrite = "MC0019";
+
+        /// <summary>An event and a command are mapped to one topic.</summary>
+        public const string TopicHasEventsAndCommands = "MC0020";
+
+        /// <summary>An event's name does not read as a fact in the past tense.</summary>
+        public const string EventNotNamedAsFact = "MC0021";
+
+        /// <summary>A command's name does not read as an imperative.</summary>
+        public const string CommandNotNamedAsImperative = "MC0022";
+
+        /// <summary>A contract that is handled or published in this project has no <c>[PartitionKey]</c>.</summary>
+        public const string PartitionKeyMissing = "MC0023";
     }
 }

@@ -13,12 +13,17 @@ namespace MessageContracts.Analyzers
             INamedTypeSymbol eventAttribute,
             INamedTypeSymbol commandAttribute,
             INamedTypeSymbol? idempotentAttribute,
-            INamedTypeSymbol messageHandler)
+            INamedTypeSymbol messageHandler,
+            Compilation compilation)
         {
             EventAttribute = eventAttribute;
             CommandAttribute = commandAttribute;
             IdempotentAttribute = idempotentAttribute;
             MessageHandler = messageHandler;
+            PartitionKeyAttribute = compilation.GetTypeByMetadataName(KnownNames.PartitionKeyAttribute);
+            EventPublisher = compilation.GetTypeByMetadataName(KnownNames.EventPublisherInterface);
+            CommandSender = compilation.GetTypeByMetadataName(KnownNames.CommandSenderInterface);
+            HandlesMessageAttribute = compilation.GetTypeByMetadataName(KnownNames.HandlesMessageAttribute);
         }
 
         public INamedTypeSymbol EventAttribute { get; }
@@ -29,6 +34,20 @@ namespace MessageContracts.Analyzers
 
         /// <summary>The unbound <c>IMessageHandler&lt;TMessage&gt;</c>.</summary>
         public INamedTypeSymbol MessageHandler { get; }
+
+        // The types below are resolved here too, but may be missing from an older runtime: each rule that needs one
+        // checks it and registers nothing without it.
+
+        public INamedTypeSymbol? PartitionKeyAttribute { get; }
+
+        /// <summary>The unbound <c>IEventPublisher&lt;TEvent&gt;</c>.</summary>
+        public INamedTypeSymbol? EventPublisher { get; }
+
+        /// <summary>The unbound <c>ICommandSender&lt;TCommand&gt;</c>.</summary>
+        public INamedTypeSymbol? CommandSender { get; }
+
+        /// <summary>The assembly attribute the generator writes per handled command (read by MC0001 across projects).</summary>
+        public INamedTypeSymbol? HandlesMessageAttribute { get; }
 
         /// <summary>Resolves the marker types, or returns <see langword="null"/> when MessageContracts is not referenced.</summary>
         public static KnownTypes? TryCreate(Compilation compilation)
@@ -45,7 +64,8 @@ namespace MessageContracts.Analyzers
                 eventAttribute,
                 commandAttribute,
                 compilation.GetTypeByMetadataName(KnownNames.IdempotentAttribute),
-                messageHandler);
+                messageHandler,
+                compilation);
         }
 
         /// <summary>Which of <c>[Event]</c> and <c>[Command]</c> the type itself carries (both are not inherited).</summary>

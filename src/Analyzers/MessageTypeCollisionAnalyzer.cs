@@ -22,36 +22,9 @@ namespace MessageContracts.Analyzers
 
         private protected override void OnCompilationStart(CompilationStartAnalysisContext context, KnownTypes known)
         {
-            IAssemblySymbol assembly = context.Compilation.Assembly;
-
             // Symbol actions run concurrently; everything is sorted before anything is reported.
             var contracts = new ConcurrentBag<ContractUse>();
-            context.RegisterSymbolAction(
-                symbolContext =>
-                {
-                    var type = (INamedTypeSymbol)symbolContext.Symbol;
-                    if (type.TypeKind is TypeKind.Class or TypeKind.Struct && known.GetContractKinds(type) != ContractKinds.None)
-                    {
-                        contracts.Add(new ContractUse(type, MessageNaming.GetMessageType(type), handler: null));
-                    }
-
-                    if (!Handlers.IsConcreteHandlerClass(type))
-                    {
-                        return;
-                    }
-
-                    foreach (ITypeSymbol messageType in Handlers.GetHandledMessageTypes(type, known.MessageHandler))
-                    {
-                        if (messageType is INamedTypeSymbol message
-                            && !SymbolEqualityComparer.Default.Equals(message.ContainingAssembly, assembly)
-                            && known.GetContractKinds(message) != ContractKinds.None)
-                        {
-                            contracts.Add(new ContractUse(message, MessageNaming.GetMessageType(message), type));
-                        }
-                    }
-                },
-                SymbolKind.NamedType);
-
+            ContractUses.Register(context, known, contracts);
             context.RegisterCompilationEndAction(endContext => Report(endContext, contracts));
         }
 
@@ -69,7 +42,7 @@ namespace MessageContracts.Analyzers
                 // One entry per contract: where to report it (its declaration, or the first handler of a referenced one).
                 List<(string Name, Location Location)> contracts = group
                     .GroupBy<ContractUse, INamedTypeSymbol>(use => use.Contract, SymbolEqualityComparer.Default)
-                    .Select(uses => (Name: uses.Key.ToDisplayString(), Location: GetLocation(uses, context.Compilation)))
+                    .Select(uses => (Name: uses.Key.ToDisplayString(), Location: ContractUses.GetLocation(uses, context.Compilation)))
                     .OrderBy(contract => contract.Name, StringComparer.Ordinal)
                     .ToList();
                 if (contracts.Count < 2)
@@ -83,42 +56,6 @@ namespace MessageContracts.Analyzers
                     context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DuplicateMessageType, location, name, group.Key, others));
                 }
             }
-        }
-
-        private static Location GetLocation(IGrouping<INamedTypeSymbol, ContractUse> uses, Compilation compilation)
-        {
-            // A contract of a referenced project has source locations too, but in another compilation.
-            foreach (Location location in uses.Key.Locations)
-            {
-                if (location.SourceTree is { } tree && compilation.ContainsSyntaxTree(tree))
-                {
-                    return location;
-                }
-            }
-
-            INamedTypeSymbol? handler = uses
-                .Select(use => use.Handler)
-                .Where(candidate => candidate is not null)
-                .OrderBy(candidate => candidate!.ToDisplayString(), StringComparer.Ordinal)
-                .FirstOrDefault();
-            return handler is null ? Location.None : Handlers.GetLocation(handler);
-        }
-
-        /// <summary>A contract declared here (<see cref="Handler"/> is null) or a referenced one that <see cref="Handler"/> handles.</summary>
-        private sealed class ContractUse
-        {
-            public ContractUse(INamedTypeSymbol contract, string messageType, INamedTypeSymbol? handler)
-            {
-                Contract = contract;
-                MessageType = messageType;
-                Handler = handler;
-            }
-
-            public INamedTypeSymbol Contract { get; }
-
-            public string MessageType { get; }
-
-            public INamedTypeSymbol? Handler { get; }
         }
     }
 }

@@ -12,6 +12,9 @@ namespace MessageContracts.Shared
         public const string IdempotentAttribute = "MessageContracts.IdempotentAttribute";
         public const string MessageHandlerInterface = "MessageContracts.IMessageHandler`1";
         public const string MessageContractInterface = "MessageContracts.IMessageContract`1";
+        public const string EventPublisherInterface = "MessageContracts.IEventPublisher`1";
+        public const string CommandSenderInterface = "MessageContracts.ICommandSender`1";
+        public const string HandlesMessageAttribute = "MessageContracts.Infrastructure.HandlesMessageAttribute";
         public const string JsonPropertyNameAttribute = "System.Text.Json.Serialization.JsonPropertyNameAttribute";
         public const string JsonIgnoreAttribute = "System.Text.Json.Serialization.JsonIgnoreAttribute";
         public const string JsonConstructorAttribute = "System.Text.Json.Serialization.JsonConstructorAttribute";

@@ -15,7 +15,7 @@ public sealed class RobustnessTests
         public sealed partial record OrderPlaced({|#0:Missing|} Payload, Guid OrderId);
 
         [Command]
-        public sealed partial record GrantPoints(string CustomerId, int Points);
+        public sealed partial record {|#8:GrantPoints|}(string CustomerId, int Points);
 
         [Idempotent]
         public sealed class MissingHandler : IMessageHandler<{|#1:Missing|}>
@@ -49,6 +49,35 @@ public sealed class RobustnessTests
 
     [Fact]
     public Task ContractShapeAnalyzer_ignores_error_types() => VerifyAsync<ContractShapeAnalyzer>();
+
+    [Fact]
+    public Task MutableContractAnalyzer_ignores_error_types() => VerifyAsync<MutableContractAnalyzer>();
+
+    [Fact]
+    public Task DroppedPublishTaskAnalyzer_ignores_error_types() => VerifyAsync<DroppedPublishTaskAnalyzer>();
+
+    [Fact]
+    public Task DualWriteAnalyzer_ignores_error_types() => VerifyAsync<DualWriteAnalyzer>();
+
+    [Fact]
+    public Task TopicKindConflictAnalyzer_ignores_error_types() => VerifyAsync<TopicKindConflictAnalyzer>();
+
+    [Fact]
+    public Task ContractNamingAnalyzer_ignores_error_types() => VerifyAsync<ContractNamingAnalyzer>();
+
+    /// <summary>GrantPoints is handled and has no key: the one thing there is to say about this source.</summary>
+    [Fact]
+    public Task PartitionKeySuggestionAnalyzer_ignores_error_types() => VerifyAsync<PartitionKeySuggestionAnalyzer>(
+        new DiagnosticResult(DiagnosticDescriptors.PartitionKeyMissing).WithLocation(8).WithArguments("GrantPoints", "handled"));
+
+    [Fact]
+    public Task New_analyzers_do_nothing_without_the_runtime() => Task.WhenAll(
+        VerifyWithoutRuntimeAsync<MutableContractAnalyzer>(),
+        VerifyWithoutRuntimeAsync<DroppedPublishTaskAnalyzer>(),
+        VerifyWithoutRuntimeAsync<DualWriteAnalyzer>(),
+        VerifyWithoutRuntimeAsync<TopicKindConflictAnalyzer>(),
+        VerifyWithoutRuntimeAsync<ContractNamingAnalyzer>(),
+        VerifyWithoutRuntimeAsync<PartitionKeySuggestionAnalyzer>());
 
     [Fact]
     public Task CommandHandlerCountAnalyzer_does_nothing_without_the_runtime() => VerifyWithoutRuntimeAsync<CommandHandlerCountAnalyzer>();
@@ -88,7 +117,7 @@ public sealed class RobustnessTests
         return test.RunAsync();
     }
 
-    private static Task VerifyAsync<TAnalyzer>()
+    private static Task VerifyAsync<TAnalyzer>(params DiagnosticResult[] expected)
         where TAnalyzer : DiagnosticAnalyzer, new()
     {
         var test = new MessageContractsAnalyzerTest<TAnalyzer>(BrokenSource, [Infrastructure.GeneratedContract.Command("GrantPoints")]);
@@ -102,6 +131,7 @@ public sealed class RobustnessTests
             DiagnosticResult.CompilerError("CS0311").WithLocation(6),
             DiagnosticResult.CompilerError("CS0535").WithLocation(7),
         ]);
+        test.ExpectedDiagnostics.AddRange(expected);
         return test.RunAsync();
     }
 }

@@ -64,6 +64,7 @@ public sealed class PackageExperienceTests
         Assert.Contains("lib/net10.0/MessageContracts.xml", entries);
         Assert.Contains("analyzers/dotnet/cs/MessageContracts.Generators.dll", entries);
         Assert.Contains("analyzers/dotnet/cs/MessageContracts.Analyzers.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/MessageContracts.CodeFixes.dll", entries);
     }
 
     private static string FindRepositoryRoot()

@@ -24,6 +24,7 @@ namespace MessageContracts.Generators.Emit
             w.WriteLine(EmitHelpers.Header);
             w.WriteLine("#pragma warning disable CA2255 // a module initializer is how a library registers its generated module");
             w.WriteLine();
+            WriteHandledCommands(w, spec);
             w.WriteLine("namespace MessageContracts.Generated");
             w.OpenBlock();
             w.WriteLine("/// <summary>Registers this assembly's generated message module when the assembly loads.</summary>");
@@ -88,6 +89,31 @@ namespace MessageContracts.Generators.Emit
             w.CloseBlock();
             w.CloseBlock();
             return w.ToString();
+        }
+
+        /// <summary>
+        /// One <c>[assembly: HandlesMessage]</c> per handler and command: metadata that lets the MC0001 analyzer of a
+        /// project referencing this assembly see a command handled here and in another referenced assembly.
+        /// </summary>
+        private static void WriteHandledCommands(SourceWriter w, ModuleSpec spec)
+        {
+            var any = false;
+            foreach (var handler in spec.Handlers)
+            {
+                foreach (var message in handler.Messages)
+                {
+                    if (message.Kind == ContractKind.Command)
+                    {
+                        w.WriteLine("[assembly: " + Infrastructure + ".HandlesMessage(typeof(" + message.FullyQualifiedName + "), typeof(" + handler.FullyQualifiedName + "))]");
+                        any = true;
+                    }
+                }
+            }
+
+            if (any)
+            {
+                w.WriteLine();
+            }
         }
     }
 }
