@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using MessageContracts.Shared;
 using Microsoft.CodeAnalysis;
@@ -46,7 +47,7 @@ namespace MessageContracts.Analyzers
             ContractShape shape = ContractShape.Analyze(type, context.CancellationToken);
             string contractName = type.ToDisplayString();
             bool reportedGeneric = false;
-            foreach (ShapeProblem problem in shape.Problems)
+            foreach (ShapeProblem problem in AllOf(shape))
             {
                 DiagnosticDescriptor? descriptor = ShapeProblemDescriptors.For(problem.Kind);
                 if (descriptor is null)
@@ -79,6 +80,20 @@ namespace MessageContracts.Analyzers
                     contractName,
                     problem.Message,
                     problem.Symbol.Name));
+            }
+        }
+
+        /// <summary>The problems that stop generation, then the mistakes the generator has a defined answer to.</summary>
+        private static IEnumerable<ShapeProblem> AllOf(ContractShape shape)
+        {
+            foreach (ShapeProblem problem in shape.Problems)
+            {
+                yield return problem;
+            }
+
+            foreach (ShapeProblem warning in shape.Warnings)
+            {
+                yield return warning;
             }
         }
 

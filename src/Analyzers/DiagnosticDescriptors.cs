@@ -119,18 +119,26 @@ namespace MessageContracts.Analyzers
             description: "Member names are written in camel case (or as [JsonPropertyName] says), compared without regard to case like System.Text.Json does. Two members with one name would overwrite each other on the wire.");
 
         /// <summary>MC0013: more than one [PartitionKey].</summary>
-        public static readonly DiagnosticDescriptor MultiplePartitionKeys = Contract(
+        public static readonly DiagnosticDescriptor MultiplePartitionKeys = new DiagnosticDescriptor(
             DiagnosticIds.MultiplePartitionKeys,
             title: "A contract has more than one [PartitionKey]",
-            messageFormat: "Contract '{0}' gets no serializer: {1} ('{2}' is a second one); keep [PartitionKey] on the one member that identifies the entity whose messages must stay in order",
-            description: "A Kafka record has one key, and the key decides the partition and therefore the order in which messages are handled. Two keys would leave the order undefined.");
+            messageFormat: "Contract '{0}': {1} ('{2}' is a second one); keep [PartitionKey] on the one member that identifies the entity whose messages must stay in order",
+            category: ContractsCategory,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "A Kafka record has one key, and the key decides the partition and therefore the order in which messages are handled. The generator uses the first [PartitionKey] member and ignores the others, which is rarely what the author of the second one meant.",
+            helpLinkUri: HelpLink(DiagnosticIds.MultiplePartitionKeys));
 
         /// <summary>MC0014: the [PartitionKey] member's type cannot be a key.</summary>
-        public static readonly DiagnosticDescriptor UnsupportedPartitionKeyType = Contract(
+        public static readonly DiagnosticDescriptor UnsupportedPartitionKeyType = new DiagnosticDescriptor(
             DiagnosticIds.UnsupportedPartitionKeyType,
             title: "A contract's [PartitionKey] member has a type that cannot be a key",
-            messageFormat: "Contract '{0}' gets no serializer: {1}",
-            description: "The key is written as UTF-8 text in invariant culture so that clients in any language can read it. Only single scalar values have one such text; a collection or an object does not.");
+            messageFormat: "Contract '{0}': {1}",
+            category: ContractsCategory,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "The key is written as UTF-8 text in invariant culture so that clients in any language can read it. Only single scalar values have one such text; a collection or an object does not. The generator gives such a contract's records no key: they are spread over the partitions and lose per-key order.",
+            helpLinkUri: HelpLink(DiagnosticIds.UnsupportedPartitionKeyType));
 
         /// <summary>MC0015: the contract's Type (ce_type) is not usable.</summary>
         public static readonly DiagnosticDescriptor InvalidMessageType = Contract(

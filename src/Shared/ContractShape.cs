@@ -17,7 +17,8 @@ namespace MessageContracts.Shared
     /// <summary>
     /// Everything the generator needs to know about an <c>[Event]</c>/<c>[Command]</c> type, and every reason it
     /// cannot generate it. The generator emits a contract only when <see cref="Problems"/> is empty; the
-    /// analyzers report each problem. This is the one place those rules live.
+    /// analyzers report each problem, and each of <see cref="Warnings"/> (mistakes the generator has a defined
+    /// answer to). This is the one place those rules live.
     /// </summary>
     internal sealed class ContractShape
     {
@@ -29,7 +30,8 @@ namespace MessageContracts.Shared
             ObjectShape? objectShape,
             IPropertySymbol? partitionKey,
             MemberTypeClassification? partitionKeyType,
-            IReadOnlyList<ShapeProblem> problems)
+            IReadOnlyList<ShapeProblem> problems,
+            IReadOnlyList<ShapeProblem> warnings)
         {
             Type = type;
             Kind = kind;
@@ -39,6 +41,7 @@ namespace MessageContracts.Shared
             PartitionKey = partitionKey;
             PartitionKeyType = partitionKeyType;
             Problems = problems;
+            Warnings = warnings;
         }
 
         public INamedTypeSymbol Type { get; }
@@ -60,6 +63,12 @@ namespace MessageContracts.Shared
         public MemberTypeClassification? PartitionKeyType { get; }
 
         public IReadOnlyList<ShapeProblem> Problems { get; }
+
+        /// <summary>
+        /// Mistakes that do not stop generation, each with a defined outcome: with two <c>[PartitionKey]</c>s the first
+        /// declared is the key; a key whose type cannot be a key gives no key (records are spread over partitions).
+        /// </summary>
+        public IReadOnlyList<ShapeProblem> Warnings { get; }
 
         public bool IsValid => Problems.Count == 0 && Kind != ContractKind.None;
 
@@ -114,6 +123,7 @@ namespace MessageContracts.Shared
         public static ContractShape Analyze(INamedTypeSymbol type, CancellationToken cancellationToken)
         {
             var problems = new List<ShapeProblem>();
+            var warnings = new List<ShapeProblem>();
             var (kind, topic, both) = GetKindAndTopic(type);
             var messageType = MessageNaming.GetMessageType(type);
 
@@ -178,13 +188,13 @@ namespace MessageContracts.Shared
             {
                 shape = ObjectShape.Analyze(type, isContract: true, new List<ITypeSymbol> { type }, cancellationToken);
                 problems.AddRange(shape.Problems);
-                (partitionKey, partitionKeyType) = FindPartitionKey(type, shape, problems);
+                (partitionKey, partitionKeyType) = FindPartitionKey(type, shape, warnings);
             }
 
-            return new ContractShape(type, kind, messageType, topic, shape, partitionKey, partitionKeyType, problems);
+            return new ContractShape(type, kind, messageType, topic, shape, partitionKey, partitionKeyType, problems, warnings);
         }
 
-        private static (IPropertySymbol?, MemberTypeClassification?) FindPartitionKey(INamedTypeSymbol type, ObjectShape shape, List<ShapeProblem> problems)
+        private static (IPropertySymbol?, MemberTypeClassification?) FindPartitionKey(INamedTypeSymbol type, ObjectShape shape, List<ShapeProblem> warnings)
         {
             var keys = new List<IPropertySymbol>();
             foreach (var member in type.GetMembers())
@@ -222,8 +232,9 @@ namespace MessageContracts.Shared
 
             if (keys.Count > 1)
             {
-                problems.Add(new ShapeProblem(ShapeProblemKind.MultiplePartitionKeys, "only one member can be the [PartitionKey]", keys[1]));
-                return (null, null);
+                // The first declared one stays the key, so adding a second [PartitionKey] never changes the partitioning
+                // of messages already flowing.
+                warnings.Add(new ShapeProblem(ShapeProblemKind.MultiplePartitionKeys, "only one member can be the [PartitionKey], and '" + keys[0].Name + "' (the first) is used", keys[1]));
             }
 
             var key = keys[0];
@@ -233,9 +244,9 @@ namespace MessageContracts.Shared
                 : classification.Kind;
             if (!IsKeyKind(keyKind))
             {
-                problems.Add(new ShapeProblem(
+                warnings.Add(new ShapeProblem(
                     ShapeProblemKind.UnsupportedPartitionKeyType,
-                    "the [PartitionKey] member '" + key.Name + "' has type " + MemberTypeSupport.Display(key.Type) + "; a key must be a string, Guid, number, enum, char, bool or date/time value",
+                    "the [PartitionKey] member '" + key.Name + "' has type " + MemberTypeSupport.Display(key.Type) + "; a key must be a string, Guid, number, enum, char, bool or date/time value, so these messages get no key and no per-key order",
                     key));
                 return (null, null);
             }

@@ -36,8 +36,6 @@ public sealed class InvalidContractTests
     [InlineData("[Event] public sealed partial record HasDictionaryOfObjects(IReadOnlyDictionary<string, object> Value);")]
     [InlineData("[Event] public sealed partial record HasImmutableDictionary(System.Collections.Immutable.ImmutableDictionary<string, int> Value);")]
     [InlineData("[Event] public sealed partial record HasImmutableArrayOfStreams(System.Collections.Immutable.ImmutableArray<Stream> Value);")]
-    [InlineData("[Event] public sealed partial record TwoKeys([PartitionKey] string A, [property: PartitionKey] string B);")]
-    [InlineData("[Event] public sealed partial record ListKey([property: PartitionKey] List<string> Keys);")]
     [InlineData("[Event] public abstract partial record AbstractContract(string Id);")]
     [InlineData("[Event] public sealed partial record NoConstructor { public NoConstructor(int a) { } public NoConstructor(string b) { } public int A { get; init; } }")]
     [InlineData("[Event] public sealed partial record ParameterWithoutProperty { public ParameterWithoutProperty(int other) { } public int Value { get; init; } }")]

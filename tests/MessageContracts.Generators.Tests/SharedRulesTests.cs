@@ -196,6 +196,43 @@ public sealed class SharedRulesTests
     }
 
     [Fact]
+    public void Two_partition_keys_are_a_warning_and_the_first_one_is_the_key()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(["""
+            using MessageContracts;
+
+            [Event]
+            public sealed partial record TwoKeys([property: PartitionKey] string A, [PartitionKey] string B);
+            """]);
+
+        var shape = ContractShape.Analyze(compilation.GetTypeByMetadataName("TwoKeys")!, CancellationToken.None);
+
+        Assert.True(shape.IsValid, string.Join("; ", shape.Problems.Select(p => p.Message)));
+        Assert.Equal("A", shape.PartitionKey?.Name);
+        var warning = Assert.Single(shape.Warnings);
+        Assert.Equal(ShapeProblemKind.MultiplePartitionKeys, warning.Kind);
+        Assert.Equal("B", warning.Symbol.Name);
+    }
+
+    [Fact]
+    public void A_partition_key_that_cannot_be_a_key_is_a_warning_and_the_contract_has_no_key()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(["""
+            using System.Collections.Generic;
+            using MessageContracts;
+
+            [Event]
+            public sealed partial record ListKey([property: PartitionKey] IReadOnlyList<string> Keys);
+            """]);
+
+        var shape = ContractShape.Analyze(compilation.GetTypeByMetadataName("ListKey")!, CancellationToken.None);
+
+        Assert.True(shape.IsValid, string.Join("; ", shape.Problems.Select(p => p.Message)));
+        Assert.Null(shape.PartitionKey);
+        Assert.Equal([ShapeProblemKind.UnsupportedPartitionKeyType], shape.Warnings.Select(p => p.Kind));
+    }
+
+    [Fact]
     public void Contract_shape_of_a_valid_contract()
     {
         var compilation = GeneratorHarness.CreateCompilation(["""
