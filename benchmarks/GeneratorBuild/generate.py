@@ -12,7 +12,8 @@ import os
 import shutil
 import textwrap
 
-# Member types the generated serializer supports (docs/contracts.md), each with a member name stem.
+# Member types the generated serializer supports (docs/contracts.md), each with a member name stem; collections are
+# read-only types, as MC0017 asks of contracts.
 MEMBER_TYPES = [
     ("string", "Note"),
     ("int", "Quantity"),
@@ -31,16 +32,16 @@ MEMBER_TYPES = [
     ("string?", "Comment"),
     ("decimal?", "Discount"),
     ("byte[]", "Payload"),
-    ("string[]", "Tags"),
-    ("List<string>", "Labels"),
+    ("ImmutableList<string>", "Tags"),
+    ("IEnumerable<string>", "Labels"),
     ("IReadOnlyList<int>", "Counts"),
     ("IReadOnlyCollection<Guid>", "RelatedIds"),
     ("ImmutableArray<long>", "Versions"),
-    ("Dictionary<string, int>", "Stock"),
+    ("IReadOnlyDictionary<string, int>", "Stock"),
     ("IReadOnlyDictionary<string, decimal>", "Prices"),
-    ("HashSet<string>", "Regions"),
+    ("IReadOnlySet<string>", "Regions"),
     ("Money", "Price"),
-    ("List<LineItem>", "Lines"),
+    ("IReadOnlyList<LineItem>", "Lines"),
     ("Address?", "ShipTo"),
 ]
 

@@ -49,8 +49,25 @@ namespace MessageContracts.Analyzers
         private static void ReportDuplicates(CompilationAnalysisContext context, KnownTypes known, ConcurrentBag<CommandHandler> handlers)
         {
             List<ReferencedCommandHandler> referenced = ReferencedCommandHandlers.Read(context.Compilation, known, context.CancellationToken);
-            var entries = handlers
-                .Select(pair => new Entry(pair.Command, pair.Handler.ToDisplayString(), assembly: null, Handlers.GetLocation(pair.Handler)))
+
+            // Most commands have one handler: group the symbols first, and build names and locations (the costly part
+            // with a thousand handlers) only for the commands that may be reported.
+            var local = new Dictionary<ITypeSymbol, List<INamedTypeSymbol>>(SymbolEqualityComparer.Default);
+            foreach (CommandHandler pair in handlers)
+            {
+                if (!local.TryGetValue(pair.Command, out List<INamedTypeSymbol>? list))
+                {
+                    list = new List<INamedTypeSymbol>(1);
+                    local.Add(pair.Command, list);
+                }
+
+                list.Add(pair.Handler);
+            }
+
+            var referencedCommands = new HashSet<ITypeSymbol>(referenced.Select(handler => (ITypeSymbol)handler.Command), SymbolEqualityComparer.Default);
+            var entries = local
+                .Where(command => command.Value.Count > 1 || referencedCommands.Contains(command.Key))
+                .SelectMany(command => command.Value.Select(handler => new Entry(command.Key, handler.ToDisplayString(), assembly: null, Handlers.GetLocation(handler))))
                 .Concat(referenced.Select(handler => new Entry(handler.Command, handler.Handler.ToDisplayString(), handler.Assembly.Name, location: null)));
 
             IEnumerable<IGrouping<ITypeSymbol, Entry>> byCommand = entries
