@@ -12,7 +12,7 @@ namespace MessageContracts;
 /// Any failure of the unit (the database went away, the commit failed) rolls everything back and runs the whole unit
 /// again after a pause, until it commits; the caller stores the offset only then.
 /// </summary>
-internal sealed partial class InboxProcessing
+internal sealed partial class InboxProcessing : IAsyncDisposable
 {
     private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(5);
@@ -83,6 +83,9 @@ internal sealed partial class InboxProcessing
             }
         }
     }
+
+    /// <summary>Closes the store's connection pool, if it owns one.</summary>
+    public ValueTask DisposeAsync() => store is IAsyncDisposable disposable ? disposable.DisposeAsync() : ValueTask.CompletedTask;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Duplicate message {MessageId} ({Topic}[{Partition}]@{Offset}) is in the inbox already; dropped")]
     private partial void LogDuplicate(string messageId, string topic, int partition, long offset);
