@@ -30,7 +30,8 @@ internal sealed class PostgreSqlOutboxStore : IOutboxStore, IAsyncDisposable, ID
     public PostgreSqlOutboxStore(string connectionString, string? schema, string? tableName)
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
-        var dataSource = new NpgsqlSlimDataSourceBuilder(connectionString).Build();
+        // The slim builder stays trimming-safe; the lease needs arrays (bucket = ANY($1), sequence = ANY($1)).
+        var dataSource = new NpgsqlSlimDataSourceBuilder(connectionString).EnableArrays().Build();
         table = new PostgreSqlTable(dataSource, ownsDataSource: true, schema ?? "public", tableName ?? DefaultTableName, "MessageContracts.Outbox", CreateTableSql);
         var t = table.QualifiedName;
         lockScope = "MessageContracts.Outbox:" + t;
