@@ -35,7 +35,7 @@ internal sealed class InboxUnit(DbConnection connection, DbTransaction transacti
         {
             await Transaction.DisposeAsync().ConfigureAwait(false);
         }
-        catch (DbException)
+        catch (Exception exception) when (exception is DbException or InvalidOperationException or IOException)
         {
             // A broken connection: the server rolled the transaction back already.
         }
