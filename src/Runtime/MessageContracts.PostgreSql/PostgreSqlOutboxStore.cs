@@ -40,8 +40,15 @@ internal sealed class PostgreSqlOutboxStore : IOutboxStore, IAsyncDisposable, ID
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
             """;
 
-        // The buckets with unsent rows, the one with the oldest row first.
-        candidatesSql = $"SELECT bucket FROM {t} WHERE sent_at IS NULL GROUP BY bucket ORDER BY min(sequence) LIMIT {OutboxBuckets.Count}";
+        // The buckets with unsent rows, the one with the oldest row first: one probe of the unsent index per bucket, so
+        // the cost does not grow with the backlog.
+        candidatesSql = $"""
+            SELECT b.bucket FROM generate_series(0, {OutboxBuckets.Count - 1}) AS b(bucket)
+            CROSS JOIN LATERAL (
+                SELECT o.sequence FROM {t} AS o WHERE o.bucket = b.bucket AND o.sent_at IS NULL ORDER BY o.sequence LIMIT 1
+            ) AS oldest
+            ORDER BY oldest.sequence
+            """;
         leaseSql = $"""
             SELECT sequence, message_id, message_type, topic, message_key, message_value, headers, bucket, created_at
             FROM {t} WHERE bucket = ANY($1) AND sent_at IS NULL ORDER BY sequence LIMIT $2
