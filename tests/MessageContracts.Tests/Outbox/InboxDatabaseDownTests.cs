@@ -8,9 +8,9 @@ using Xunit.Abstractions;
 namespace MessageContracts.Tests.Outbox;
 
 /// <summary>
-/// The consumer's database goes away while a handler is running (PostgreSQL behind a TCP proxy the test cuts): the inbox
-/// transaction cannot commit, so the handler's write is rolled back with it, the offset is not committed, and the unit
-/// is run again until the database is back; then the message has its effect exactly once.
+/// The consumer's database goes away (PostgreSQL behind a TCP proxy the test cuts, mid-handler; a SQLite file another
+/// connection keeps locked): the inbox transaction cannot commit, so nothing of the unit stays, the offset is not
+/// committed, and the unit is run again until the database is back; then the message has its effect exactly once.
 /// </summary>
 [Collection(OutboxCollection.Name)]
 public sealed class InboxDatabaseDownTests(ITestOutputHelper output)
@@ -64,5 +64,46 @@ public sealed class InboxDatabaseDownTests(ITestOutputHelper output)
         Assert.Equal(1, await database.CountAsync(database.InboxTable));
         Assert.Equal(2, sink.AttemptsFor(published.MessageId));
         output.WriteLine($"handler attempts: {sink.AttemptsFor(published.MessageId)}; connections refused while cut: {proxy.Refused}");
+    }
+
+    [Fact]
+    public async Task A_locked_sqlite_database_leaves_the_offset_uncommitted_and_the_message_is_processed_once_when_it_is_free()
+    {
+        await using var kafka = await EmbeddedKafka.StartAsync();
+        kafka.CreateTopic(OutboxProbes.Topic, partitions: 1);
+        await using var database = await OutboxDatabase.CreateAsync(OutboxDatabase.Sqlite);
+        var sink = new OutboxProbeSink(database.EffectsTable);
+        var group = "inbox-locked-" + Guid.NewGuid().ToString("N");
+
+        // Another process holds the file's write lock: the inbox's BEGIN IMMEDIATE gives up after its 1 s busy timeout.
+        // (WAL, as the inbox would set it, so the test can still read.)
+        await database.ExecuteAsync("PRAGMA journal_mode = WAL");
+        await using var locker = await database.OpenAsync();
+        await using (var begin = locker.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE";
+            await begin.ExecuteNonQueryAsync();
+        }
+
+        await using var consumer = await OutboxHost.StartAsync(kafka, "consumer", sink, options => database.Configure(options, outbox: false, inboxConnectionString: database.ConnectionString + ";Default Timeout=1"), output, group);
+        var published = await consumer.Services.GetRequiredService<IEventPublisher<OutboxProbe>>().PublishAsync(new OutboxProbe("order-1", 0));
+
+        await Eventually.UntilAsync(
+            () => consumer.Logs.Snapshot().Count(e => e.Message.StartsWith($"The inbox transaction of message {published.MessageId} ", StringComparison.Ordinal)) >= 2,
+            Patience,
+            () => "the consumer did not retry the unit while the database was locked");
+        Assert.Equal([-1L], KafkaProbe.Committed(kafka.BootstrapServers, group, OutboxProbes.Topic, 1));
+        Assert.Empty(await database.EffectsByIdAsync());
+
+        await using (var rollback = locker.CreateCommand())
+        {
+            rollback.CommandText = "ROLLBACK";
+            await rollback.ExecuteNonQueryAsync();
+        }
+
+        await KafkaProbe.WaitUntilCommittedToEndAsync(kafka.BootstrapServers, group, OutboxProbes.Topic, Patience);
+        Probes.AssertEachHadExactlyOneEffect([published.MessageId], await database.EffectsByIdAsync());
+        Assert.Equal(1, await database.CountAsync(database.InboxTable));
+        Assert.Equal(1, sink.AttemptsFor(published.MessageId));
     }
 }
