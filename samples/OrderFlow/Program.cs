@@ -1,8 +1,11 @@
 // MessageContracts sample: an order is placed (event), loyalty reacts by sending a command, the command's one
-// handler grants points. Runs on an embedded Kafka (librdkafka's mock cluster, in-process) unless
-// --bootstrap-servers names a real cluster. Exits 0 when every order was handled and every grant applied.
+// handler grants points. The order service saves each order and its OrderPlaced event in one SQLite transaction
+// through the transactional outbox; the outbox relay publishes the event once the transaction has committed.
+// Runs on an embedded Kafka (librdkafka's mock cluster, in-process) unless --bootstrap-servers names a real cluster,
+// and on a fresh SQLite file unless --database names one. Exits 0 when every order was handled and every grant applied.
 using MessageContracts;
 using MessageContracts.Testing;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,6 +13,12 @@ using OrderFlow;
 
 var bootstrapServers = ArgumentValue(args, "--bootstrap-servers");
 var orderCount = int.TryParse(ArgumentValue(args, "--orders"), out var n) && n > 0 ? n : 10;
+var databaseFile = ArgumentValue(args, "--database");
+var temporaryDatabase = databaseFile is null;
+databaseFile ??= Path.Combine(Path.GetTempPath(), $"orderflow-{Guid.NewGuid():N}.db");
+var database = $"Data Source={databaseFile}";
+await OrderStore.CreateAsync(database);
+Console.WriteLine($"Orders and the outbox in SQLite: {databaseFile}");
 
 await using var kafka = bootstrapServers is null ? await EmbeddedKafka.StartAsync() : null;
 if (kafka is not null)
@@ -38,6 +47,9 @@ builder.Services.AddMessageContracts(options =>
     }
 
     options.ConsumerGroup = "order-flow-sample";
+
+    // The order and its OrderPlaced event commit together; the relay publishes committed events.
+    options.UseSqliteOutbox(database);
 });
 
 using var host = builder.Build();
@@ -53,12 +65,13 @@ ledger.Changed += () =>
     }
 };
 
-var orders = host.Services.GetRequiredService<IEventPublisher<OrderPlaced>>();
+var outbox = host.Services.GetRequiredService<IOutbox>();
 Console.WriteLine($"Placing {orderCount} orders...");
 for (var i = 0; i < orderCount; i++)
 {
-    var result = await orders.PublishAsync(new OrderPlaced(Guid.NewGuid(), $"customer-{i % 3}", 20m + i));
-    Console.WriteLine($"  checkout  -> OrderPlaced id={result.MessageId} partition={result.Partition} offset={result.Offset}");
+    var order = new OrderPlaced(Guid.NewGuid(), $"customer-{i % 3}", 20m + i);
+    var messageId = await OrderStore.PlaceAsync(database, outbox, order);
+    Console.WriteLine($"  checkout  -> order {order.OrderId:N} saved with OrderPlaced id={messageId} (outbox)");
 }
 
 var finished = await Task.WhenAny(allDone.Task, Task.Delay(TimeSpan.FromSeconds(60)));
@@ -74,6 +87,15 @@ foreach (var (customer, points) in ledger.PointsByCustomer.OrderBy(pair => pair.
 }
 
 var ok = finished == allDone.Task && ledger.OrdersSeen == orderCount && ledger.GrantsApplied == orderCount;
+if (temporaryDatabase)
+{
+    SqliteConnection.ClearAllPools();
+    foreach (var file in new[] { databaseFile, databaseFile + "-wal", databaseFile + "-shm" })
+    {
+        File.Delete(file);
+    }
+}
+
 Console.WriteLine(ok ? "OK: every order handled once and every grant applied." : "FAILED: not every message was handled within 60 s.");
 return ok ? 0 : 1;
 

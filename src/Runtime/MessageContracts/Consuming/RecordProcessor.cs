@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;
@@ -27,6 +28,7 @@ internal sealed partial class RecordProcessor
     private readonly TimeProvider timeProvider;
     private readonly ILogger<RecordProcessor> logger;
     private readonly MessageContractsOptions options;
+    private readonly InboxProcessing? inbox;
 
     public RecordProcessor(
         HandlerCatalog catalog,
@@ -35,8 +37,10 @@ internal sealed partial class RecordProcessor
         IDeduplicationStore deduplication,
         IOptions<MessageContractsOptions> options,
         TimeProvider timeProvider,
-        ILogger<RecordProcessor> logger)
+        ILogger<RecordProcessor> logger,
+        InboxProcessing? inbox = null)
     {
+        this.inbox = inbox is { Enabled: true } ? inbox : null;
         this.catalog = catalog;
         this.scopeFactory = scopeFactory;
         this.deadLetters = deadLetters;
@@ -61,6 +65,17 @@ internal sealed partial class RecordProcessor
             // A topic may carry types that other services handle; this one has nothing to do with it.
             LogNotHandledHere(envelope.MessageType, record.Topic, record.Partition.Value, record.Offset.Value);
             return RecordOutcome.NotForThisService;
+        }
+
+        if (inbox is not null)
+        {
+            // The transactional inbox settles the record instead of the claim below: the dedup record commits in one
+            // transaction with the handlers' own writes (docs/outbox.md).
+            return await inbox.ProcessAsync(
+                record,
+                envelope.MessageId,
+                (transaction, token) => HandleAsync(record, envelope, invoker, token, transaction),
+                cancellationToken).ConfigureAwait(false);
         }
 
         if (!await ClaimAsync(envelope.MessageId, cancellationToken).ConfigureAwait(false))
@@ -144,7 +159,8 @@ internal sealed partial class RecordProcessor
         ConsumeResult<byte[]?, byte[]?> record,
         InboundEnvelope envelope,
         MessageHandlerInvoker invoker,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        DbTransaction? transaction = null)
     {
         if (record.Message.Value is null)
         {
@@ -164,7 +180,7 @@ internal sealed partial class RecordProcessor
 
         var context = new MessageContext(
             envelope.MessageId, envelope.MessageType, record.Topic, record.Partition.Value, record.Offset.Value,
-            attempt: 1, key, envelope.Source, envelope.Time, envelope.TraceContext);
+            attempt: 1, key, envelope.Source, envelope.Time, envelope.TraceContext).WithTransaction(transaction);
         var started = timeProvider.GetTimestamp();
         try
         {

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 
 namespace MessageContracts;
@@ -72,7 +73,35 @@ public sealed class MessageContext
     /// </summary>
     public ActivityContext TraceContext { get; }
 
+    /// <summary>
+    /// The open database connection of the transactional inbox, when one is configured (<c>UseSqliteInbox</c>,
+    /// <c>UsePostgreSqlInbox</c>); otherwise <see langword="null"/>. Write the handler's own data through it, with
+    /// <see cref="Transaction"/>: the data commits together with the record that the message was processed, so the
+    /// message's effect happens once. Do not commit, roll back or close it: the consumer does.
+    /// </summary>
+    public DbConnection? Connection { get; private init; }
+
+    /// <summary>
+    /// The inbox transaction that <see cref="Connection"/> is in, or <see langword="null"/> when no inbox is configured.
+    /// Each handler attempt runs inside a savepoint, so the writes of a failed attempt are undone before the retry.
+    /// </summary>
+    public DbTransaction? Transaction { get; private init; }
+
     /// <summary>Returns a copy of this context for another attempt.</summary>
     internal MessageContext WithAttempt(int attempt) =>
-        new(MessageId, MessageType, Topic, Partition, Offset, attempt, Key, Source, Time, TraceContext);
+        new(MessageId, MessageType, Topic, Partition, Offset, attempt, Key, Source, Time, TraceContext)
+        {
+            Connection = Connection,
+            Transaction = Transaction,
+        };
+
+    /// <summary>Returns a copy of this context that carries the inbox transaction (this one when it is null).</summary>
+    internal MessageContext WithTransaction(DbTransaction? transaction) =>
+        transaction is null
+            ? this
+            : new(MessageId, MessageType, Topic, Partition, Offset, Attempt, Key, Source, Time, TraceContext)
+            {
+                Connection = transaction.Connection,
+                Transaction = transaction,
+            };
 }

@@ -30,6 +30,7 @@ public static class MessageContractsServiceCollectionExtensions
         services.TryAdd(ServiceDescriptor.Singleton(typeof(IEventPublisher<>), typeof(KafkaEventPublisher<>)));
         services.TryAdd(ServiceDescriptor.Singleton(typeof(ICommandSender<>), typeof(KafkaCommandSender<>)));
         PublishFailureRegistration.AddPublishFailureHandling(services);
+        OutboxRegistration.AddOutbox(services);
 
         // Modules are registered by each assembly's generated module initializer; the assembly calling this
         // method has run its initializer already.
@@ -62,6 +63,12 @@ public static class MessageContractsServiceCollectionExtensions
         services.TryAddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<MessageContractsOptions>>().Value;
+            if (options.InboxStore is { } inbox)
+            {
+                // The inbox settles records itself; the retention service then forgets old inbox rows.
+                return new InboxRetention(inbox);
+            }
+
             return options.DeduplicationStore ?? DefaultDeduplicationStore.Create(options, provider.GetRequiredService<TimeProvider>());
         });
         services.AddHostedService<MessageConsumerService>();

@@ -126,7 +126,7 @@ internal sealed class ContractProducer<TMessage>
         activity?.SetTag(PublishFailureTelemetry.PolicyTag, policy.ToString());
     }
 
-    private static byte[] Serialize(TMessage message)
+    internal static byte[] Serialize(TMessage message)
     {
         // One reusable buffer and writer per thread: only the final byte[] handed to Kafka is allocated.
         var buffer = bufferCache ??= new ArrayBufferWriter<byte>(256);

@@ -125,7 +125,17 @@ internal sealed class SqliteDatabase
             await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using var command = connection.CreateCommand();
             command.CommandText = schema;
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+            // Step through every statement's result: ExecuteNonQuery loses an error of a later statement (a CREATE TABLE
+            // refused because another connection holds the write lock) once an earlier one returned rows (PRAGMA
+            // journal_mode does), and the store would then run without its table.
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+                {
+                }
+            }
+
             initialized = true;
         }
         finally
