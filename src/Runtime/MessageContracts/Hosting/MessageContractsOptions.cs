@@ -3,7 +3,7 @@ using System.Reflection;
 namespace MessageContracts;
 
 /// <summary>
-/// Settings for <see cref="MessageContractsServiceCollectionExtensions.AddMessageContracts"/>. Only
+/// Settings for <see cref="MessageContractsServiceCollectionExtensions.AddMessageContracts(Microsoft.Extensions.DependencyInjection.IServiceCollection, Action{MessageContractsOptions})"/>. Only
 /// <see cref="BootstrapServers"/> must be set; everything else has a working default.
 /// </summary>
 public sealed partial class MessageContractsOptions

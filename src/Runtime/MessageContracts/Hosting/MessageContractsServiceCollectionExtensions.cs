@@ -21,7 +21,41 @@ public static class MessageContractsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
+        return AddMessageContractsCore(services, configure, modules => HandlerRegistration.RegisterAll(services, modules));
+    }
 
+    /// <summary>
+    /// Like <see cref="AddMessageContracts(IServiceCollection, Action{MessageContractsOptions})"/>, but registers only
+    /// the handlers whose class <paramref name="handlerFilter"/> accepts, so several services can live in one assembly
+    /// (or one process, each in its own host) and each run its own handlers: a handler the filter refuses is not
+    /// registered and never runs, a topic none of the kept handlers needs is not subscribed to, and with no handler
+    /// kept the service runs no consumer at all (a service that only publishes).
+    /// </summary>
+    /// <remarks>
+    /// The filter is a parameter rather than a <see cref="MessageContractsOptions"/> setting because it decides what is
+    /// registered, which happens now, while <paramref name="configure"/> runs only when the options are first read
+    /// (after the container is built) and may depend on services registered later. Running <paramref name="configure"/>
+    /// early just to read one setting would run its side effects (stores it creates) twice.
+    /// </remarks>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Sets the options; only <see cref="MessageContractsOptions.BootstrapServers"/> is required.</param>
+    /// <param name="handlerFilter">
+    /// Called once per generated handler class, here, during registration; returns whether this service runs it.
+    /// Example: <c>type =&gt; type.Namespace == "OrderFlow.Shipping"</c>.
+    /// </param>
+    /// <returns>The same service collection, for chaining.</returns>
+    public static IServiceCollection AddMessageContracts(
+        this IServiceCollection services, Action<MessageContractsOptions> configure, Func<Type, bool> handlerFilter)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        ArgumentNullException.ThrowIfNull(handlerFilter);
+        return AddMessageContractsCore(services, configure, modules => HandlerRegistration.RegisterFiltered(services, modules, handlerFilter));
+    }
+
+    private static IServiceCollection AddMessageContractsCore(
+        IServiceCollection services, Action<MessageContractsOptions> configure, Func<IReadOnlyList<GeneratedMessageModule>, HandlerCatalog> registerHandlers)
+    {
         services.AddOptions<MessageContractsOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MessageContractsOptions>, MessageContractsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
@@ -34,13 +68,7 @@ public static class MessageContractsServiceCollectionExtensions
 
         // Modules are registered by each assembly's generated module initializer; the assembly calling this
         // method has run its initializer already.
-        var modules = GeneratedMessageModules.All;
-        foreach (var module in modules)
-        {
-            module.RegisterHandlers(services);
-        }
-
-        var catalog = new HandlerCatalog(modules);
+        var catalog = registerHandlers(GeneratedMessageModules.All);
         services.TryAddSingleton(catalog);
         if (catalog.Topics.Count > 0)
         {
