@@ -54,7 +54,7 @@ internal sealed class DeadLetterPublisher
         };
 
         await connection.Producer.ProduceAsync(DeadLetterTopicFor(record.Topic), message, cancellationToken).ConfigureAwait(false);
-        MessagingTelemetry.DeadLettered.Add(1, MessagingTelemetry.Destination(record.Topic));
+        MessagingTelemetry.DeadLettered.Add(1, MessagingTelemetry.Consumed(record.Topic, options.ConsumerGroup));
     }
 
     private static void Add(Headers headers, string key, string value) => headers.Add(key, Encoding.UTF8.GetBytes(value));

@@ -80,7 +80,7 @@ internal sealed partial class RecordProcessor
 
         if (!await ClaimAsync(envelope.MessageId, cancellationToken).ConfigureAwait(false))
         {
-            MessagingTelemetry.DuplicatesDropped.Add(1, MessagingTelemetry.Destination(record.Topic));
+            MessagingTelemetry.DuplicatesDropped.Add(1, MessagingTelemetry.Consumed(record.Topic, options.ConsumerGroup));
             LogDuplicate(envelope.MessageId, envelope.MessageType, record.Topic, record.Partition.Value, record.Offset.Value);
             return RecordOutcome.Duplicate;
         }
@@ -190,7 +190,7 @@ internal sealed partial class RecordProcessor
                 await invoker(record.Message.Value, context, scope.ServiceProvider, cancellationToken).ConfigureAwait(false);
             }
 
-            MessagingTelemetry.Handled.Add(1, MessagingTelemetry.Destination(record.Topic));
+            MessagingTelemetry.Handled.Add(1, MessagingTelemetry.Consumed(record.Topic, options.ConsumerGroup));
             return RecordOutcome.Handled;
         }
         catch (MessageDeserializationException exception)

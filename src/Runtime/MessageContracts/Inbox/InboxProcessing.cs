@@ -53,7 +53,7 @@ internal sealed partial class InboxProcessing : IAsyncDisposable
                 var unit = await inbox.TryBeginAsync(consumerGroup, messageId, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
                 if (unit is null)
                 {
-                    MessagingTelemetry.DuplicatesDropped.Add(1, MessagingTelemetry.Destination(record.Topic));
+                    MessagingTelemetry.DuplicatesDropped.Add(1, MessagingTelemetry.Consumed(record.Topic, consumerGroup));
                     LogDuplicate(messageId, record.Topic, record.Partition.Value, record.Offset.Value);
                     return RecordOutcome.Duplicate;
                 }

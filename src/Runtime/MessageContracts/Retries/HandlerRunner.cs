@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace MessageContracts;
 
@@ -14,9 +15,11 @@ internal sealed partial class HandlerRunner
     private readonly HandlerRetryPolicies policies;
     private readonly TimeProvider timeProvider;
     private readonly ILogger<HandlerRunner> logger;
+    private readonly string consumerGroup;
 
-    public HandlerRunner(HandlerRetryPolicies policies, TimeProvider timeProvider, ILogger<HandlerRunner> logger)
+    public HandlerRunner(HandlerRetryPolicies policies, TimeProvider timeProvider, IOptions<MessageContractsOptions> options, ILogger<HandlerRunner> logger)
     {
+        consumerGroup = options.Value.ConsumerGroup;
         this.policies = policies;
         this.timeProvider = timeProvider;
         this.logger = logger;
@@ -48,7 +51,7 @@ internal sealed partial class HandlerRunner
             catch (Exception exception) when (attempt < policy.MaxAttempts)
             {
                 await RollBackAttemptAsync(transaction, cancellationToken).ConfigureAwait(false);
-                MessagingTelemetry.Retried.Add(1, MessagingTelemetry.Destination(context.Topic));
+                MessagingTelemetry.Retried.Add(1, MessagingTelemetry.Consumed(context.Topic, consumerGroup));
                 var delay = policy.DelayAfter(attempt, Random.Shared);
                 LogRetry(exception, handlerType.Name, context.MessageType, context.MessageId, attempt, policy.MaxAttempts, delay);
                 await Task.Delay(delay, timeProvider, cancellationToken).ConfigureAwait(false);

@@ -15,6 +15,9 @@ public static class MessagingTelemetry
     /// <summary>OpenTelemetry's attribute for the topic a message is published to or read from.</summary>
     internal const string DestinationAttribute = "messaging.destination.name";
 
+    /// <summary>OpenTelemetry's attribute for the consumer group that received a message.</summary>
+    internal const string ConsumerGroupAttribute = "messaging.consumer.group.name";
+
     internal static readonly ActivitySource ActivitySource = new(Name);
 
     internal static readonly Meter Meter = new(Name);
@@ -33,4 +36,11 @@ public static class MessagingTelemetry
 
     /// <summary>The metric tag naming <paramref name="topic"/>, carried by every counter and histogram here.</summary>
     internal static KeyValuePair<string, object?> Destination(string topic) => new(DestinationAttribute, topic);
+
+    /// <summary>
+    /// The tags of a consumer-side measurement: the topic and the consumer group, so services that read the same
+    /// topic in one process (each its own group) are told apart.
+    /// </summary>
+    internal static TagList Consumed(string topic, string consumerGroup) =>
+        new([Destination(topic), new(ConsumerGroupAttribute, consumerGroup)]);
 }
