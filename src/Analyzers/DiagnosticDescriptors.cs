@@ -185,7 +185,7 @@ namespace MessageContracts.Analyzers
         public static readonly DiagnosticDescriptor DualWrite = new DiagnosticDescriptor(
             DiagnosticIds.DualWrite,
             title: "A method writes to a database and publishes a message directly (dual write)",
-            messageFormat: "'{0}' saves to a database ('{1}') and calls '{2}' directly: if one of them fails after the other succeeded, the database and the messages disagree; use a transactional outbox",
+            messageFormat: "'{0}' saves to a database ('{1}') and calls '{2}' directly: if one of them fails after the other succeeded, the database and the messages disagree; use a transactional outbox (IOutbox.EnqueueAsync in the same transaction)",
             category: MessagingCategory,
             defaultSeverity: DiagnosticSeverity.Info,
             isEnabledByDefault: true,
