@@ -22,7 +22,8 @@ internal sealed record RunResult(string Contender, int Round, int Messages, int 
 }
 
 /// <summary>Bytes allocated in the whole process per message, on the publish path and on the consume path.</summary>
-internal sealed record AllocationResult(string Contender, int Messages, double PublishBytesPerMessage, double ConsumeBytesPerMessage);
+/// <remarks>The phases run alone (publish everything, then consume everything), so their rates are reported as well.</remarks>
+internal sealed record AllocationResult(string Contender, int Messages, double PublishBytesPerMessage, double ConsumeBytesPerMessage, double PublishSeconds, double ConsumeSeconds);
 
 /// <summary>One way of getting messages from a publisher to a handler through the embedded Kafka.</summary>
 internal abstract class Contender
@@ -74,18 +75,25 @@ internal abstract class Contender
 /// (auto-commit of offsets stored by hand after handling, plus the embedded cluster's recommended settings), and one
 /// poll loop that deserializes, counts and stores the offset.
 /// </summary>
-internal sealed class RawKafkaContender : Contender
+/// <remarks>
+/// With <c>envelope</c> (contender a2, a diagnostic, not a target), the raw producer also writes the toolkit's six
+/// CloudEvents headers and the consumer reads the message ID from them: the cost of the envelope on the wire and in
+/// Confluent.Kafka, apart from the toolkit's own code.
+/// </remarks>
+internal sealed class RawKafkaContender(bool envelope = false) : Contender
 {
-    public override string Key => "a-raw";
+    public override string Key => envelope ? "a2-raw-headers" : "a-raw";
 
-    public override string Description => "raw Confluent.Kafka, byte[] + System.Text.Json source-gen";
+    public override string Description => envelope
+        ? "raw Confluent.Kafka + the six CloudEvents headers (diagnostic)"
+        : "raw Confluent.Kafka, byte[] + System.Text.Json source-gen";
 
     public override async Task<RunResult> RunAsync(RunSettings settings, int round)
     {
         await using var kafka = await StartKafkaAsync(settings).ConfigureAwait(false);
-        using var producer = new RawProducer(kafka);
+        using var producer = new RawProducer(kafka, envelope);
         var sink = new LatencySink();
-        using var consumer = new RawConsumer(kafka, sink);
+        using var consumer = new RawConsumer(kafka, sink, envelope);
 
         sink.Reset(settings.WarmUp);
         await producer.PublishAsync(settings.WarmUp, settings.Window).ConfigureAwait(false);
@@ -105,18 +113,21 @@ internal sealed class RawKafkaContender : Contender
     public override async Task<AllocationResult?> MeasureAllocationsAsync(RunSettings settings)
     {
         await using var kafka = await StartKafkaAsync(settings).ConfigureAwait(false);
-        using var producer = new RawProducer(kafka);
+        using var producer = new RawProducer(kafka, envelope);
         await producer.PublishAsync(settings.WarmUp, settings.Window).ConfigureAwait(false);
 
+        var publishStarted = Stopwatch.GetTimestamp();
         var before = GC.GetTotalAllocatedBytes(precise: true);
         await producer.PublishAsync(settings.Messages, settings.Window).ConfigureAwait(false);
         var publish = GC.GetTotalAllocatedBytes(precise: true) - before;
+        var publishSeconds = Stopwatch.GetElapsedTime(publishStarted).TotalSeconds;
 
         var sink = new LatencySink();
         var total = settings.WarmUp + settings.Messages;
         sink.Reset(total);
+        var consumeStarted = Stopwatch.GetTimestamp();
         before = GC.GetTotalAllocatedBytes(precise: true);
-        using (new RawConsumer(kafka, sink))
+        using (new RawConsumer(kafka, sink, envelope))
         {
             if (!await WaitAsync(sink, settings.Timeout).ConfigureAwait(false))
             {
@@ -124,7 +135,9 @@ internal sealed class RawKafkaContender : Contender
             }
 
             var consume = GC.GetTotalAllocatedBytes(precise: true) - before;
-            return new AllocationResult(Key, settings.Messages, (double)publish / settings.Messages, (double)consume / total);
+            return new AllocationResult(
+                Key, settings.Messages, (double)publish / settings.Messages, (double)consume / total,
+                publishSeconds, Stopwatch.GetElapsedTime(consumeStarted, sink.LastHandledAt).TotalSeconds);
         }
     }
 
@@ -137,8 +150,15 @@ internal sealed class RawKafkaContender : Contender
         private long sequence;
         private int failures;
 
-        public RawProducer(EmbeddedKafka kafka)
+        private static readonly byte[] SpecVersion = "1.0"u8.ToArray();
+        private static readonly byte[] MessageType = "BenchOrderPlaced"u8.ToArray();
+        private static readonly byte[] Source = "bench"u8.ToArray();
+        private static readonly byte[] ContentType = "application/json"u8.ToArray();
+        private readonly bool envelope;
+
+        public RawProducer(EmbeddedKafka kafka, bool envelope)
         {
+            this.envelope = envelope;
             // The toolkit producer's settings (KafkaProducerConnection), for the same delivery guarantees.
             var config = new ProducerConfig
             {
@@ -149,6 +169,7 @@ internal sealed class RawKafkaContender : Contender
                 LingerMs = 5,
                 MessageTimeoutMs = 30_000,
                 RequestTimeoutMs = 30_000,
+                DeliveryReportFields = "key,value,timestamp,status",
             };
             producer = new ProducerBuilder<byte[]?, byte[]>(config).Build();
             onDelivered = report =>
@@ -180,6 +201,7 @@ internal sealed class RawKafkaContender : Contender
                     {
                         Key = Encoding.UTF8.GetBytes(message.OrderId.ToString("D")),
                         Value = JsonSerializer.SerializeToUtf8Bytes(message, BenchJsonContext.Default.BenchOrderPlaced),
+                        Headers = envelope ? Envelope() : null,
                     }, onDelivered);
                 }
 
@@ -193,6 +215,16 @@ internal sealed class RawKafkaContender : Contender
             }
         }
 
+        private static Headers Envelope() => new()
+        {
+            { "ce_specversion", SpecVersion },
+            { "ce_id", Encoding.UTF8.GetBytes(Guid.CreateVersion7().ToString("D")) },
+            { "ce_type", MessageType },
+            { "ce_source", Source },
+            { "ce_time", Encoding.UTF8.GetBytes(DateTime.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture)) },
+            { "content-type", ContentType },
+        };
+
         public void Dispose()
         {
             producer.Flush(TimeSpan.FromSeconds(10));
@@ -205,10 +237,12 @@ internal sealed class RawKafkaContender : Contender
         private readonly Thread thread;
         private readonly EmbeddedKafka kafka;
         private readonly LatencySink sink;
+        private readonly bool envelope;
         private volatile bool stopping;
 
-        public RawConsumer(EmbeddedKafka kafka, LatencySink sink)
+        public RawConsumer(EmbeddedKafka kafka, LatencySink sink, bool envelope)
         {
+            this.envelope = envelope;
             this.kafka = kafka;
             this.sink = sink;
             thread = new Thread(Run) { IsBackground = true, Name = "raw consumer" };
@@ -248,6 +282,11 @@ internal sealed class RawKafkaContender : Contender
                     if (record is null || record.IsPartitionEOF)
                     {
                         continue;
+                    }
+
+                    if (envelope && (!record.Message.Headers.TryGetLastBytes("ce_id", out var id) || Encoding.UTF8.GetString(id).Length == 0))
+                    {
+                        throw new InvalidOperationException("raw: a record without ce_id.");
                     }
 
                     var message = JsonSerializer.Deserialize(record.Message.Value, BenchJsonContext.Default.BenchOrderPlaced)!;
@@ -322,12 +361,15 @@ internal sealed class ToolkitContender(string key, string description, Func<Task
             var publisher = host.Services.GetRequiredService<IEventPublisher<BenchOrderPlaced>>();
             await PublishAsync(publisher, settings.WarmUp, settings.Window).ConfigureAwait(false);
 
+            var publishStarted = Stopwatch.GetTimestamp();
             var before = GC.GetTotalAllocatedBytes(precise: true);
             await PublishAsync(publisher, settings.Messages, settings.Window).ConfigureAwait(false);
             var publish = GC.GetTotalAllocatedBytes(precise: true) - before;
+            var publishSeconds = Stopwatch.GetElapsedTime(publishStarted).TotalSeconds;
 
             var total = settings.WarmUp + settings.Messages;
             sink.Reset(total);
+            var consumeStarted = Stopwatch.GetTimestamp();
             before = GC.GetTotalAllocatedBytes(precise: true);
             await host.StartAsync().ConfigureAwait(false);
             if (!await WaitAsync(sink, settings.Timeout).ConfigureAwait(false))
@@ -337,7 +379,9 @@ internal sealed class ToolkitContender(string key, string description, Func<Task
 
             var consume = GC.GetTotalAllocatedBytes(precise: true) - before;
             await host.StopAsync().ConfigureAwait(false);
-            return new AllocationResult(Key, settings.Messages, (double)publish / settings.Messages, (double)consume / total);
+            return new AllocationResult(
+                Key, settings.Messages, (double)publish / settings.Messages, (double)consume / total,
+                publishSeconds, Stopwatch.GetElapsedTime(consumeStarted, sink.LastHandledAt).TotalSeconds);
         }
         finally
         {

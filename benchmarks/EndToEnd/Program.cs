@@ -6,7 +6,7 @@
 //   dotnet EndToEnd.dll                     100,000 messages, 3 rounds, then the allocation run
 //   dotnet EndToEnd.dll --quick             10,000 messages, 1 round, allocations on 10,000 (under a minute)
 //   options: --messages N  --rounds N  --window N (publishes in flight, default 5,000)  --partitions N (default 16)
-//            --contenders a-raw,b-inmemory,c-sqlite,d-postgresql  --no-alloc  --alloc-messages N  --timeout SECONDS
+//            --contenders a-raw,a2-raw-headers,b-inmemory,c-sqlite,d-postgresql (prefixes; a2 is a diagnostic)  --no-alloc  --alloc-messages N  --timeout SECONDS
 //            --work DIR (SQLite files; default the system temp folder)
 using System.Diagnostics;
 using System.Globalization;
@@ -25,6 +25,7 @@ var postgres = Environment.GetEnvironmentVariable(Stores.PostgresVariable);
 List<Contender> all =
 [
     new RawKafkaContender(),
+    new RawKafkaContender(envelope: true),
     new ToolkitContender("b-inmemory", "generated producer + consumer, in-memory dedup", Stores.InMemory),
     new ToolkitContender("c-sqlite", "generated producer + consumer, SQLite dedup", Stores.Sqlite(work)),
     new ToolkitContender(
@@ -35,7 +36,7 @@ List<Contender> all =
     new OutboxContender(),
 ];
 var wanted = Option("--contenders")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-var contenders = all.Where(c => wanted is null || wanted.Any(w => c.Key.StartsWith(w, StringComparison.Ordinal))).ToList();
+var contenders = all.Where(c => wanted is null || wanted.Any(w => c.Key == w || c.Key.StartsWith(w + "-", StringComparison.Ordinal))).ToList();
 foreach (var skipped in contenders.Where(c => c.SkipReason is not null))
 {
     Console.WriteLine($"SKIPPED {skipped.Key} ({skipped.Description}): {skipped.SkipReason}");
@@ -66,13 +67,14 @@ var allocations = new List<AllocationResult>();
 if (!HasFlag("--no-alloc"))
 {
     var allocSettings = settings with { Messages = allocMessages };
-    foreach (var contender in running.Where(c => c.Key is "a-raw" or "b-inmemory"))
+    foreach (var contender in running.Where(c => c.Key is "a-raw" or "a2-raw-headers" or "b-inmemory"))
     {
         if (await contender.MeasureAllocationsAsync(allocSettings) is { } allocation)
         {
             allocations.Add(allocation);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  alloc    {allocation.Contender,-13} publish {allocation.PublishBytesPerMessage,8:N0} B/msg  consume {allocation.ConsumeBytesPerMessage,8:N0} B/msg"));
+                $"  alloc    {allocation.Contender,-13} publish {allocation.PublishBytesPerMessage,8:N0} B/msg  consume {allocation.ConsumeBytesPerMessage,8:N0} B/msg  " +
+                $"(alone: publish {allocation.Messages / allocation.PublishSeconds:N0} msg/s, consume {(allocation.Messages + settings.WarmUp) / allocation.ConsumeSeconds:N0} msg/s incl. start)"));
         }
     }
 }

@@ -33,12 +33,13 @@ internal static class Summary
         if (allocations.Count > 0)
         {
             text.AppendLine();
-            text.AppendLine("| contender | publish B/msg | consume B/msg | messages |");
-            text.AppendLine("| --- | --- | --- | --- |");
+            text.AppendLine("| contender | publish B/msg | consume B/msg | messages | publish alone, msg/s | consume alone, s (incl. start) |");
+            text.AppendLine("| --- | --- | --- | --- | --- | --- |");
             foreach (var allocation in allocations)
             {
                 text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {allocation.Contender} | {allocation.PublishBytesPerMessage:N0} | {allocation.ConsumeBytesPerMessage:N0} | {allocation.Messages:N0} |"));
+                    $"| {allocation.Contender} | {allocation.PublishBytesPerMessage:N0} | {allocation.ConsumeBytesPerMessage:N0} | {allocation.Messages:N0} | " +
+                    $"{allocation.Messages / allocation.PublishSeconds:N0} | {allocation.ConsumeSeconds:N2} |"));
             }
         }
 

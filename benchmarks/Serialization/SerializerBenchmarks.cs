@@ -33,6 +33,8 @@ public class SerializerBenchmarks
         // The three contenders must agree on the wire format, or the comparison means nothing.
         Check(smallJson, Write(w => JsonSerializer.Serialize(w, Samples.Small, BenchJsonContext.Default.SmallOrderPlaced)), "small, STJ source-gen");
         Check(smallJson, Write(w => JsonSerializer.Serialize(w, Samples.Small, ReflectionOptions)), "small, STJ reflection");
+        Check(smallJson, Write(w => EncodedNamesVariant.WriteSmall(w, Samples.Small)), "small, encoded names (diagnostic)");
+        Check(smallJson, Write(w => EncodedNamesVariant.WriteSmallCombined(w, Samples.Small)), "small, encoded combined (diagnostic)");
         Check(largeJson, Write(w => JsonSerializer.Serialize(w, Samples.Large, BenchJsonContext.Default.LargeOrderSubmitted)), "large, STJ source-gen");
         Check(largeJson, Write(w => JsonSerializer.Serialize(w, Samples.Large, ReflectionOptions)), "large, STJ reflection");
         if (Generated.Deserialize<SmallOrderPlaced>(smallJson) != Samples.Small
@@ -52,6 +54,26 @@ public class SerializerBenchmarks
     {
         Reset();
         Generated.Serialize(writer, Samples.Small);
+        writer.Flush();
+        return buffer.WrittenCount;
+    }
+
+    /// <summary>Diagnostic: the generated writer with pre-encoded member names (see <see cref="EncodedNamesVariant"/>).</summary>
+    [BenchmarkCategory("Small-Serialize"), Benchmark]
+    public int Small_Serialize_Diag_EncodedNames()
+    {
+        Reset();
+        EncodedNamesVariant.WriteSmall(writer, Samples.Small);
+        writer.Flush();
+        return buffer.WrittenCount;
+    }
+
+    /// <summary>Diagnostic: pre-encoded names and one call per member, as System.Text.Json's source generator writes.</summary>
+    [BenchmarkCategory("Small-Serialize"), Benchmark]
+    public int Small_Serialize_Diag_EncodedCombined()
+    {
+        Reset();
+        EncodedNamesVariant.WriteSmallCombined(writer, Samples.Small);
         writer.Flush();
         return buffer.WrittenCount;
     }
