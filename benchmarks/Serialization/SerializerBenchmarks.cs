@@ -33,6 +33,7 @@ public class SerializerBenchmarks
         // The three contenders must agree on the wire format, or the comparison means nothing.
         Check(smallJson, Write(w => JsonSerializer.Serialize(w, Samples.Small, BenchJsonContext.Default.SmallOrderPlaced)), "small, STJ source-gen");
         Check(smallJson, Write(w => JsonSerializer.Serialize(w, Samples.Small, ReflectionOptions)), "small, STJ reflection");
+        Check(smallJson, Write(w => EncodedNamesVariant.WriteSmallAsBefore(w, Samples.Small)), "small, as before (diagnostic)");
         Check(smallJson, Write(w => EncodedNamesVariant.WriteSmall(w, Samples.Small)), "small, encoded names (diagnostic)");
         Check(smallJson, Write(w => EncodedNamesVariant.WriteSmallCombined(w, Samples.Small)), "small, encoded combined (diagnostic)");
         Check(largeJson, Write(w => JsonSerializer.Serialize(w, Samples.Large, BenchJsonContext.Default.LargeOrderSubmitted)), "large, STJ source-gen");
@@ -54,6 +55,16 @@ public class SerializerBenchmarks
     {
         Reset();
         Generated.Serialize(writer, Samples.Small);
+        writer.Flush();
+        return buffer.WrittenCount;
+    }
+
+    /// <summary>Diagnostic: the generated writer as emitted before issue 7 (see <see cref="EncodedNamesVariant"/>).</summary>
+    [BenchmarkCategory("Small-Serialize"), Benchmark]
+    public int Small_Serialize_Diag_AsBefore()
+    {
+        Reset();
+        EncodedNamesVariant.WriteSmallAsBefore(writer, Samples.Small);
         writer.Flush();
         return buffer.WrittenCount;
     }
