@@ -43,6 +43,12 @@ foreach (var skipped in contenders.Where(c => c.SkipReason is not null))
 }
 
 var running = contenders.Where(c => c.SkipReason is null).ToList();
+if (running.Count == 0)
+{
+    Console.WriteLine("Nothing to run: every contender asked for is skipped.");
+    return 0;
+}
+
 var settings = new RunSettings(messages, WarmUp: Math.Max(500, Math.Min(5_000, messages / 10)), window, partitions, timeout);
 Console.WriteLine($"messages {messages:N0} (+{settings.WarmUp:N0} warm-up), rounds {rounds}, window {window:N0}, partitions {partitions}, " +
                   $"payload {PayloadBytes()} B, nproc {Environment.ProcessorCount}, .NET {Environment.Version}, load {LoadAverage()}");
