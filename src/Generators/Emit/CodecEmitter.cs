@@ -80,10 +80,23 @@ namespace MessageContracts.Generators.Emit
         public void EmitWriteBody(ObjectSpec obj, string value)
         {
             w.WriteLine("writer.WriteStartObject();");
-            foreach (var member in obj.Members)
+            for (var i = 0; i < obj.Members.Count; i++)
             {
-                w.WriteLine("writer.WritePropertyName(" + EmitHelpers.Utf8Literal(member.JsonName) + ");");
-                w.WriteLine(WriteExpression(member.Type, "writer", value + "." + member.PropertyName, 1) + ";");
+                // The name as escaped once by the Names table: a name given as a span is checked for characters to
+                // escape on every write, which made writing a message about 15 % slower than System.Text.Json's.
+                // Scalars take the name and the value in one call, as System.Text.Json's own generated writers do.
+                var member = obj.Members[i];
+                var name = "Names[" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + "]";
+                var memberValue = value + "." + member.PropertyName;
+                if (WriteWithNameMethod(member.Type) is { } combined)
+                {
+                    w.WriteLine("writer." + combined + "(" + name + ", " + memberValue + ");");
+                }
+                else
+                {
+                    w.WriteLine("writer.WritePropertyName(" + name + ");");
+                    w.WriteLine(WriteExpression(member.Type, "writer", memberValue, 1) + ";");
+                }
             }
 
             w.WriteLine("writer.WriteEndObject();");
@@ -367,6 +380,19 @@ namespace MessageContracts.Generators.Emit
                 _ => null,
             };
         }
+
+        /// <summary>
+        /// The <c>Utf8JsonWriter</c> method that writes a property name and a value of <paramref name="type"/> in one call,
+        /// for the kinds <see cref="WriteExpression"/> writes with the writer's own value methods; null for the rest.
+        /// </summary>
+        private static string? WriteWithNameMethod(TypeSpec type) => type.Kind switch
+        {
+            MemberTypeKind.Boolean => "WriteBoolean",
+            MemberTypeKind.Int32 or MemberTypeKind.UInt32 or MemberTypeKind.Int64 or MemberTypeKind.UInt64 or
+                MemberTypeKind.Single or MemberTypeKind.Double or MemberTypeKind.Decimal => "WriteNumber",
+            MemberTypeKind.String or MemberTypeKind.Guid or MemberTypeKind.DateTime or MemberTypeKind.DateTimeOffset => "WriteString",
+            _ => null,
+        };
 
         /// <summary>An expression that writes <paramref name="value"/> of <paramref name="type"/> (JSON <c>null</c> for null).</summary>
         private string WriteExpression(TypeSpec type, string writer, string value, int depth)

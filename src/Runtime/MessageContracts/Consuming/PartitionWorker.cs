@@ -19,6 +19,7 @@ internal sealed partial class PartitionWorker : IDisposable
     private readonly SemaphoreSlim concurrency;
     private readonly CancellationTokenSource stopTaking = new();
     private readonly CancellationTokenSource abort;
+    private readonly CancellationTokenSource stopOrAbort;
     private readonly ILogger logger;
     private readonly Action<PartitionWorker> onFailed;
     private int queued;
@@ -40,6 +41,8 @@ internal sealed partial class PartitionWorker : IDisposable
         this.concurrency = concurrency;
         this.logger = logger;
         abort = CancellationTokenSource.CreateLinkedTokenSource(shutdownAbort);
+        // Linked once per worker rather than once per record: both sources live as long as the worker.
+        stopOrAbort = CancellationTokenSource.CreateLinkedTokenSource(stopTaking.Token, abort.Token);
         Completion = Task.Run(RunAsync);
     }
 
@@ -86,6 +89,7 @@ internal sealed partial class PartitionWorker : IDisposable
     /// <summary>Frees the cancellation sources; call once <see cref="Completion"/> has completed.</summary>
     public void Dispose()
     {
+        stopOrAbort.Dispose();
         stopTaking.Dispose();
         abort.Dispose();
     }
@@ -119,8 +123,7 @@ internal sealed partial class PartitionWorker : IDisposable
 
     private async Task ProcessAsync(ConsumeResult<byte[]?, byte[]?> record)
     {
-        using var waitOrStop = CancellationTokenSource.CreateLinkedTokenSource(stopTaking.Token, abort.Token);
-        await concurrency.WaitAsync(waitOrStop.Token).ConfigureAwait(false);
+        await concurrency.WaitAsync(stopOrAbort.Token).ConfigureAwait(false);
         current = record;
         try
         {

@@ -111,12 +111,13 @@ internal sealed partial class RecordProcessor
     private async Task RecordOutcomeAsync(string messageId, CancellationToken cancellationToken)
     {
         using var settle = new CancellationTokenSource();
-        using var graceOnStop = cancellationToken.Register(() => settle.CancelAfter(OutcomeGrace));
+        using var graceOnStop = cancellationToken.Register(static state => ((CancellationTokenSource)state!).CancelAfter(OutcomeGrace), settle);
         try
         {
             await PersistAsync(
                 "mark message as processed",
-                token => deduplication.MarkProcessedAsync(options.ConsumerGroup, messageId, token),
+                (Processor: this, MessageId: messageId),
+                static (state, token) => state.Processor.deduplication.MarkProcessedAsync(state.Processor.options.ConsumerGroup, state.MessageId, token),
                 settle.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (settle.IsCancellationRequested)
@@ -132,10 +133,11 @@ internal sealed partial class RecordProcessor
         var pause = FirstPause;
         while (true)
         {
-            var claim = DeduplicationClaim.ClaimedElsewhere;
-            await PersistAsync(
+            var claim = await PersistAsync(
                 "claim message",
-                async token => claim = await deduplication.TryClaimAsync(options.ConsumerGroup, messageId, options.DeduplicationLease, token).ConfigureAwait(false),
+                (Processor: this, MessageId: messageId),
+                static (state, token) => state.Processor.deduplication.TryClaimAsync(
+                    state.Processor.options.ConsumerGroup, state.MessageId, state.Processor.options.DeduplicationLease, token),
                 cancellationToken).ConfigureAwait(false);
 
             switch (claim)
@@ -169,7 +171,9 @@ internal sealed partial class RecordProcessor
         }
 
         var key = record.Message.Key is null ? null : Encoding.UTF8.GetString(record.Message.Key);
-        using var activity = MessagingTelemetry.ActivitySource.StartActivity($"process {record.Topic}", ActivityKind.Consumer, envelope.TraceContext);
+        using var activity = MessagingTelemetry.ActivitySource.HasListeners()
+            ? MessagingTelemetry.ActivitySource.StartActivity($"process {record.Topic}", ActivityKind.Consumer, envelope.TraceContext)
+            : null;
         activity?.SetTag("messaging.system", "kafka");
         activity?.SetTag("messaging.operation.type", "process");
         activity?.SetTag(MessagingTelemetry.DestinationAttribute, record.Topic);
@@ -219,7 +223,8 @@ internal sealed partial class RecordProcessor
         LogDeadLettering(record.Topic, record.Partition.Value, record.Offset.Value, deadLetters.DeadLetterTopicFor(record.Topic), reason);
         await PersistAsync(
             "write to the dead-letter topic",
-            token => deadLetters.PublishAsync(record, reason, exception, attempts, token),
+            (DeadLetters: deadLetters, Record: record, Reason: reason, Exception: exception, Attempts: attempts),
+            static (state, token) => state.DeadLetters.PublishAsync(state.Record, state.Reason, state.Exception, state.Attempts, token),
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -227,15 +232,42 @@ internal sealed partial class RecordProcessor
     /// Runs a write the record's outcome depends on until it succeeds: the offset may not move on without it.
     /// A store or broker that is down stalls this partition rather than losing or repeating a message.
     /// </summary>
-    private async Task PersistAsync(string what, Func<CancellationToken, Task> write, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The write gets its inputs as <paramref name="state"/> and is a static lambda, so the per-record hot path
+    /// allocates no closure or delegate.
+    /// </remarks>
+    private async Task PersistAsync<TState>(string what, TState state, Func<TState, CancellationToken, Task> write, CancellationToken cancellationToken)
     {
         var pause = FirstPause;
         while (true)
         {
             try
             {
-                await write(cancellationToken).ConfigureAwait(false);
+                await write(state, cancellationToken).ConfigureAwait(false);
                 return;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception exception)
+            {
+                LogPersistFailed(exception, what, pause);
+                await Task.Delay(pause, timeProvider, cancellationToken).ConfigureAwait(false);
+                pause = Grow(pause);
+            }
+        }
+    }
+
+    /// <summary>As <see cref="PersistAsync{TState}"/>, for a write with a result.</summary>
+    private async Task<TResult> PersistAsync<TState, TResult>(string what, TState state, Func<TState, CancellationToken, Task<TResult>> write, CancellationToken cancellationToken)
+    {
+        var pause = FirstPause;
+        while (true)
+        {
+            try
+            {
+                return await write(state, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

@@ -17,6 +17,11 @@ public sealed class InMemoryDeduplicationStore : IDeduplicationStore
     /// <summary>The number of entries kept when the constructor is not told otherwise.</summary>
     public const int DefaultMaxEntries = 100_000;
 
+    // The three answers as completed tasks, made once: a claim is asked for every message consumed.
+    private static readonly Task<DeduplicationClaim> ClaimedTask = Task.FromResult(DeduplicationClaim.Claimed);
+    private static readonly Task<DeduplicationClaim> AlreadyProcessedTask = Task.FromResult(DeduplicationClaim.AlreadyProcessed);
+    private static readonly Task<DeduplicationClaim> ClaimedElsewhereTask = Task.FromResult(DeduplicationClaim.ClaimedElsewhere);
+
     /// <summary>How long an entry is kept when the constructor is not told otherwise: one day.</summary>
     public static readonly TimeSpan DefaultWindow = TimeSpan.FromDays(1);
 
@@ -90,12 +95,12 @@ public sealed class InMemoryDeduplicationStore : IDeduplicationStore
                 var entry = node.Value;
                 if (entry.Processed)
                 {
-                    return Task.FromResult(DeduplicationClaim.AlreadyProcessed);
+                    return AlreadyProcessedTask;
                 }
 
                 if (entry.LeaseExpiresAt > now)
                 {
-                    return Task.FromResult(DeduplicationClaim.ClaimedElsewhere);
+                    return ClaimedElsewhereTask;
                 }
 
                 // The holder's lease ran out (it died or stalled): the claim passes to this caller.
@@ -103,7 +108,7 @@ public sealed class InMemoryDeduplicationStore : IDeduplicationStore
             }
 
             Add(new Entry(key, Processed: false, LeaseExpiresAt: now + lease, ChangedAt: now));
-            return Task.FromResult(DeduplicationClaim.Claimed);
+            return ClaimedTask;
         }
     }
 

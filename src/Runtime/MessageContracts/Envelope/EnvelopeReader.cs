@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -13,6 +14,8 @@ internal static class EnvelopeReader
 {
     // Strict: a header that is not valid UTF-8 reads as missing rather than as replacement characters.
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private static readonly byte[] SpecVersionUtf8 = Encoding.UTF8.GetBytes(MessageHeaders.SpecVersionValue);
+    private static readonly byte[] JsonContentTypeUtf8 = Encoding.UTF8.GetBytes(MessageHeaders.JsonContentType);
 
     public static bool TryRead(Headers? headers, out InboundEnvelope envelope, out string? reason)
     {
@@ -23,8 +26,9 @@ internal static class EnvelopeReader
             return false;
         }
 
-        var specVersion = LastString(headers, MessageHeaders.SpecVersion);
-        if (specVersion != MessageHeaders.SpecVersionValue)
+        // The usual values are compared as bytes; only an unusual one is decoded, for the check and the message.
+        if (!LastBytesEqual(headers, MessageHeaders.SpecVersion, SpecVersionUtf8)
+            && LastString(headers, MessageHeaders.SpecVersion) is var specVersion && specVersion != MessageHeaders.SpecVersionValue)
         {
             reason = specVersion is null
                 ? "The record has no ce_specversion header (expected \"1.0\")."
@@ -46,16 +50,21 @@ internal static class EnvelopeReader
             return false;
         }
 
-        var contentType = LastString(headers, MessageHeaders.ContentType);
-        if (contentType is not null && !IsJson(contentType))
+        if (!LastBytesEqual(headers, MessageHeaders.ContentType, JsonContentTypeUtf8)
+            && LastString(headers, MessageHeaders.ContentType) is { } contentType && !IsJson(contentType))
         {
             reason = $"The record's content-type is \"{contentType}\"; only application/json is supported.";
             return false;
         }
 
         DateTimeOffset? time = null;
-        var timeText = LastString(headers, MessageHeaders.Time);
-        if (timeText is not null)
+        if (headers.TryGetLastBytes(MessageHeaders.Time, out var timeBytes) && timeBytes is not null
+            && Utf8Parser.TryParse(timeBytes, out DateTimeOffset roundTrip, out var consumed, 'O') && consumed == timeBytes.Length)
+        {
+            // The round-trip form this toolkit writes, read straight from UTF-8; anything else goes the general way.
+            time = roundTrip;
+        }
+        else if (LastString(headers, MessageHeaders.Time) is { } timeText)
         {
             if (!DateTimeOffset.TryParse(timeText, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed))
             {
@@ -90,6 +99,9 @@ internal static class EnvelopeReader
 
         return mediaType.Trim().Equals(MessageHeaders.JsonContentType, StringComparison.OrdinalIgnoreCase);
     }
+
+    private static bool LastBytesEqual(Headers headers, string key, byte[] expected) =>
+        headers.TryGetLastBytes(key, out var bytes) && bytes is not null && bytes.AsSpan().SequenceEqual(expected);
 
     private static string? LastString(Headers headers, string key)
     {

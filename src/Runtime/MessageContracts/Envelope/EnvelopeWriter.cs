@@ -11,15 +11,23 @@ internal static class EnvelopeWriter
     private static readonly byte[] SpecVersionBytes = Encoding.UTF8.GetBytes(MessageHeaders.SpecVersionValue);
     private static readonly byte[] JsonContentTypeBytes = Encoding.UTF8.GetBytes(MessageHeaders.JsonContentType);
 
-    public static Headers Create(string messageId, string messageType, string source, DateTimeOffset time, Activity? activity)
+    public static Headers Create(string messageId, string messageType, string source, DateTimeOffset time, Activity? activity) =>
+        Create(messageId, Encoding.UTF8.GetBytes(messageType), Encoding.UTF8.GetBytes(source), time, activity);
+
+    /// <summary>
+    /// The headers of one record. <paramref name="messageTypeUtf8"/> and <paramref name="sourceUtf8"/> are a producer's
+    /// constants encoded once: Confluent.Kafka copies header values into librdkafka while producing and never writes
+    /// to them, so one array can serve every record (as the spec version and content type do).
+    /// </summary>
+    public static Headers Create(string messageId, byte[] messageTypeUtf8, byte[] sourceUtf8, DateTimeOffset time, Activity? activity)
     {
         var headers = new Headers
         {
             { MessageHeaders.SpecVersion, SpecVersionBytes },
             { MessageHeaders.Id, Encoding.UTF8.GetBytes(messageId) },
-            { MessageHeaders.Type, Encoding.UTF8.GetBytes(messageType) },
-            { MessageHeaders.Source, Encoding.UTF8.GetBytes(source) },
-            { MessageHeaders.Time, Encoding.UTF8.GetBytes(time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture)) },
+            { MessageHeaders.Type, messageTypeUtf8 },
+            { MessageHeaders.Source, sourceUtf8 },
+            { MessageHeaders.Time, FormatTime(time) },
             { MessageHeaders.ContentType, JsonContentTypeBytes },
         };
 
@@ -33,5 +41,17 @@ internal static class EnvelopeWriter
         }
 
         return headers;
+    }
+
+    /// <summary>
+    /// RFC 3339 in UTC with seven fractional digits (<c>2026-11-25T10:30:15.1230000Z</c>), written straight to UTF-8:
+    /// the round-trip format "O" of a UTC <see cref="DateTime"/> is exactly that, without an intermediate string.
+    /// </summary>
+    private static byte[] FormatTime(DateTimeOffset time)
+    {
+        Span<byte> utf8 = stackalloc byte[32];
+        return time.UtcDateTime.TryFormat(utf8, out var written, "O", CultureInfo.InvariantCulture)
+            ? utf8[..written].ToArray()
+            : Encoding.UTF8.GetBytes(time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
     }
 }

@@ -129,6 +129,15 @@ public static partial class GeneratedJson
                 }
 
                 break;
+            case IReadOnlyList<T> readOnlyList:
+                // By index: enumerating through the interface would allocate a boxed enumerator per write (members
+                // typed IReadOnlyList<T> often hold a compiler-made or immutable list, not a List<T>).
+                for (var i = 0; i < readOnlyList.Count; i++)
+                {
+                    writeItem(writer, readOnlyList[i]);
+                }
+
+                break;
             default:
                 foreach (var item in values)
                 {

@@ -14,6 +14,7 @@ public sealed class GeneratedJsonNames
 {
     private readonly string[] names;
     private readonly byte[][] utf8Names;
+    private readonly JsonEncodedText[] encodedNames;
 
     /// <summary>Creates the table; a name's index is the member's index in the generated reader.</summary>
     public GeneratedJsonNames(params string[] names)
@@ -21,11 +22,20 @@ public sealed class GeneratedJsonNames
         ArgumentNullException.ThrowIfNull(names);
         this.names = names;
         utf8Names = new byte[names.Length][];
+        encodedNames = new JsonEncodedText[names.Length];
         for (var i = 0; i < names.Length; i++)
         {
             utf8Names[i] = Encoding.UTF8.GetBytes(names[i]);
+            encodedNames[i] = JsonEncodedText.Encode(utf8Names[i]);
         }
     }
+
+    /// <summary>
+    /// A member's name escaped for writing once, here, with the default encoder (as <see cref="Utf8JsonWriter"/> escapes
+    /// a name given as text on every call): the generated writers pass it to <c>WritePropertyName</c>.
+    /// </summary>
+    /// <param name="member">The member's index.</param>
+    public JsonEncodedText this[int member] => encodedNames[member];
 
     /// <summary>
     /// Moves to the next member of the object being read and onto its value, skipping members whose name matches

@@ -25,7 +25,8 @@ internal sealed class ContractProducer<TMessage>
     private readonly TimeProvider timeProvider;
     private readonly PublishFailureHandler failureHandler;
     private readonly PublishFailurePolicy contractPolicy;
-    private readonly string serviceName;
+    private readonly byte[] messageTypeUtf8;
+    private readonly byte[] serviceNameUtf8;
 
     public ContractProducer(
         KafkaProducerConnection connection,
@@ -37,7 +38,9 @@ internal sealed class ContractProducer<TMessage>
         this.timeProvider = timeProvider;
         this.failureHandler = failureHandler;
         contractPolicy = failureHandler.PolicyFor(typeof(TMessage));
-        serviceName = options.Value.ServiceName;
+        // Constant per producer: encoded once, not per message.
+        messageTypeUtf8 = Encoding.UTF8.GetBytes(TMessage.MessageType);
+        serviceNameUtf8 = Encoding.UTF8.GetBytes(options.Value.ServiceName);
     }
 
     /// <summary>Produces <paramref name="message"/>; on a delivery failure, <paramref name="policy"/> (or the contract's) decides.</summary>
@@ -54,7 +57,10 @@ internal sealed class ContractProducer<TMessage>
         // The ID is fixed here, before the first attempt: librdkafka's own retries re-send these exact bytes.
         var messageId = MessageIds.NewId(timeProvider);
 
-        using var activity = MessagingTelemetry.ActivitySource.StartActivity($"publish {topic}", ActivityKind.Producer);
+        // Checked first so that without a listener the span's name is not even formatted.
+        using var activity = MessagingTelemetry.ActivitySource.HasListeners()
+            ? MessagingTelemetry.ActivitySource.StartActivity($"publish {topic}", ActivityKind.Producer)
+            : null;
         activity?.SetTag("messaging.system", "kafka");
         activity?.SetTag("messaging.operation.type", "publish");
         activity?.SetTag(MessagingTelemetry.DestinationAttribute, topic);
@@ -65,7 +71,7 @@ internal sealed class ContractProducer<TMessage>
         {
             Key = key is null ? null : Encoding.UTF8.GetBytes(key),
             Value = Serialize(message),
-            Headers = EnvelopeWriter.Create(messageId, TMessage.MessageType, serviceName, timeProvider.GetUtcNow(), activity),
+            Headers = EnvelopeWriter.Create(messageId, messageTypeUtf8, serviceNameUtf8, timeProvider.GetUtcNow(), activity),
         };
 
         var effectivePolicy = policy ?? contractPolicy;

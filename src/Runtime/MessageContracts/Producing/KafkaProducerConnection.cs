@@ -58,6 +58,9 @@ internal sealed partial class KafkaProducerConnection : IDisposable
             MessageTimeoutMs = ToMilliseconds(settings.PublishTimeout),
             // A request must not outlive the message it carries, or the bound above would stretch to this one.
             RequestTimeoutMs = Math.Min(30_000, ToMilliseconds(settings.PublishTimeout)),
+            // Nothing here reads a delivery report's headers (a failure keeps the record it produced): without this,
+            // Confluent.Kafka copies every record's headers back from librdkafka into new objects per report.
+            DeliveryReportFields = "key,value,timestamp,status",
         };
 
         foreach (var setting in settings.ProducerSettings)
