@@ -35,36 +35,17 @@ internal sealed class PostgreSqlInboxStore : IInboxStore, IAsyncDisposable, IDis
     {
         await table.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         var connection = await table.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        InboxUnit? unit = null;
-        try
-        {
-            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            unit = new InboxUnit(connection, transaction);
-            await using var command = new NpgsqlCommand(insertSql, connection, transaction);
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumerGroup });
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = messageId });
-            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now.ToUniversalTime() });
-            if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null)
+        return await InboxUnit.StartAsync(
+            connection,
+            open => open.BeginTransactionAsync(cancellationToken),
+            async unit =>
             {
-                return unit;
-            }
-
-            await unit.DisposeAsync().ConfigureAwait(false);
-            return null;
-        }
-        catch
-        {
-            if (unit is not null)
-            {
-                await unit.DisposeAsync().ConfigureAwait(false);
-            }
-            else
-            {
-                await connection.DisposeAsync().ConfigureAwait(false);
-            }
-
-            throw;
-        }
+                await using var command = new NpgsqlCommand(insertSql, connection, (NpgsqlTransaction)unit.Transaction);
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumerGroup });
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = messageId });
+                command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now.ToUniversalTime() });
+                return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+            }).ConfigureAwait(false);
     }
 
     public async Task MarkDeadLetteredAsync(InboxUnit unit, string consumerGroup, string messageId, CancellationToken cancellationToken)

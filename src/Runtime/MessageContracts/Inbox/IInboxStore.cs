@@ -29,6 +29,44 @@ internal sealed class InboxUnit(DbConnection connection, DbTransaction transacti
 
     public DbTransaction Transaction { get; } = transaction;
 
+    /// <summary>
+    /// Starts a unit on an open <paramref name="connection"/>: begins the transaction, then runs
+    /// <paramref name="claim"/>, which records the message ID in it and says whether this delivery is the first. Returns
+    /// the unit (the caller now owns the connection), or <see langword="null"/> for a duplicate; either way, and on any
+    /// failure, nothing is left open.
+    /// </summary>
+    public static async Task<InboxUnit?> StartAsync(
+        DbConnection connection,
+        Func<DbConnection, ValueTask<DbTransaction>> begin,
+        Func<InboxUnit, Task<bool>> claim)
+    {
+        InboxUnit? unit = null;
+        try
+        {
+            unit = new InboxUnit(connection, await begin(connection).ConfigureAwait(false));
+            if (await claim(unit).ConfigureAwait(false))
+            {
+                return unit;
+            }
+
+            await unit.DisposeAsync().ConfigureAwait(false);
+            return null;
+        }
+        catch
+        {
+            if (unit is not null)
+            {
+                await unit.DisposeAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         try

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
 namespace MessageContracts;
@@ -43,38 +44,20 @@ internal sealed class SqliteInboxStore : IInboxStore
     public async Task<InboxUnit?> TryBeginAsync(string consumerGroup, string messageId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        InboxUnit? unit = null;
-        try
-        {
-            var transaction = connection.BeginTransaction(deferred: false);
-            unit = new InboxUnit(connection, transaction);
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = InsertSql;
-            command.Parameters.AddWithValue("$group", consumerGroup);
-            command.Parameters.AddWithValue("$id", messageId);
-            command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-            if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null)
+        return await InboxUnit.StartAsync(
+            connection,
+            // Immediate, not deferred: take the write lock now, so a busy database is met here and not mid-handler.
+            open => ValueTask.FromResult<DbTransaction>(((SqliteConnection)open).BeginTransaction(deferred: false)),
+            async unit =>
             {
-                return unit;
-            }
-
-            await unit.DisposeAsync().ConfigureAwait(false);
-            return null;
-        }
-        catch
-        {
-            if (unit is not null)
-            {
-                await unit.DisposeAsync().ConfigureAwait(false);
-            }
-            else
-            {
-                await connection.DisposeAsync().ConfigureAwait(false);
-            }
-
-            throw;
-        }
+                await using var command = connection.CreateCommand();
+                command.Transaction = (SqliteTransaction)unit.Transaction;
+                command.CommandText = InsertSql;
+                command.Parameters.AddWithValue("$group", consumerGroup);
+                command.Parameters.AddWithValue("$id", messageId);
+                command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+                return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+            }).ConfigureAwait(false);
     }
 
     public async Task MarkDeadLetteredAsync(InboxUnit unit, string consumerGroup, string messageId, CancellationToken cancellationToken)
