@@ -436,23 +436,6 @@ internal sealed class ToolkitContender(string key, string description, Func<Task
     }
 }
 
-/// <summary>
-/// EXTENSION POINT (issue 7, contender e): publishing through the transactional outbox. The outbox is being built on
-/// another branch; when it lands, make this a <see cref="ToolkitContender"/>-like run whose publish step writes the
-/// message in a database transaction (the outbox table) and lets the relay produce it, with the handler, sink and
-/// latency stamp unchanged, so its figures line up with (a) to (d). Until then it is listed and skipped.
-/// </summary>
-internal sealed class OutboxContender : Contender
-{
-    public override string Key => "e-outbox";
-
-    public override string Description => "through the transactional outbox (placeholder)";
-
-    public override string? SkipReason => "the outbox is not on this branch yet (extension point: OutboxContender in benchmarks/EndToEnd/Contenders.cs)";
-
-    public override Task<RunResult> RunAsync(RunSettings settings, int round) => throw new NotSupportedException(SkipReason);
-}
-
 /// <summary>The deduplication stores of the toolkit contenders.</summary>
 internal static class Stores
 {

@@ -6,7 +6,7 @@
 //   dotnet EndToEnd.dll                     100,000 messages, 3 rounds, then the allocation run
 //   dotnet EndToEnd.dll --quick             10,000 messages, 1 round, allocations on 10,000 (under a minute)
 //   options: --messages N  --rounds N  --window N (publishes in flight, default 5,000)  --partitions N (default 16)
-//            --contenders a-raw,a2-raw-headers,b-inmemory,c-sqlite,d-postgresql (prefixes; a2 is a diagnostic)  --no-alloc  --alloc-messages N  --timeout SECONDS
+//            --contenders a-raw,a2-raw-headers,b-inmemory,c-sqlite,d-postgresql,e-outbox (prefixes; a2 is a diagnostic)  --no-alloc  --alloc-messages N  --timeout SECONDS
 //            --work DIR (SQLite files; default the system temp folder)
 using System.Diagnostics;
 using System.Globalization;
@@ -33,7 +33,7 @@ List<Contender> all =
         "generated producer + consumer, PostgreSQL dedup",
         string.IsNullOrEmpty(postgres) ? () => throw new InvalidOperationException() : Stores.PostgreSql(postgres),
         string.IsNullOrEmpty(postgres) ? $"{Stores.PostgresVariable} is not set" : null),
-    new OutboxContender(),
+    new OutboxContender(work),
 ];
 var wanted = Option("--contenders")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 var contenders = all.Where(c => wanted is null || wanted.Any(w => c.Key == w || c.Key.StartsWith(w + "-", StringComparison.Ordinal))).ToList();

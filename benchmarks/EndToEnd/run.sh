@@ -5,7 +5,7 @@
 #   b-inmemory      the generated IEventPublisher<T> and an IMessageHandler<T>, in-memory dedup
 #   c-sqlite        the same with the SQLite dedup store
 #   d-postgresql    the same with the PostgreSQL dedup store (skipped, with a message, if MESSAGECONTRACTS_POSTGRES is unset)
-#   e-outbox        placeholder: the outbox is built on another branch (OutboxContender in Contenders.cs)
+#   e-outbox        through the SQLite outbox (one transaction per message) and its relay, in-memory dedup
 # in one process, the contenders alternated over rounds (a fresh embedded cluster per run), every figure also as a
 # ratio to a-raw of the same round; then bytes allocated per message on the publish and consume paths of a, a2 and b.
 #
