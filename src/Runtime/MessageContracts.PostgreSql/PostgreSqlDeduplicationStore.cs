@@ -40,10 +40,6 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
     private readonly string markProcessedSql;
     private readonly string releaseSql;
     private readonly string purgeSql;
-    private readonly string claimManySql;
-    private readonly string statesSql;
-    private readonly string markProcessedManySql;
-    private readonly string releaseManySql;
 
     /// <summary>Creates a store that opens its connections from <paramref name="dataSource"/>, which the caller keeps and disposes.</summary>
     /// <param name="dataSource">Where connections come from; it is not disposed with the store.</param>
@@ -92,27 +88,6 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
             """;
         releaseSql = $"DELETE FROM {t} WHERE consumer_group = $1 AND message_id = $2 AND state = 'claimed'";
         purgeSql = $"DELETE FROM {t} WHERE state = 'processed' AND processed_at < $1";
-
-        // The batch forms: $2 is a JSON array of message IDs (text, so no array type mapping is needed), taken
-        // distinct (one INSERT may not touch a row twice) and in ID order (so overlapping batches lock rows alike).
-        const string Ids = "(SELECT DISTINCT value AS message_id FROM jsonb_array_elements_text($2::jsonb)) AS ids";
-        claimManySql = $"""
-            INSERT INTO {t} AS d (consumer_group, message_id, state, lease_expires_at, processed_at)
-            SELECT $1, message_id, 'claimed', $3, NULL FROM {Ids} ORDER BY message_id COLLATE "C"
-            ON CONFLICT (consumer_group, message_id) DO UPDATE
-                SET lease_expires_at = EXCLUDED.lease_expires_at
-                WHERE d.state = 'claimed' AND d.lease_expires_at <= $4
-            RETURNING d.message_id
-            """;
-        statesSql = $"SELECT d.message_id, d.state FROM {t} AS d JOIN {Ids} USING (message_id) WHERE d.consumer_group = $1";
-        markProcessedManySql = $"""
-            INSERT INTO {t} AS d (consumer_group, message_id, state, lease_expires_at, processed_at)
-            SELECT $1, message_id, 'processed', NULL, $3 FROM {Ids} ORDER BY message_id COLLATE "C"
-            ON CONFLICT (consumer_group, message_id) DO UPDATE
-                SET state = 'processed', lease_expires_at = NULL, processed_at = EXCLUDED.processed_at
-                WHERE d.state <> 'processed'
-            """;
-        releaseManySql = $"DELETE FROM {t} AS d USING {Ids} WHERE d.consumer_group = $1 AND d.message_id = ids.message_id AND d.state = 'claimed'";
     }
 
     /// <summary>The schema of the store's table.</summary>
@@ -207,9 +182,8 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
 
     /// <inheritdoc />
     /// <remarks>
-    /// One round trip and one (implicit) transaction: one <c>INSERT ... SELECT</c> over the batch's distinct IDs (passed
-    /// as one JSON array, in ID order so that two instances claiming overlapping batches take the row locks in the
-    /// same order), then one read of the states of the rows that refused.
+    /// One round trip and one (implicit) transaction: a batch of the claim statements, in message ID order so that two
+    /// instances claiming overlapping batches take the row locks in the same order, then the states of the rows.
     /// </remarks>
     public async Task<IReadOnlyList<DeduplicationClaim>> TryClaimManyAsync(string consumerGroup, IReadOnlyList<string> messageIds, TimeSpan lease, CancellationToken cancellationToken)
     {
@@ -227,66 +201,68 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
         }
 
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        var ids = JsonArray(messageIds);
+        var order = SortedOrder(messageIds);
         var now = timeProvider.GetUtcNow().ToUniversalTime();
-        var claimed = new HashSet<string>(StringComparer.Ordinal);
-        var states = new Dictionary<string, string>(StringComparer.Ordinal);
+        bool[] claimed = new bool[results.Length];
+        string?[] states = new string?[results.Length];
         await using (var connection = await table.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
         {
             await using var batch = new NpgsqlBatch(connection);
-            var claim = new NpgsqlBatchCommand(claimManySql);
-            claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumerGroup });
-            claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ids });
-            claim.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now + lease });
-            claim.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
-            batch.BatchCommands.Add(claim);
-            var read = new NpgsqlBatchCommand(statesSql);
-            read.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumerGroup });
-            read.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ids });
-            batch.BatchCommands.Add(read);
-
-            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            foreach (var i in order)
             {
-                claimed.Add(reader.GetString(0));
+                var claim = new NpgsqlBatchCommand(claimSql);
+                claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumerGroup });
+                claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = messageIds[i] });
+                claim.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now + lease });
+                claim.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+                batch.BatchCommands.Add(claim);
             }
 
-            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            foreach (var i in order)
             {
-                states[reader.GetString(0)] = reader.GetString(1);
+                var read = new NpgsqlBatchCommand(stateSql);
+                read.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumerGroup });
+                read.Parameters.Add(new NpgsqlParameter<string> { TypedValue = messageIds[i] });
+                batch.BatchCommands.Add(read);
+            }
+
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            for (var k = 0; k < order.Length; k++)
+            {
+                if (k > 0)
+                {
+                    await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                claimed[order[k]] = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            for (var k = 0; k < order.Length; k++)
+            {
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                states[order[k]] = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetString(0) : null;
             }
         }
 
-        var answered = new Dictionary<string, DeduplicationClaim>(StringComparer.Ordinal);
         for (var i = 0; i < results.Length; i++)
         {
-            var id = messageIds[i];
-            if (answered.TryGetValue(id, out var first))
-            {
-                // An ID given again: its first occurrence holds the claim.
-                results[i] = first == DeduplicationClaim.AlreadyProcessed ? first : DeduplicationClaim.ClaimedElsewhere;
-                continue;
-            }
-
-            results[i] = claimed.Contains(id)
+            results[i] = claimed[i]
                 ? DeduplicationClaim.Claimed
-                : states.GetValueOrDefault(id) switch
+                : states[i] switch
                 {
                     "processed" => DeduplicationClaim.AlreadyProcessed,
                     "claimed" => DeduplicationClaim.ClaimedElsewhere,
 
                     // The row that refused the claim vanished a moment later (released or purged): ask again alone.
-                    _ => await TryClaimAsync(consumerGroup, id, lease, cancellationToken).ConfigureAwait(false),
+                    _ => await TryClaimAsync(consumerGroup, messageIds[i], lease, cancellationToken).ConfigureAwait(false),
                 };
-            answered[id] = results[i];
         }
 
         return results;
     }
 
     /// <inheritdoc />
-    /// <remarks>One statement over the batch's IDs (passed as one JSON array): one round trip, one transaction.</remarks>
+    /// <remarks>One round trip and one (implicit) transaction for the whole batch.</remarks>
     public async Task MarkProcessedManyAsync(string consumerGroup, IReadOnlyList<string> messageIds, CancellationToken cancellationToken)
     {
         ValidateMany(consumerGroup, messageIds);
@@ -297,15 +273,23 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
         }
 
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = table.DataSource.CreateCommand(markProcessedManySql);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumerGroup });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = JsonArray(messageIds) });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = timeProvider.GetUtcNow().ToUniversalTime() });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        var now = timeProvider.GetUtcNow().ToUniversalTime();
+        await using var connection = await table.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var i in SortedOrder(messageIds))
+        {
+            var command = new NpgsqlBatchCommand(markProcessedSql);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumerGroup });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = messageIds[i] });
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+            batch.BatchCommands.Add(command);
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    /// <remarks>One statement over the batch's IDs (passed as one JSON array): one round trip, one transaction.</remarks>
+    /// <remarks>One round trip and one (implicit) transaction for the whole batch.</remarks>
     public async Task ReleaseManyAsync(string consumerGroup, IReadOnlyList<string> messageIds, CancellationToken cancellationToken)
     {
         ValidateMany(consumerGroup, messageIds);
@@ -316,10 +300,17 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
         }
 
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = table.DataSource.CreateCommand(releaseManySql);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumerGroup });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = JsonArray(messageIds) });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await table.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var i in SortedOrder(messageIds))
+        {
+            var command = new NpgsqlBatchCommand(releaseSql);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumerGroup });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = messageIds[i] });
+            batch.BatchCommands.Add(command);
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -367,22 +358,9 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
         }
     }
 
-    private static string JsonArray(IReadOnlyList<string> messageIds)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(messageIds.Count * 40);
-        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartArray();
-            foreach (var messageId in messageIds)
-            {
-                writer.WriteStringValue(messageId);
-            }
-
-            writer.WriteEndArray();
-        }
-
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+    /// <summary>The indexes of <paramref name="messageIds"/> in ordinal ID order; equal IDs keep their order (a stable sort).</summary>
+    private static int[] SortedOrder(IReadOnlyList<string> messageIds) =>
+        Enumerable.Range(0, messageIds.Count).OrderBy(i => messageIds[i], StringComparer.Ordinal).ToArray();
 
     private static NpgsqlDataSource CreateDataSource(string connectionString)
     {
