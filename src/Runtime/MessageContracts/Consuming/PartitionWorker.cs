@@ -6,7 +6,8 @@ namespace MessageContracts;
 
 /// <summary>
 /// Processes the records of one assigned partition, one after another in offset order, and stores each
-/// record's offset once its outcome is final. Workers of different partitions run in parallel, bounded by a
+/// record's offset once its outcome is final. Records already queued are settled in batches of up to
+/// <see cref="MaxBatch"/> (one claim and one mark call to the deduplication store for all of them). Workers of different partitions run in parallel, bounded by a
 /// semaphore shared by the consumer.
 /// </summary>
 internal sealed partial class PartitionWorker : IDisposable
@@ -188,12 +189,22 @@ internal sealed partial class PartitionWorker : IDisposable
     {
         await concurrency.WaitAsync(stopOrAbort.Token).ConfigureAwait(false);
 
-        // A failure rewinds to the batch's first record: the ones already settled are then dropped as duplicates.
+        // A failure rewinds to the first record whose offset was not stored.
         current = batch[0];
+        var stored = 0;
         int settled;
         try
         {
-            settled = await processor.ProcessBatchAsync(batch, storeOffset, stopTaking.Token, abort.Token).ConfigureAwait(false);
+            settled = await processor.ProcessBatchAsync(
+                batch,
+                record =>
+                {
+                    storeOffset(record);
+                    stored++;
+                    current = stored < batch.Count ? batch[stored] : record;
+                },
+                stopTaking.Token,
+                abort.Token).ConfigureAwait(false);
         }
         finally
         {
