@@ -284,6 +284,104 @@ public abstract class DeduplicationStoreContract : IAsyncLifetime
         await Assert.ThrowsAsync<ArgumentException>(() => store.ReleaseAsync("", "m1", default));
     }
 
+    [Fact]
+    public async Task A_batch_claim_answers_each_id_in_order()
+    {
+        var first = CreateStore();
+        var second = CreateStore();
+        await second.MarkProcessedAsync(Group, "done", default);
+        await second.TryClaimAsync(Group, "held", Lease, default);
+
+        var claims = await first.TryClaimManyAsync(Group, ["new2", "done", "held", "new1"], Lease, default);
+
+        Assert.Equal([DeduplicationClaim.Claimed, DeduplicationClaim.AlreadyProcessed, DeduplicationClaim.ClaimedElsewhere, DeduplicationClaim.Claimed], claims);
+        Assert.Equal(DeduplicationClaim.ClaimedElsewhere, await second.TryClaimAsync(Group, "new1", Lease, default));
+        Assert.Equal(DeduplicationClaim.ClaimedElsewhere, await second.TryClaimAsync(Group, "new2", Lease, default));
+        Assert.Empty(await first.TryClaimManyAsync(Group, [], Lease, default));
+    }
+
+    [Fact]
+    public async Task A_batch_claim_gives_an_id_given_twice_to_its_first_occurrence_only()
+    {
+        var store = CreateStore();
+
+        var claims = await store.TryClaimManyAsync(Group, ["b", "a", "b", "a"], Lease, default);
+
+        Assert.Equal([DeduplicationClaim.Claimed, DeduplicationClaim.Claimed, DeduplicationClaim.ClaimedElsewhere, DeduplicationClaim.ClaimedElsewhere], claims);
+    }
+
+    [Fact]
+    public async Task A_batch_claim_takes_over_expired_leases()
+    {
+        var first = CreateStore();
+        var second = CreateStore();
+        await first.TryClaimManyAsync(Group, ["m1", "m2"], Lease, default);
+        Time.Advance(Lease + TimeSpan.FromSeconds(1));
+
+        Assert.Equal([DeduplicationClaim.Claimed, DeduplicationClaim.Claimed], await second.TryClaimManyAsync(Group, ["m2", "m1"], Lease, default));
+        Assert.Equal(DeduplicationClaim.ClaimedElsewhere, await first.TryClaimAsync(Group, "m1", Lease, default));
+    }
+
+    [Fact]
+    public async Task Batch_mark_and_release_act_on_every_id()
+    {
+        var first = CreateStore();
+        var second = CreateStore();
+        await first.TryClaimManyAsync(Group, ["m1", "m2", "m3", "m4"], Lease, default);
+
+        await first.MarkProcessedManyAsync(Group, ["m3", "m1", "unclaimed"], default);
+        await first.ReleaseManyAsync(Group, ["m2", "m4", "m1"], default);
+
+        Assert.Equal(
+            [DeduplicationClaim.AlreadyProcessed, DeduplicationClaim.Claimed, DeduplicationClaim.AlreadyProcessed, DeduplicationClaim.Claimed, DeduplicationClaim.AlreadyProcessed],
+            await second.TryClaimManyAsync(Group, ["m1", "m2", "m3", "m4", "unclaimed"], Lease, default));
+        await first.MarkProcessedManyAsync(Group, [], default);
+        await first.ReleaseManyAsync(Group, [], default);
+    }
+
+    [Fact]
+    public async Task Concurrent_batch_claims_from_two_instances_give_exactly_one_claimed_per_message()
+    {
+        var first = CreateStore();
+        var second = CreateStore();
+        var ids = Enumerable.Range(0, 40).Select(i => $"m{i}").ToArray();
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var claims = Enumerable.Range(0, 6)
+            .Select(i => Task.Run(async () =>
+            {
+                await start.Task;
+
+                // Overlapping batches in opposite orders, the way duplicates on two partitions arrive.
+                var batch = i % 2 == 0 ? ids : ids.Reverse().ToArray();
+                var answers = await (i % 2 == 0 ? first : second).TryClaimManyAsync(Group, batch, Lease, default);
+                return batch.Zip(answers).ToArray();
+            }))
+            .ToArray();
+        start.SetResult();
+        var results = (await Task.WhenAll(claims)).SelectMany(r => r).ToArray();
+
+        foreach (var id in ids)
+        {
+            Assert.Equal(1, results.Count(r => r.First == id && r.Second == DeduplicationClaim.Claimed));
+        }
+    }
+
+    [Fact]
+    public async Task Batch_calls_refuse_bad_arguments_and_cancelled_tokens()
+    {
+        var store = CreateStore();
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => store.TryClaimManyAsync(Group, ["m1", ""], Lease, default));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => store.TryClaimManyAsync(Group, null!, Lease, default));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => store.MarkProcessedManyAsync("", ["m1"], default));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => store.ReleaseManyAsync(Group, [null!], default));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.TryClaimManyAsync(Group, ["m1"], Lease, cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.MarkProcessedManyAsync(Group, ["m1"], cancelled.Token));
+        Assert.Equal(DeduplicationClaim.Claimed, await store.TryClaimAsync(Group, "m1", Lease, default));
+    }
+
     /// <summary>Starts one claim per store at the same moment, on the thread pool, and collects the answers.</summary>
     protected static async Task<DeduplicationClaim[]> ClaimTogetherAsync(IEnumerable<IDeduplicationStore> stores, string messageId)
     {

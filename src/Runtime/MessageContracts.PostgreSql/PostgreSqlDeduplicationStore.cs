@@ -181,6 +181,139 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// One round trip and one (implicit) transaction: a batch of the claim statements, in message ID order so that two
+    /// instances claiming overlapping batches take the row locks in the same order, then the states of the rows.
+    /// </remarks>
+    public async Task<IReadOnlyList<DeduplicationClaim>> TryClaimManyAsync(string consumerGroup, IReadOnlyList<string> messageIds, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        ValidateMany(consumerGroup, messageIds);
+        if (lease <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(lease), lease, "A claim's lease must be longer than zero.");
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var results = new DeduplicationClaim[messageIds.Count];
+        if (results.Length == 0)
+        {
+            return results;
+        }
+
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        var order = SortedOrder(messageIds);
+        var now = timeProvider.GetUtcNow().ToUniversalTime();
+        bool[] claimed = new bool[results.Length];
+        string?[] states = new string?[results.Length];
+        await using (var connection = await table.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await using var batch = new NpgsqlBatch(connection);
+            foreach (var i in order)
+            {
+                var claim = new NpgsqlBatchCommand(claimSql);
+                claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumerGroup });
+                claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = messageIds[i] });
+                claim.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now + lease });
+                claim.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+                batch.BatchCommands.Add(claim);
+            }
+
+            foreach (var i in order)
+            {
+                var read = new NpgsqlBatchCommand(stateSql);
+                read.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumerGroup });
+                read.Parameters.Add(new NpgsqlParameter<string> { TypedValue = messageIds[i] });
+                batch.BatchCommands.Add(read);
+            }
+
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            for (var k = 0; k < order.Length; k++)
+            {
+                if (k > 0)
+                {
+                    await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                claimed[order[k]] = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            for (var k = 0; k < order.Length; k++)
+            {
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                states[order[k]] = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetString(0) : null;
+            }
+        }
+
+        for (var i = 0; i < results.Length; i++)
+        {
+            results[i] = claimed[i]
+                ? DeduplicationClaim.Claimed
+                : states[i] switch
+                {
+                    "processed" => DeduplicationClaim.AlreadyProcessed,
+                    "claimed" => DeduplicationClaim.ClaimedElsewhere,
+
+                    // The row that refused the claim vanished a moment later (released or purged): ask again alone.
+                    _ => await TryClaimAsync(consumerGroup, messageIds[i], lease, cancellationToken).ConfigureAwait(false),
+                };
+        }
+
+        return results;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One round trip and one (implicit) transaction for the whole batch.</remarks>
+    public async Task MarkProcessedManyAsync(string consumerGroup, IReadOnlyList<string> messageIds, CancellationToken cancellationToken)
+    {
+        ValidateMany(consumerGroup, messageIds);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (messageIds.Count == 0)
+        {
+            return;
+        }
+
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        var now = timeProvider.GetUtcNow().ToUniversalTime();
+        await using var connection = await table.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var i in SortedOrder(messageIds))
+        {
+            var command = new NpgsqlBatchCommand(markProcessedSql);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumerGroup });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = messageIds[i] });
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+            batch.BatchCommands.Add(command);
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One round trip and one (implicit) transaction for the whole batch.</remarks>
+    public async Task ReleaseManyAsync(string consumerGroup, IReadOnlyList<string> messageIds, CancellationToken cancellationToken)
+    {
+        ValidateMany(consumerGroup, messageIds);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (messageIds.Count == 0)
+        {
+            return;
+        }
+
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await table.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var i in SortedOrder(messageIds))
+        {
+            var command = new NpgsqlBatchCommand(releaseSql);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumerGroup });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = messageIds[i] });
+            batch.BatchCommands.Add(command);
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async Task<int> PurgeAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -214,6 +347,20 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
         );
         CREATE INDEX IF NOT EXISTS "{table.Name}_processed_at" ON {table.QualifiedName} (processed_at) WHERE state = 'processed';
         """;
+
+    private static void ValidateMany(string consumerGroup, IReadOnlyList<string> messageIds)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(consumerGroup);
+        ArgumentNullException.ThrowIfNull(messageIds);
+        foreach (var messageId in messageIds)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(messageId);
+        }
+    }
+
+    /// <summary>The indexes of <paramref name="messageIds"/> in ordinal ID order; equal IDs keep their order (a stable sort).</summary>
+    private static int[] SortedOrder(IReadOnlyList<string> messageIds) =>
+        Enumerable.Range(0, messageIds.Count).OrderBy(i => messageIds[i], StringComparer.Ordinal).ToArray();
 
     private static NpgsqlDataSource CreateDataSource(string connectionString)
     {

@@ -6,7 +6,8 @@ namespace MessageContracts;
 
 /// <summary>
 /// Processes the records of one assigned partition, one after another in offset order, and stores each
-/// record's offset once its outcome is final. Workers of different partitions run in parallel, bounded by a
+/// record's offset once its outcome is final. Records already queued are settled in batches of up to
+/// <see cref="MaxBatch"/> (one claim and one mark call to the deduplication store for all of them). Workers of different partitions run in parallel, bounded by a
 /// semaphore shared by the consumer.
 /// </summary>
 internal sealed partial class PartitionWorker : IDisposable
@@ -22,6 +23,11 @@ internal sealed partial class PartitionWorker : IDisposable
     private readonly CancellationTokenSource stopOrAbort;
     private readonly ILogger logger;
     private readonly Action<PartitionWorker> onFailed;
+    /// <summary>The most records settled with one claim and one mark call to the deduplication store.</summary>
+    internal const int MaxBatch = 64;
+
+    private readonly List<ConsumeResult<byte[]?, byte[]?>> batch = new(MaxBatch);
+    private readonly Queue<ConsumeResult<byte[]?, byte[]?>> pending = new();
     private int queued;
     private ConsumeResult<byte[]?, byte[]?>? current;
 
@@ -98,12 +104,33 @@ internal sealed partial class PartitionWorker : IDisposable
     {
         try
         {
-            while (await queue.Reader.WaitToReadAsync(stopTaking.Token).ConfigureAwait(false))
+            while (true)
             {
-                while (!stopTaking.IsCancellationRequested && queue.Reader.TryRead(out var record))
+                stopTaking.Token.ThrowIfCancellationRequested();
+                if (pending.Count == 0 && !await queue.Reader.WaitToReadAsync(stopTaking.Token).ConfigureAwait(false))
                 {
-                    Interlocked.Decrement(ref queued);
-                    await ProcessAsync(record).ConfigureAwait(false);
+                    break;
+                }
+
+                while (!stopTaking.IsCancellationRequested && TryTake(out var record))
+                {
+                    batch.Clear();
+                    batch.Add(record);
+
+                    // Never waits to fill a batch: only records already queued join it.
+                    while (processor.CanBatch && batch.Count < MaxBatch && TryTake(out var next))
+                    {
+                        batch.Add(next);
+                    }
+
+                    if (batch.Count == 1)
+                    {
+                        await ProcessAsync(record).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await ProcessBatchAsync().ConfigureAwait(false);
+                    }
                 }
             }
         }
@@ -121,6 +148,23 @@ internal sealed partial class PartitionWorker : IDisposable
         }
     }
 
+    private bool TryTake(out ConsumeResult<byte[]?, byte[]?> record)
+    {
+        if (pending.Count > 0)
+        {
+            record = pending.Dequeue();
+            return true;
+        }
+
+        if (queue.Reader.TryRead(out record!))
+        {
+            Interlocked.Decrement(ref queued);
+            return true;
+        }
+
+        return false;
+    }
+
     private async Task ProcessAsync(ConsumeResult<byte[]?, byte[]?> record)
     {
         await concurrency.WaitAsync(stopOrAbort.Token).ConfigureAwait(false);
@@ -134,6 +178,54 @@ internal sealed partial class PartitionWorker : IDisposable
         {
             concurrency.Release();
         }
+    }
+
+    /// <summary>
+    /// Settles the records in <see cref="batch"/> with one claim and one mark call to the deduplication store. When
+    /// the processor stops early (a record claimed elsewhere, claims growing old), the record it stopped at goes through
+    /// the single-record path, which waits for it, and the ones after it are taken again first.
+    /// </summary>
+    private async Task ProcessBatchAsync()
+    {
+        await concurrency.WaitAsync(stopOrAbort.Token).ConfigureAwait(false);
+
+        // A failure rewinds to the first record whose offset was not stored.
+        current = batch[0];
+        var stored = 0;
+        int settled;
+        try
+        {
+            settled = await processor.ProcessBatchAsync(
+                batch,
+                record =>
+                {
+                    storeOffset(record);
+                    stored++;
+                    current = stored < batch.Count ? batch[stored] : record;
+                },
+                stopTaking.Token,
+                abort.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            concurrency.Release();
+        }
+
+        if (settled == batch.Count || stopTaking.IsCancellationRequested)
+        {
+            // Stopped: the records not settled are dropped with the rest of the queue (their offsets were not stored).
+            return;
+        }
+
+        var rest = batch.GetRange(settled + 1, batch.Count - settled - 1);
+        rest.AddRange(pending);
+        pending.Clear();
+        foreach (var record in rest)
+        {
+            pending.Enqueue(record);
+        }
+
+        await ProcessAsync(batch[settled]).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The worker of {Topic}[{Partition}] failed unexpectedly; the partition is rewound to the failed record")]

@@ -20,6 +20,7 @@ internal sealed partial class RecordProcessor
     private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan OutcomeGrace = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan SlowHandlerFlush = TimeSpan.FromMilliseconds(100);
 
     private readonly HandlerCatalog catalog;
     private readonly IServiceScopeFactory scopeFactory;
@@ -100,6 +101,195 @@ internal sealed partial class RecordProcessor
 
         await RecordOutcomeAsync(envelope.MessageId, cancellationToken).ConfigureAwait(false);
         return outcome;
+    }
+
+    /// <summary>Whether records may be settled in batches: not with the transactional inbox, which settles each record in its own transaction.</summary>
+    public bool CanBatch => inbox is null;
+
+    /// <summary>
+    /// Settles a prefix of <paramref name="batch"/> as <see cref="ProcessAsync"/> settles one record, with one claim call
+    /// and one mark call to the store for all of them, then stores their offsets in order; returns how many were
+    /// settled. It stops before a record that another instance holds claimed, when <paramref name="stop"/> is signalled,
+    /// or once the claims are half their lease old; the caller settles the rest. On cancellation or an unexpected
+    /// error it still records the outcomes of the records already handled (within the grace), releases the other
+    /// claims and stores the offsets of what it recorded, then throws. A handler still running after
+    /// <see cref="SlowHandlerFlush"/> first has the records before it settled (marked, offsets stored).
+    /// </summary>
+    public async Task<int> ProcessBatchAsync(
+        IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> batch,
+        Action<ConsumeResult<byte[]?, byte[]?>> storeOffset,
+        CancellationToken stop,
+        CancellationToken cancellationToken)
+    {
+        var count = batch.Count;
+        var envelopes = new InboundEnvelope?[count];
+        var reasons = new string?[count];
+        var invokers = new MessageHandlerInvoker?[count];
+        var claimIndex = new int[count];
+        var ids = new List<string>(count);
+        for (var i = 0; i < count; i++)
+        {
+            claimIndex[i] = -1;
+            if (!EnvelopeReader.TryRead(batch[i].Message.Headers, out var envelope, out var reason))
+            {
+                reasons[i] = reason;
+                continue;
+            }
+
+            envelopes[i] = envelope;
+            invokers[i] = catalog.Find(envelope.MessageType);
+            if (invokers[i] is not null)
+            {
+                claimIndex[i] = ids.Count;
+                ids.Add(envelope.MessageId);
+            }
+        }
+
+        var claims = ids.Count == 0
+            ? Array.Empty<DeduplicationClaim>()
+            : await PersistAsync(
+                "claim messages",
+                (Processor: this, MessageIds: ids),
+                static (state, token) => state.Processor.deduplication.TryClaimManyAsync(
+                    state.Processor.options.ConsumerGroup, state.MessageIds, state.Processor.options.DeduplicationLease, token),
+                cancellationToken).ConfigureAwait(false);
+        var claimedAt = timeProvider.GetTimestamp();
+        var halfLease = options.DeduplicationLease / 2;
+
+        var handled = new List<string>(ids.Count);
+        var settled = 0;
+        var offsetsStored = 0;
+        Exception? failure = null;
+        try
+        {
+            for (; settled < count; settled++)
+            {
+                if (stop.IsCancellationRequested || timeProvider.GetElapsedTime(claimedAt) > halfLease)
+                {
+                    break;
+                }
+
+                var record = batch[settled];
+                if (envelopes[settled] is not { } envelope)
+                {
+                    await DeadLetterAsync(record, reasons[settled]!, exception: null, attempts: 0, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (invokers[settled] is not { } invoker)
+                {
+                    LogNotHandledHere(envelope.MessageType, record.Topic, record.Partition.Value, record.Offset.Value);
+                    continue;
+                }
+
+                var claim = claims[claimIndex[settled]];
+                if (claim == DeduplicationClaim.AlreadyProcessed)
+                {
+                    MessagingTelemetry.DuplicatesDropped.Add(1, MessagingTelemetry.Consumed(record.Topic, options.ConsumerGroup));
+                    LogDuplicate(envelope.MessageId, envelope.MessageType, record.Topic, record.Partition.Value, record.Offset.Value);
+                    continue;
+                }
+
+                if (claim != DeduplicationClaim.Claimed)
+                {
+                    // Held elsewhere (or earlier in this batch): the caller waits for it alone, as ProcessAsync does.
+                    break;
+                }
+
+                var handling = HandleAsync(record, envelope, invoker, cancellationToken);
+                if (!handling.IsCompleted && handled.Count > 0)
+                {
+                    // A slow (or hung) handler must not hold the records before it unsettled: once it has run for
+                    // SlowHandlerFlush, record their outcomes and store their offsets while it goes on.
+                    using var flushTimer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    var flushDue = Task.Delay(SlowHandlerFlush, timeProvider, flushTimer.Token);
+                    if (await Task.WhenAny(handling, flushDue).ConfigureAwait(false) != handling)
+                    {
+                        await RecordOutcomesAsync(handled, cancellationToken).ConfigureAwait(false);
+                        handled.Clear();
+                        for (; offsetsStored < settled; offsetsStored++)
+                        {
+                            storeOffset(batch[offsetsStored]);
+                        }
+                    }
+
+                    await flushTimer.CancelAsync().ConfigureAwait(false);
+                }
+
+                await handling.ConfigureAwait(false);
+                handled.Add(envelope.MessageId);
+            }
+        }
+        catch (Exception exception)
+        {
+            failure = exception;
+        }
+
+        // The claims this batch took but did not settle (the failed record's included) go back at once, so the next
+        // delivery need not wait for the leases.
+        var unsettled = new List<string>();
+        for (var i = settled; i < count; i++)
+        {
+            if (claimIndex[i] >= 0 && claims[claimIndex[i]] == DeduplicationClaim.Claimed)
+            {
+                unsettled.Add(ids[claimIndex[i]]);
+            }
+        }
+
+        if (unsettled.Count > 0)
+        {
+            await ReleaseQuietlyAsync(unsettled).ConfigureAwait(false);
+        }
+
+        if (handled.Count > 0)
+        {
+            await RecordOutcomesAsync(handled, cancellationToken).ConfigureAwait(false);
+        }
+
+        for (; offsetsStored < settled; offsetsStored++)
+        {
+            storeOffset(batch[offsetsStored]);
+        }
+
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+
+        return settled;
+    }
+
+    /// <summary>As <see cref="RecordOutcomeAsync"/>, for the handled records of a batch in one store call.</summary>
+    private async Task RecordOutcomesAsync(List<string> messageIds, CancellationToken cancellationToken)
+    {
+        using var settle = new CancellationTokenSource();
+        using var graceOnStop = cancellationToken.Register(static state => ((CancellationTokenSource)state!).CancelAfter(OutcomeGrace), settle);
+        try
+        {
+            await PersistAsync(
+                "mark messages as processed",
+                (Processor: this, MessageIds: messageIds),
+                static (state, token) => state.Processor.deduplication.MarkProcessedManyAsync(state.Processor.options.ConsumerGroup, state.MessageIds, token),
+                settle.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (settle.IsCancellationRequested)
+        {
+            await ReleaseQuietlyAsync(messageIds).ConfigureAwait(false);
+            throw new OperationCanceledException("Stopped before the outcomes could be recorded.", cancellationToken);
+        }
+    }
+
+    private async Task ReleaseQuietlyAsync(List<string> messageIds)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), timeProvider);
+            await deduplication.ReleaseManyAsync(options.ConsumerGroup, messageIds, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            LogReleaseFailed(exception, string.Join(", ", messageIds));
+        }
     }
 
     /// <summary>

@@ -24,6 +24,65 @@ public interface IDeduplicationStore
     /// <summary>Gives up a claim without an outcome (shutdown, revocation), so the next delivery can claim it at once.</summary>
     Task ReleaseAsync(string consumerGroup, string messageId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Claims several message IDs at once, as <see cref="TryClaimAsync"/> does each; the answers are in the order of
+    /// <paramref name="messageIds"/>. An ID given twice is claimed by its first occurrence; the later ones are answered
+    /// <see cref="DeduplicationClaim.ClaimedElsewhere"/>.
+    /// </summary>
+    /// <remarks>
+    /// The consumer calls it for the records a partition has queued, so a store pays one round trip (and one commit)
+    /// per batch rather than per message. This default claims the IDs one after another; the SQLite and PostgreSQL
+    /// stores override it with one transaction.
+    /// </remarks>
+    async Task<IReadOnlyList<DeduplicationClaim>> TryClaimManyAsync(string consumerGroup, IReadOnlyList<string> messageIds, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        ValidateMany(consumerGroup, messageIds);
+        var claims = new DeduplicationClaim[messageIds.Count];
+        for (var i = 0; i < claims.Length; i++)
+        {
+            claims[i] = await TryClaimAsync(consumerGroup, messageIds[i], lease, cancellationToken).ConfigureAwait(false);
+        }
+
+        return claims;
+    }
+
+    /// <summary>
+    /// Records that the outcomes of several messages are final, as <see cref="MarkProcessedAsync"/> does each. This
+    /// default marks them one after another; the SQLite and PostgreSQL stores override it with one transaction.
+    /// </summary>
+    async Task MarkProcessedManyAsync(string consumerGroup, IReadOnlyList<string> messageIds, CancellationToken cancellationToken)
+    {
+        ValidateMany(consumerGroup, messageIds);
+        foreach (var messageId in messageIds)
+        {
+            await MarkProcessedAsync(consumerGroup, messageId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Gives up several claims, as <see cref="ReleaseAsync"/> does each. This default releases them one after another;
+    /// the SQLite and PostgreSQL stores override it with one transaction.
+    /// </summary>
+    async Task ReleaseManyAsync(string consumerGroup, IReadOnlyList<string> messageIds, CancellationToken cancellationToken)
+    {
+        ValidateMany(consumerGroup, messageIds);
+        foreach (var messageId in messageIds)
+        {
+            await ReleaseAsync(consumerGroup, messageId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Checks every argument of a batch call before any of it runs, so a bad ID leaves the store untouched.</summary>
+    private static void ValidateMany(string consumerGroup, IReadOnlyList<string> messageIds)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(consumerGroup);
+        ArgumentNullException.ThrowIfNull(messageIds);
+        foreach (var messageId in messageIds)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(messageId);
+        }
+    }
+
     /// <summary>Forgets processed messages older than <paramref name="olderThan"/>; returns how many were removed.</summary>
     Task<int> PurgeAsync(DateTimeOffset olderThan, CancellationToken cancellationToken);
 }

@@ -77,7 +77,9 @@ public sealed class SqliteDeduplicationStore : IDeduplicationStore
         database = new SqliteDatabase(
             connectionString,
             Schema,
-            extraConnectionPragmas: null,
+            // In WAL mode NORMAL syncs at checkpoints, not at every commit: a commit survives the process crashing (what
+            // redelivery is about) and is lost only to a power cut or OS crash, which then may run a handler twice.
+            extraConnectionPragmas: "PRAGMA synchronous = NORMAL;",
             inMemoryMessage: static connectionString =>
                 $"The SQLite deduplication store needs a database file, but '{connectionString}' names an in-memory database. Name a file, e.g. with {nameof(SqliteDeduplicationStore)}.{nameof(DefaultPath)}(consumerGroup).");
         this.timeProvider = timeProvider ?? TimeProvider.System;
@@ -152,6 +154,92 @@ public sealed class SqliteDeduplicationStore : IDeduplicationStore
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<DeduplicationClaim>> TryClaimManyAsync(string consumerGroup, IReadOnlyList<string> messageIds, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        ValidateMany(consumerGroup, messageIds);
+        DeduplicationArguments.ValidateLease(lease);
+        var results = new DeduplicationClaim[messageIds.Count];
+        if (results.Length == 0)
+        {
+            return results;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+
+        // One BEGIN IMMEDIATE transaction (one commit) for the whole batch; the two statements are prepared once.
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var claim = Command(connection, ClaimSql, consumerGroup, messageIds[0]);
+        claim.Transaction = transaction;
+        claim.Parameters.AddWithValue("$leaseExpiresAt", (now + lease).ToUnixTimeMilliseconds());
+        claim.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        await using var read = Command(connection, StateSql, consumerGroup, messageIds[0]);
+        read.Transaction = transaction;
+
+        for (var i = 0; i < results.Length; i++)
+        {
+            claim.Parameters["$id"].Value = messageIds[i];
+            if (await claim.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null)
+            {
+                results[i] = DeduplicationClaim.Claimed;
+                continue;
+            }
+
+            read.Parameters["$id"].Value = messageIds[i];
+            var state = (string?)await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            results[i] = state == "processed" ? DeduplicationClaim.AlreadyProcessed : DeduplicationClaim.ClaimedElsewhere;
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return results;
+    }
+
+    /// <inheritdoc />
+    public async Task MarkProcessedManyAsync(string consumerGroup, IReadOnlyList<string> messageIds, CancellationToken cancellationToken)
+    {
+        ValidateMany(consumerGroup, messageIds);
+        if (messageIds.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var command = Command(connection, MarkProcessedSql, consumerGroup, messageIds[0]);
+        command.Transaction = transaction;
+        command.Parameters.AddWithValue("$now", timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
+        foreach (var messageId in messageIds)
+        {
+            command.Parameters["$id"].Value = messageId;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task ReleaseManyAsync(string consumerGroup, IReadOnlyList<string> messageIds, CancellationToken cancellationToken)
+    {
+        ValidateMany(consumerGroup, messageIds);
+        if (messageIds.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var command = Command(connection, ReleaseSql, consumerGroup, messageIds[0]);
+        command.Transaction = transaction;
+        foreach (var messageId in messageIds)
+        {
+            command.Parameters["$id"].Value = messageId;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async Task<int> PurgeAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -159,6 +247,20 @@ public sealed class SqliteDeduplicationStore : IDeduplicationStore
         command.CommandText = PurgeSql;
         command.Parameters.AddWithValue("$olderThan", olderThan.ToUnixTimeMilliseconds());
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void ValidateMany(string consumerGroup, IReadOnlyList<string> messageIds)
+    {
+        ArgumentNullException.ThrowIfNull(messageIds);
+        foreach (var messageId in messageIds)
+        {
+            DeduplicationArguments.Validate(consumerGroup, messageId);
+        }
+
+        if (messageIds.Count == 0)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(consumerGroup);
+        }
     }
 
     private static SqliteCommand Command(SqliteConnection connection, string sql, string consumerGroup, string messageId)
