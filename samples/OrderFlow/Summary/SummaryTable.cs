@@ -12,8 +12,8 @@ public static class SummaryTable
         var measuredWidth = Math.Max("measured".Length, checks.Max(c => c.Measured.Length));
 
         Console.WriteLine();
-        Row("check", "expected", "measured", " ");
-        Console.WriteLine($"{new string('-', nameWidth)}  {new string('-', expectedWidth)}  {new string('-', measuredWidth)}  -");
+        Row("check", "expected", "measured", "ok");
+        Console.WriteLine($"{new string('-', nameWidth)}  {new string('-', expectedWidth)}  {new string('-', measuredWidth)}  --");
         foreach (var check in checks)
         {
             Row(check.Name, check.Expected, check.Measured, check.Mark);
