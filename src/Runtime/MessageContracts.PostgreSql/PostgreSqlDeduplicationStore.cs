@@ -317,10 +317,7 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
     public async Task<int> PurgeAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = table.DataSource.CreateCommand(purgeSql);
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = olderThan.ToUniversalTime() });
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return await table.DeleteOlderThanAsync(purgeSql, olderThan, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -56,13 +56,8 @@ internal sealed class PostgreSqlInboxStore : IInboxStore, IAsyncDisposable, IDis
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<int> PurgeAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
-    {
-        await table.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = table.DataSource.CreateCommand(purgeSql);
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = olderThan.ToUniversalTime() });
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public Task<int> PurgeAsync(DateTimeOffset olderThan, CancellationToken cancellationToken) =>
+        table.DeleteOlderThanAsync(purgeSql, olderThan, cancellationToken);
 
     public ValueTask DisposeAsync() => table.DisposeAsync();
 

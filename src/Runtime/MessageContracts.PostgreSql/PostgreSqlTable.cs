@@ -80,6 +80,18 @@ internal sealed class PostgreSqlTable : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs a retention <paramref name="deleteSql"/> (a DELETE whose one parameter, <c>$1</c>, is the cut-off time) once
+    /// the table exists; returns how many rows it removed.
+    /// </summary>
+    public async Task<int> DeleteOlderThanAsync(string deleteSql, DateTimeOffset olderThan, CancellationToken cancellationToken)
+    {
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = DataSource.CreateCommand(deleteSql);
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = olderThan.ToUniversalTime() });
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Disposes the data source if the store created it from a connection string.</summary>
     /// <returns>A task that completes when the pool is closed.</returns>
     public ValueTask DisposeAsync() => ownsDataSource ? DataSource.DisposeAsync() : ValueTask.CompletedTask;
