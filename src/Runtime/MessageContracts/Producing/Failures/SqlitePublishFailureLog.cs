@@ -188,43 +188,14 @@ public sealed class SqlitePublishFailureLog : IPublishFailureLog
         return removed;
     }
 
-    private static byte[] EncodeHeaders(IReadOnlyList<PublishFailureHeader> headers)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
-        {
-            writer.Write(headers.Count);
-            foreach (var header in headers)
-            {
-                writer.Write(header.Key);
-                if (header.Value is null)
-                {
-                    writer.Write(-1);
-                }
-                else
-                {
-                    writer.Write(header.Value.Length);
-                    writer.Write(header.Value);
-                }
-            }
-        }
+    private static byte[] EncodeHeaders(IReadOnlyList<PublishFailureHeader> headers) =>
+        HeaderBlob.Encode(headers.Count, headers, static header => header.Key, static header => header.Value);
 
-        return stream.ToArray();
-    }
-
-    private static PublishFailureHeader[] DecodeHeaders(byte[] encoded)
-    {
-        using var reader = new BinaryReader(new MemoryStream(encoded), Encoding.UTF8);
-        var headers = new PublishFailureHeader[reader.ReadInt32()];
-        for (var i = 0; i < headers.Length; i++)
-        {
-            var key = reader.ReadString();
-            var length = reader.ReadInt32();
-            headers[i] = new PublishFailureHeader(key, length < 0 ? null : reader.ReadBytes(length));
-        }
-
-        return headers;
-    }
+    private static PublishFailureHeader[] DecodeHeaders(byte[] encoded) =>
+        HeaderBlob.Decode(
+            encoded,
+            static count => new PublishFailureHeader[count],
+            static (headers, index, key, value) => headers[index] = new PublishFailureHeader(key, value));
 
     private static string SanitizeFileName(string name)
     {
