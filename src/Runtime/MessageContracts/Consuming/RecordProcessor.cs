@@ -81,8 +81,7 @@ internal sealed partial class RecordProcessor
 
         if (!await ClaimAsync(envelope.MessageId, cancellationToken).ConfigureAwait(false))
         {
-            MessagingTelemetry.DuplicatesDropped.Add(1, MessagingTelemetry.Consumed(record.Topic, options.ConsumerGroup));
-            LogDuplicate(envelope.MessageId, envelope.MessageType, record.Topic, record.Partition.Value, record.Offset.Value);
+            DropDuplicate(record, envelope);
             return RecordOutcome.Duplicate;
         }
 
@@ -185,8 +184,7 @@ internal sealed partial class RecordProcessor
                 var claim = claims[claimIndex[settled]];
                 if (claim == DeduplicationClaim.AlreadyProcessed)
                 {
-                    MessagingTelemetry.DuplicatesDropped.Add(1, MessagingTelemetry.Consumed(record.Topic, options.ConsumerGroup));
-                    LogDuplicate(envelope.MessageId, envelope.MessageType, record.Topic, record.Partition.Value, record.Offset.Value);
+                    DropDuplicate(record, envelope);
                     continue;
                 }
 
@@ -257,6 +255,13 @@ internal sealed partial class RecordProcessor
         }
 
         return settled;
+    }
+
+    /// <summary>Counts and logs a delivery of a message that was processed before; the caller then skips it.</summary>
+    private void DropDuplicate(ConsumeResult<byte[]?, byte[]?> record, InboundEnvelope envelope)
+    {
+        MessagingTelemetry.DuplicatesDropped.Add(1, MessagingTelemetry.Consumed(record.Topic, options.ConsumerGroup));
+        LogDuplicate(envelope.MessageId, envelope.MessageType, record.Topic, record.Partition.Value, record.Offset.Value);
     }
 
     /// <summary>As <see cref="RecordOutcomeAsync"/>, for the handled records of a batch in one store call.</summary>
