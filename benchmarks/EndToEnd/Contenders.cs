@@ -407,7 +407,8 @@ internal sealed class ToolkitContender(string key, string description, Func<Task
         }
     }
 
-    private static IHost BuildHost(EmbeddedKafka kafka, IDeduplicationStore store, LatencySink sink) =>
+    /// <summary>A host with the benchmark handler, a fresh consumer group and <paramref name="store"/>; <paramref name="configure"/> adds to the options.</summary>
+    internal static IHost BuildHost(EmbeddedKafka kafka, IDeduplicationStore store, LatencySink sink, Action<MessageContractsOptions>? configure = null) =>
         new HostBuilder()
             .ConfigureServices(services =>
             {
@@ -418,6 +419,7 @@ internal sealed class ToolkitContender(string key, string description, Func<Task
                     options.ConsumerGroup = "bench-" + Guid.NewGuid().ToString("N");
                     options.ServiceName = "bench";
                     options.DeduplicationStore = store;
+                    configure?.Invoke(options);
                 });
             })
             .Build();
@@ -464,6 +466,16 @@ internal static class Stores
         return store;
     };
 
+    /// <summary>Deletes a SQLite database file and its WAL files, after closing the pooled connections that hold them.</summary>
+    public static void DeleteDatabase(string path)
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(path + suffix);
+        }
+    }
+
     /// <summary>The SQLite store on a file that is deleted with the store.</summary>
     private sealed class DeletingSqliteStore(string path) : IDeduplicationStore, IDisposable
     {
@@ -481,13 +493,6 @@ internal static class Stores
         public Task<int> PurgeAsync(DateTimeOffset olderThan, CancellationToken cancellationToken) =>
             inner.PurgeAsync(olderThan, cancellationToken);
 
-        public void Dispose()
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
-            {
-                File.Delete(path + suffix);
-            }
-        }
+        public void Dispose() => DeleteDatabase(path);
     }
 }

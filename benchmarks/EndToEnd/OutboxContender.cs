@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using MessageContracts.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace MessageContracts.Benchmarks.EndToEnd;
 
@@ -27,20 +25,8 @@ internal sealed class OutboxContender(string directory) : Contender
         var sink = new LatencySink();
         try
         {
-            using var host = new HostBuilder()
-                .ConfigureServices(services =>
-                {
-                    services.AddSingleton(sink);
-                    services.AddMessageContracts(options =>
-                    {
-                        options.UseEmbeddedKafka(kafka);
-                        options.ConsumerGroup = "bench-" + Guid.NewGuid().ToString("N");
-                        options.ServiceName = "bench";
-                        options.DeduplicationStore = new InMemoryDeduplicationStore();
-                        options.UseSqliteOutbox(connectionString);
-                    });
-                })
-                .Build();
+            using var host = ToolkitContender.BuildHost(
+                kafka, new InMemoryDeduplicationStore(), sink, options => options.UseSqliteOutbox(connectionString));
             await host.StartAsync().ConfigureAwait(false);
             var outbox = host.Services.GetRequiredService<IOutbox>();
             await using var connection = new SqliteConnection(connectionString);
@@ -64,11 +50,7 @@ internal sealed class OutboxContender(string directory) : Contender
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
-            {
-                File.Delete(path + suffix);
-            }
+            Stores.DeleteDatabase(path);
         }
     }
 
