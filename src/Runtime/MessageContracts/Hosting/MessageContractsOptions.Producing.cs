@@ -9,7 +9,10 @@ public sealed partial class MessageContractsOptions
     /// How long the producer keeps trying to deliver one message (librdkafka's <c>message.timeout.ms</c>, also
     /// known as <c>delivery.timeout.ms</c>), retrying with backoff inside it, before the failure policy applies.
     /// Defaults to 30 seconds. Applies to every record of the service's one producer, dead letters and replays included.
-    /// A <c>message.timeout.ms</c> in <see cref="ProducerSettings"/> wins over it.
+    /// The producer's request timeouts are derived from it: a request Kafka does not answer is given up after a third of
+    /// it (<c>socket.timeout.ms</c>, at most 60 s) and re-sent with the same bytes and message ID, so a hung request is
+    /// retried before the publish times out. <see cref="ProducerSettings"/> may not set <c>message.timeout.ms</c>, nor
+    /// a <c>socket.timeout.ms</c> of half of it or more (startup fails with an error saying what to change).
     /// </summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

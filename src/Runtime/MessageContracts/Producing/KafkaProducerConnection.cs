@@ -44,6 +44,7 @@ internal sealed partial class KafkaProducerConnection : IDisposable
 
     private IProducer<byte[]?, byte[]> Build(MessageContractsOptions settings)
     {
+        var timeouts = ProducerTimeouts.For(settings);
         var config = new ProducerConfig
         {
             BootstrapServers = settings.BootstrapServers,
@@ -54,15 +55,17 @@ internal sealed partial class KafkaProducerConnection : IDisposable
             Acks = Acks.All,
             LingerMs = 5,
             // The bound on the producer's own retries (with backoff, retry.backoff.ms up to retry.backoff.max.ms):
-            // when it passes, the delivery report fails and the publish failure policy applies.
-            MessageTimeoutMs = ToMilliseconds(settings.PublishTimeout),
-            // A request must not outlive the message it carries, or the bound above would stretch to this one.
-            RequestTimeoutMs = Math.Min(30_000, ToMilliseconds(settings.PublishTimeout)),
+            // when it passes, the delivery report fails and the publish failure policy applies. The request timeouts
+            // are derived from it so that a hung request is re-sent inside it (see ProducerTimeouts).
+            MessageTimeoutMs = timeouts.MessageTimeoutMs,
+            SocketTimeoutMs = timeouts.SocketTimeoutMs,
+            RequestTimeoutMs = timeouts.RequestTimeoutMs,
             // Nothing here reads a delivery report's headers (a failure keeps the record it produced): without this,
             // Confluent.Kafka copies every record's headers back from librdkafka into new objects per report.
             DeliveryReportFields = "key,value,timestamp,status",
         };
 
+        // Applied last, so they win; the options validator has refused those that would defeat the timeouts above.
         foreach (var setting in settings.ProducerSettings)
         {
             config.Set(setting.Key, setting.Value);
@@ -73,8 +76,6 @@ internal sealed partial class KafkaProducerConnection : IDisposable
             .SetErrorHandler((_, error) => errors.Report(error))
             .Build();
     }
-
-    private static int ToMilliseconds(TimeSpan timeout) => (int)Math.Clamp(Math.Ceiling(timeout.TotalMilliseconds), 1, int.MaxValue);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} message(s) were still undelivered when the producer was disposed")]
     private partial void LogUndeliveredOnShutdown(int count);

@@ -85,13 +85,29 @@ internal sealed partial class PublishFailureHandler
 
             default:
                 LogFailedRetry(messageId, messageType, topic, reason);
+                var persistence = Persistence(exception);
                 return Task.FromException<PublishResult>(new PublishException(
                     messageId,
                     topic,
-                    $"Kafka did not acknowledge message {messageId} ({messageType}) on topic '{topic}': {reason}",
+                    persistence,
+                    $"Kafka did not acknowledge message {messageId} ({messageType}) on topic '{topic}': {reason}. {Advice(persistence)}",
                     exception));
         }
     }
+
+    /// <summary>Whether Kafka may have stored the record, from librdkafka's persistence status in the delivery report.</summary>
+    internal static MessagePersistence Persistence(ProduceException<byte[]?, byte[]> exception) =>
+        exception.DeliveryResult?.Status switch
+        {
+            PersistenceStatus.NotPersisted => MessagePersistence.NotWritten,
+            PersistenceStatus.Persisted => MessagePersistence.Written,
+            // Unknown is treated as "maybe": the safe assumption for a caller deciding whether a re-send can duplicate.
+            _ => MessagePersistence.PossiblyWritten,
+        };
+
+    private static string Advice(MessagePersistence persistence) => persistence == MessagePersistence.NotWritten
+        ? "Kafka did not store it; publishing it again cannot make a second copy."
+        : "Kafka may have stored it: to publish it again without a second effect, give the same ID in PublishOptions.MessageId.";
 
     private async Task<PublishResult> AppendInTurnAsync(
         Task previous,
@@ -114,6 +130,7 @@ internal sealed partial class PublishFailureHandler
             throw new PublishException(
                 entry.MessageId,
                 entry.Topic,
+                Persistence(exception),
                 $"Kafka did not acknowledge message {entry.MessageId} ({entry.MessageType}) on topic '{entry.Topic}' ({entry.Reason}), and writing it to the publish failure log failed too: {logException.Message}",
                 new AggregateException(exception, logException));
         }
