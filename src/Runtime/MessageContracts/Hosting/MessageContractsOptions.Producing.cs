@@ -33,6 +33,18 @@ public sealed partial class MessageContractsOptions
     public IPublishFailureLog? PublishFailureLog { get; set; }
 
     /// <summary>
+    /// How long a message may wait in the <see cref="PublishFailureLog"/> for a replay: a record whose first failure
+    /// is older is removed (checked at startup, then every hour), with a warning that counts it. Defaults to 30 days.
+    /// <see cref="Timeout.InfiniteTimeSpan"/> keeps records until they are replayed. Replayed records do not wait for
+    /// it: a replay removes each record once Kafka acknowledged it.
+    /// </summary>
+    /// <remarks>
+    /// Consumers remember processed message IDs for <see cref="DeduplicationRetention"/> (7 days by default): a record
+    /// replayed later than that, whose first attempt did reach Kafka, is handled a second time. Replay well within it.
+    /// </remarks>
+    public TimeSpan PublishFailureRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
     /// Sets the failure policy of one contract, which wins over <see cref="PublishFailurePolicy"/>; a policy given
     /// to a single publish call wins over both.
     /// </summary>

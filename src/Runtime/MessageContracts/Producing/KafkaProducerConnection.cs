@@ -7,16 +7,23 @@ namespace MessageContracts;
 /// <summary>
 /// The one Kafka producer of a service, shared by every publisher, sender and the dead-letter path.
 /// librdkafka batches per partition across all callers, so one producer is both the fastest and the
-/// cheapest choice. Created on first use; flushed and disposed with the container.
+/// cheapest choice. Created on first use; flushed and disposed with the container, after which it waits for the
+/// failed messages still on their way to the publish failure log.
 /// </summary>
 internal sealed partial class KafkaProducerConnection : IDisposable
 {
+    // Bounds the wait for the failure log at shutdown: a local SQLite write takes milliseconds, a database write is
+    // bounded by its command timeout (30 s by default).
+    private static readonly TimeSpan FailureLogShutdownWait = TimeSpan.FromSeconds(60);
+
     private readonly Lazy<IProducer<byte[]?, byte[]>> producer;
+    private readonly PublishFailureHandler failures;
     private readonly ILogger<KafkaProducerConnection> logger;
     private readonly KafkaClientErrorLog errors;
 
-    public KafkaProducerConnection(IOptions<MessageContractsOptions> options, ILogger<KafkaProducerConnection> logger)
+    public KafkaProducerConnection(IOptions<MessageContractsOptions> options, PublishFailureHandler failures, ILogger<KafkaProducerConnection> logger)
     {
+        this.failures = failures;
         this.logger = logger;
         errors = new KafkaClientErrorLog(logger, "producer");
         var settings = options.Value;
@@ -40,6 +47,18 @@ internal sealed partial class KafkaProducerConnection : IDisposable
         }
 
         producer.Value.Dispose();
+
+        // The last delivery reports may have failed messages under LogFailure, whose records are written off
+        // librdkafka's thread: the log holds their only copy, so the process must not end before they are written.
+        var pending = failures.PendingAppends;
+        if (pending > 0)
+        {
+            LogWaitingForFailureLog(pending);
+            if (!failures.WhenAppendsFinished().Wait(FailureLogShutdownWait))
+            {
+                LogFailureLogNotWritten(failures.PendingAppends, FailureLogShutdownWait);
+            }
+        }
     }
 
     private IProducer<byte[]?, byte[]> Build(MessageContractsOptions settings)
@@ -79,6 +98,12 @@ internal sealed partial class KafkaProducerConnection : IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} message(s) were still undelivered when the producer was disposed")]
     private partial void LogUndeliveredOnShutdown(int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Waiting for {Count} failed message(s) to be written to the publish failure log before the producer shuts down")]
+    private partial void LogWaitingForFailureLog(int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Count} failed message(s) were still not written to the publish failure log after {Wait}; the producer shut down without them")]
+    private partial void LogFailureLogNotWritten(int count, TimeSpan wait);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "librdkafka producer [{Level}] {Facility}: {Text}")]
     private partial void LogClientMessage(string level, string facility, string text);

@@ -17,6 +17,7 @@ internal sealed partial class PublishFailureHandler
     private readonly ILogger<PublishFailureHandler> logger;
     private readonly object appendOrder = new();
     private Task lastAppend = Task.CompletedTask;
+    private int pendingAppends;
 
     public PublishFailureHandler(
         IOptions<MessageContractsOptions> options,
@@ -28,6 +29,21 @@ internal sealed partial class PublishFailureHandler
         this.failureLog = failureLog;
         this.timeProvider = timeProvider;
         this.logger = logger;
+    }
+
+    /// <summary>How many records are on their way to the failure log: started, not yet written (or refused).</summary>
+    public int PendingAppends => Volatile.Read(ref pendingAppends);
+
+    /// <summary>
+    /// Completes once every append started so far has finished, written or refused. The producer's shutdown waits
+    /// for it after its last delivery reports: once Kafka gave up on a message, the log holds its only copy.
+    /// </summary>
+    public Task WhenAppendsFinished()
+    {
+        lock (appendOrder)
+        {
+            return lastAppend;
+        }
     }
 
     /// <summary>The policy of a contract with no per-call override: its own, else the global one.</summary>
@@ -79,6 +95,7 @@ internal sealed partial class PublishFailureHandler
                 {
                     previous = lastAppend;
                     lastAppend = turn.Task;
+                    pendingAppends++;
                 }
 
                 return AppendInTurnAsync(previous, turn, entry, exception);
@@ -136,6 +153,7 @@ internal sealed partial class PublishFailureHandler
         }
         finally
         {
+            Interlocked.Decrement(ref pendingAppends);
             turn.SetResult();
         }
 
