@@ -63,9 +63,10 @@ internal sealed class ContractProducer<TMessage>
 
         var topic = TMessage.Topic;
 
-        // The ID is fixed here, before the first attempt: librdkafka's own retries re-send these exact bytes, and a
-        // caller finishing a failed publish passes the ID it had (PublishOptions.MessageId).
-        var messageId = givenMessageId ?? MessageIds.NewId(timeProvider);
+        // The ID is fixed here, before the first attempt: librdkafka's own retries re-send these exact bytes. A caller
+        // finishing a failed publish passes the ID it had (PublishOptions.MessageId), which wins; else a [MessageId]
+        // contract derives it from its business value, and any other gets a new UUIDv7.
+        var messageId = givenMessageId ?? MessageIds.For(message, timeProvider);
 
         // Checked first so that without a listener the span's name is not even formatted.
         using var activity = MessagingTelemetry.ActivitySource.HasListeners()
