@@ -28,13 +28,17 @@ internal sealed class ContractProducer<TMessage>
     private readonly PublishFailurePolicy contractPolicy;
     private readonly byte[] messageTypeUtf8;
     private readonly byte[] serviceNameUtf8;
+    private readonly TopicProvisioner topics;
+    private Task? topicReady;
 
     public ContractProducer(
         KafkaProducerConnection connection,
         IOptions<MessageContractsOptions> options,
         TimeProvider timeProvider,
-        PublishFailureHandler failureHandler)
+        PublishFailureHandler failureHandler,
+        TopicProvisioner topics)
     {
+        this.topics = topics;
         this.connection = connection;
         this.timeProvider = timeProvider;
         this.failureHandler = failureHandler;
@@ -62,6 +66,13 @@ internal sealed class ContractProducer<TMessage>
         }
 
         var topic = TMessage.Topic;
+
+        // The topic is created (when missing and allowed) before its first message; after that this is one field read.
+        var ready = topicReady ??= topics.EnsureAsync(topic);
+        if (!ready.IsCompleted)
+        {
+            await ready.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
 
         // The ID is fixed here, before the first attempt: librdkafka's own retries re-send these exact bytes. A caller
         // finishing a failed publish passes the ID it had (PublishOptions.MessageId), which wins; else a [MessageId]

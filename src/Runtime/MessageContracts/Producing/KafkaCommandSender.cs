@@ -12,9 +12,10 @@ internal sealed class KafkaCommandSender<TCommand> : ICommandSender<TCommand>
         KafkaProducerConnection connection,
         IOptions<MessageContractsOptions> options,
         TimeProvider timeProvider,
-        PublishFailureHandler failureHandler)
+        PublishFailureHandler failureHandler,
+        TopicProvisioner topics)
     {
-        producer = new ContractProducer<TCommand>(connection, options, timeProvider, failureHandler);
+        producer = new ContractProducer<TCommand>(connection, options, timeProvider, failureHandler, topics);
     }
 
     public Task<PublishResult> SendAsync(TCommand message, CancellationToken cancellationToken = default) =>

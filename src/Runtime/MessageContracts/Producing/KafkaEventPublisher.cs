@@ -12,9 +12,10 @@ internal sealed class KafkaEventPublisher<TEvent> : IEventPublisher<TEvent>
         KafkaProducerConnection connection,
         IOptions<MessageContractsOptions> options,
         TimeProvider timeProvider,
-        PublishFailureHandler failureHandler)
+        PublishFailureHandler failureHandler,
+        TopicProvisioner topics)
     {
-        producer = new ContractProducer<TEvent>(connection, options, timeProvider, failureHandler);
+        producer = new ContractProducer<TEvent>(connection, options, timeProvider, failureHandler, topics);
     }
 
     public Task<PublishResult> PublishAsync(TEvent message, CancellationToken cancellationToken = default) =>
