@@ -43,7 +43,7 @@ public sealed class Scenario(
         if (environment.Kafka is { } kafka)
         {
             ProduceTimeoutAfterAppend.Arm(kafka);
-            progress.Say("fault 1: the broker appends the next Produce but answers after 2.5 s; the producer re-sends it (a duplicate in the log)");
+            progress.Say($"fault 1: the broker appends the next Produce but answers after {ProduceTimeoutAfterAppend.LateAnswer.TotalSeconds:0} s; the producer gives up after 10 s and re-sends it (a duplicate in the log)");
         }
         else
         {

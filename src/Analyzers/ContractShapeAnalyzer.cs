@@ -7,8 +7,8 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace MessageContracts.Analyzers
 {
     /// <summary>
-    /// MC0003 to MC0006 and MC0008 to MC0015: an <c>[Event]</c> or <c>[Command]</c> type the generator cannot turn
-    /// into a contract. The rules live once, in the shared <see cref="ContractShape"/> the generator also uses: the
+    /// MC0003 to MC0006, MC0008 to MC0015 and MC0024 to MC0026: an <c>[Event]</c> or <c>[Command]</c> type the
+    /// generator cannot turn into a contract, or a member marked for a role it cannot play. The rules live once, in the shared <see cref="ContractShape"/> the generator also uses: the
     /// generator skips a type with any problem, and this analyzer reports each problem with what to change.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -26,7 +26,10 @@ namespace MessageContracts.Analyzers
             DiagnosticDescriptors.DuplicateJsonName,
             DiagnosticDescriptors.MultiplePartitionKeys,
             DiagnosticDescriptors.UnsupportedPartitionKeyType,
-            DiagnosticDescriptors.InvalidMessageType);
+            DiagnosticDescriptors.InvalidMessageType,
+            DiagnosticDescriptors.MultipleMessageIds,
+            DiagnosticDescriptors.UnsupportedMessageIdType,
+            DiagnosticDescriptors.MutableMessageId);
 
         private protected override void OnCompilationStart(CompilationStartAnalysisContext context, KnownTypes known)
         {

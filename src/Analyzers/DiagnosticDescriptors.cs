@@ -238,6 +238,39 @@ namespace MessageContracts.Analyzers
             helpLinkUri: HelpLink(DiagnosticIds.PartitionKeyMissing),
             customTags: WellKnownDiagnosticTags.CompilationEnd);
 
+        /// <summary>MC0024: more than one [MessageId].</summary>
+        public static readonly DiagnosticDescriptor MultipleMessageIds = new DiagnosticDescriptor(
+            DiagnosticIds.MultipleMessageIds,
+            title: "A contract has more than one [MessageId]",
+            messageFormat: "Contract '{0}': {1}; keep [MessageId] on the one member whose value identifies the business fact, or give the message a member that combines them",
+            category: ContractsCategory,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: "The message ID is derived from one value. The generator uses the first [MessageId] member and ignores the others, so two messages that differ only in another [MessageId] member get the same ID, and consumers drop the second as a duplicate: a message is lost without an error.",
+            helpLinkUri: HelpLink(DiagnosticIds.MultipleMessageIds));
+
+        /// <summary>MC0025: the [MessageId] member's type cannot identify a message.</summary>
+        public static readonly DiagnosticDescriptor UnsupportedMessageIdType = new DiagnosticDescriptor(
+            DiagnosticIds.UnsupportedMessageIdType,
+            title: "A contract's [MessageId] member has a type a message ID cannot be derived from",
+            messageFormat: "Contract '{0}': {1}; use a string, Guid or integer member that identifies the fact",
+            category: ContractsCategory,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: "The message ID is a hash of the message type and the member's value written as text, and must be the same on every machine and in every language. Strings, Guids and integers have exactly one such text; a decimal (1.0 and 1.00), a date (time zones), a floating-point number, a collection or an object do not. The generator derives no ID for such a contract: every publish gets a new ID, and publishing one fact twice makes two messages.",
+            helpLinkUri: HelpLink(DiagnosticIds.UnsupportedMessageIdType));
+
+        /// <summary>MC0026: the [MessageId] member has a setter.</summary>
+        public static readonly DiagnosticDescriptor MutableMessageId = new DiagnosticDescriptor(
+            DiagnosticIds.MutableMessageId,
+            title: "A contract's [MessageId] member can be changed after construction",
+            messageFormat: "Contract '{0}': {1}; make it 'init' or a positional parameter",
+            category: ContractsCategory,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "The message ID is derived from the member's value when the message is published. If the value can be set after the message was built, one message object can be published twice with two IDs, or two facts with one, and deduplication then keeps the wrong copies.",
+            helpLinkUri: HelpLink(DiagnosticIds.MutableMessageId));
+
         /// <summary>Builds the documentation address of a diagnostic.</summary>
         public static string HelpLink(string id) => HelpLinkBase + id + ".md";
 

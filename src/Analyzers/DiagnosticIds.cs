@@ -73,5 +73,14 @@ namespace MessageContracts.Analyzers
 
         /// <summary>A contract that is handled or published in this project has no <c>[PartitionKey]</c>.</summary>
         public const string PartitionKeyMissing = "MC0023";
+
+        /// <summary>More than one member of a contract is marked <c>[MessageId]</c>.</summary>
+        public const string MultipleMessageIds = "MC0024";
+
+        /// <summary>The <c>[MessageId]</c> member's type cannot identify a message.</summary>
+        public const string UnsupportedMessageIdType = "MC0025";
+
+        /// <summary>The <c>[MessageId]</c> member can be changed after construction.</summary>
+        public const string MutableMessageId = "MC0026";
     }
 }

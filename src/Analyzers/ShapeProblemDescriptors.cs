@@ -40,6 +40,12 @@ namespace MessageContracts.Analyzers
                     return DiagnosticDescriptors.UnsupportedPartitionKeyType;
                 case ShapeProblemKind.InvalidMessageType:
                     return DiagnosticDescriptors.InvalidMessageType;
+                case ShapeProblemKind.MultipleMessageIds:
+                    return DiagnosticDescriptors.MultipleMessageIds;
+                case ShapeProblemKind.UnsupportedMessageIdType:
+                    return DiagnosticDescriptors.UnsupportedMessageIdType;
+                case ShapeProblemKind.MutableMessageId:
+                    return DiagnosticDescriptors.MutableMessageId;
                 default:
                     return null;
             }

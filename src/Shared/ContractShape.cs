@@ -30,6 +30,7 @@ namespace MessageContracts.Shared
             ObjectShape? objectShape,
             IPropertySymbol? partitionKey,
             MemberTypeClassification? partitionKeyType,
+            (IPropertySymbol Property, MessageIdKind Kind)? messageId,
             IReadOnlyList<ShapeProblem> problems,
             IReadOnlyList<ShapeProblem> warnings)
         {
@@ -40,6 +41,7 @@ namespace MessageContracts.Shared
             Object = objectShape;
             PartitionKey = partitionKey;
             PartitionKeyType = partitionKeyType;
+            MessageId = messageId;
             Problems = problems;
             Warnings = warnings;
         }
@@ -62,11 +64,15 @@ namespace MessageContracts.Shared
 
         public MemberTypeClassification? PartitionKeyType { get; }
 
+        /// <summary>The <c>[MessageId]</c> member the message ID is derived from, and how; <see langword="null"/> for none (see <see cref="MessageIdMember"/>).</summary>
+        public (IPropertySymbol Property, MessageIdKind Kind)? MessageId { get; }
+
         public IReadOnlyList<ShapeProblem> Problems { get; }
 
         /// <summary>
         /// Mistakes that do not stop generation, each with a defined outcome: with two <c>[PartitionKey]</c>s the first
-        /// declared is the key; a key whose type cannot be a key gives no key (records are spread over partitions).
+        /// declared is the key; a key whose type cannot be a key gives no key (records are spread over partitions); the
+        /// same for <c>[MessageId]</c> (the first is used; an unsupported type derives no ID; a settable one is used).
         /// </summary>
         public IReadOnlyList<ShapeProblem> Warnings { get; }
 
@@ -184,14 +190,16 @@ namespace MessageContracts.Shared
             ObjectShape? shape = null;
             IPropertySymbol? partitionKey = null;
             MemberTypeClassification? partitionKeyType = null;
+            (IPropertySymbol, MessageIdKind)? messageId = null;
             if (type.IsRecord && !type.IsGenericType)
             {
                 shape = ObjectShape.Analyze(type, isContract: true, new List<ITypeSymbol> { type }, cancellationToken);
                 problems.AddRange(shape.Problems);
                 (partitionKey, partitionKeyType) = FindPartitionKey(type, shape, warnings);
+                messageId = MessageIdMember.Find(type, shape, warnings);
             }
 
-            return new ContractShape(type, kind, messageType, topic, shape, partitionKey, partitionKeyType, problems, warnings);
+            return new ContractShape(type, kind, messageType, topic, shape, partitionKey, partitionKeyType, messageId, problems, warnings);
         }
 
         private static (IPropertySymbol?, MemberTypeClassification?) FindPartitionKey(INamedTypeSymbol type, ObjectShape shape, List<ShapeProblem> warnings)

@@ -9,6 +9,7 @@ namespace MessageContracts.Shared
         public const string EventAttribute = "MessageContracts.EventAttribute";
         public const string CommandAttribute = "MessageContracts.CommandAttribute";
         public const string PartitionKeyAttribute = "MessageContracts.PartitionKeyAttribute";
+        public const string MessageIdAttribute = "MessageContracts.MessageIdAttribute";
         public const string IdempotentAttribute = "MessageContracts.IdempotentAttribute";
         public const string MessageHandlerInterface = "MessageContracts.IMessageHandler`1";
         public const string MessageContractInterface = "MessageContracts.IMessageContract`1";

@@ -23,6 +23,9 @@ namespace MessageContracts.Shared
         MultiplePartitionKeys,
         UnsupportedPartitionKeyType,
         InvalidMessageType,
+        MultipleMessageIds,
+        UnsupportedMessageIdType,
+        MutableMessageId,
     }
 
     /// <summary>One reason a type cannot be generated. <see cref="Symbol"/> is where to report it (the type or a member).</summary>

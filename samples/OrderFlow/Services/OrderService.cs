@@ -22,16 +22,9 @@ public sealed class OrderService(IHost host, SampleEnvironment environment) : IA
 
     public static async Task<OrderService> StartAsync(SampleEnvironment environment, CancellationToken cancellationToken)
     {
-        var host = await ServiceHost.StartAsync(Name, handlerNamespace: null, environment, _ => { }, options =>
-        {
-            environment.Storage.UseOutbox(options);
-            if (environment.Kafka is not null)
-            {
-                // The produce-timeout fault needs a client that gives up on an unanswered request quickly.
-                // librdkafka checks request timeouts once a second, so this is "about one to two seconds".
-                options.ProducerSettings["socket.timeout.ms"] = "500";
-            }
-        }, cancellationToken);
+        // No producer tuning for the produce-timeout fault: the toolkit derives the request timeout from PublishTimeout
+        // (a third of 30 s), so an unanswered Produce is re-sent well before the publish would time out.
+        var host = await ServiceHost.StartAsync(Name, handlerNamespace: null, environment, _ => { }, environment.Storage.UseOutbox, cancellationToken);
         return new OrderService(host, environment);
     }
 

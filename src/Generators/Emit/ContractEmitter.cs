@@ -92,6 +92,14 @@ namespace MessageContracts.Generators.Emit
             w.WriteLine(generatedCode);
             w.WriteLine("static string? " + contractInterface + ".GetPartitionKey(" + self + " message) => " + PartitionKeyExpression() + ";");
             w.WriteLine();
+            if (spec.MessageId is { } messageId)
+            {
+                // Only contracts with a [MessageId] member implement it; the interface's default says "none".
+                w.WriteLine("/// <inheritdoc/>");
+                w.WriteLine(generatedCode);
+                w.WriteLine("static string? " + contractInterface + ".GetMessageIdValue(" + self + " message) => " + MessageIdExpression(messageId) + ";");
+                w.WriteLine();
+            }
 
             EmitSerializerClass();
 
@@ -132,6 +140,22 @@ namespace MessageContracts.Generators.Emit
                 MemberTypeKind.TimeSpan => access + q + ".ToString(\"c\", " + Invariant + ")",
                 _ => access + q + ".ToString(null, " + Invariant + ")",
             };
+        }
+
+        /// <summary>
+        /// The runtime turns the value into text and refuses null, empty and <c>Guid.Empty</c> values, so the text
+        /// the ID is derived from is defined in one place (MessageContracts.Infrastructure.MessageIdValues).
+        /// </summary>
+        private static string MessageIdExpression(MessageIdSpec messageId)
+        {
+            var method = messageId.Kind switch
+            {
+                MessageIdKind.String => "FromString",
+                MessageIdKind.Guid => "FromGuid",
+                MessageIdKind.UnsignedInteger => "FromUInt64",
+                _ => "FromInt64",
+            };
+            return "global::MessageContracts.Infrastructure.MessageIdValues." + method + "(message." + messageId.PropertyName + ", " + EmitHelpers.Literal(messageId.PropertyName.TrimStart('@')) + ")";
         }
 
         private void EmitSerializerClass()

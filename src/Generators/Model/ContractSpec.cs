@@ -24,6 +24,7 @@ namespace MessageContracts.Generators.Model
     /// </param>
     /// <param name="SharedEnums">Enums used (transitively) by the contract that the whole assembly can see. Ordinal by name.</param>
     /// <param name="PartitionKey">The key member, or <see langword="null"/>.</param>
+    /// <param name="MessageId">The <c>[MessageId]</c> member the message ID is derived from, or <see langword="null"/>.</param>
     internal sealed record ContractSpec(
         string HintName,
         string? Namespace,
@@ -39,7 +40,8 @@ namespace MessageContracts.Generators.Model
         EquatableArray<EnumSpec> Enums,
         EquatableArray<ObjectSpec> SharedParts,
         EquatableArray<EnumSpec> SharedEnums,
-        PartitionKeySpec? PartitionKey);
+        PartitionKeySpec? PartitionKey,
+        MessageIdSpec? MessageId);
 
     /// <summary>
     /// A message part or enum serialized once per compilation, in its own file, for every contract that uses it
@@ -59,4 +61,9 @@ namespace MessageContracts.Generators.Model
     /// <param name="Kind">The key's kind (for <c>Nullable&lt;T&gt;</c>: the kind of <c>T</c>).</param>
     /// <param name="IsNullableValueType">The property is a <c>Nullable&lt;T&gt;</c>.</param>
     internal sealed record PartitionKeySpec(string PropertyName, MemberTypeKind Kind, bool IsNullableValueType);
+
+    /// <summary>The <c>[MessageId]</c> member and how its value becomes the text the message ID is derived from.</summary>
+    /// <param name="PropertyName">The C# property name.</param>
+    /// <param name="Kind">How the value is turned into text (a nullable value type counts as its underlying type).</param>
+    internal sealed record MessageIdSpec(string PropertyName, MessageIdKind Kind);
 }

@@ -66,6 +66,10 @@ namespace MessageContracts.Generators.Parsing
                 key = new PartitionKeySpec(Names.Identifier(keyProperty.Name), kind, isNullable);
             }
 
+            var messageId = shape.MessageId is { } idMember
+                ? new MessageIdSpec(Names.Identifier(idMember.Property.Name), idMember.Kind)
+                : null;
+
             var displayName = type.ToDisplayString();
             var shared = builder.SharedTypes();
             return new ContractSpec(
@@ -83,7 +87,8 @@ namespace MessageContracts.Generators.Parsing
                 Enums: builder.Enums.Where(e => !shared.Contains(e.FullyQualifiedName)).OrderBy(e => e.FullyQualifiedName, StringComparer.Ordinal).ToEquatableArray(),
                 SharedParts: builder.Parts.Where(p => shared.Contains(p.FullyQualifiedName)).OrderBy(p => p.FullyQualifiedName, StringComparer.Ordinal).ToEquatableArray(),
                 SharedEnums: builder.Enums.Where(e => shared.Contains(e.FullyQualifiedName)).OrderBy(e => e.FullyQualifiedName, StringComparer.Ordinal).ToEquatableArray(),
-                PartitionKey: key);
+                PartitionKey: key,
+                MessageId: messageId);
         }
 
         /// <summary>The keywords for a partial re-declaration of <paramref name="type"/>, e.g. <c>readonly partial record struct</c>.</summary>

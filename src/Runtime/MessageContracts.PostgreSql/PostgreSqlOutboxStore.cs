@@ -38,6 +38,7 @@ internal sealed class PostgreSqlOutboxStore : IOutboxStore, IAsyncDisposable, ID
         insertSql = $"""
             INSERT INTO {t} (message_id, message_type, topic, message_key, message_value, headers, bucket, created_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            ON CONFLICT (message_id) DO NOTHING
             """;
 
         // The buckets with unsent rows, the one with the oldest row first: one probe of the unsent index per bucket, so

@@ -40,6 +40,7 @@ public sealed class PostgreSqlPublishFailureLog : IPublishFailureLog, IAsyncDisp
     private readonly string countSql;
     private readonly string failedAttemptSql;
     private readonly string removeSql;
+    private readonly string purgeSql;
 
     /// <summary>Creates a log that opens its connections from <paramref name="dataSource"/>, which the caller keeps and disposes.</summary>
     /// <param name="dataSource">Where connections come from (it must map arrays); it is not disposed with the log.</param>
@@ -73,6 +74,7 @@ public sealed class PostgreSqlPublishFailureLog : IPublishFailureLog, IAsyncDisp
         countSql = $"SELECT count(*) FROM {t}";
         failedAttemptSql = $"UPDATE {t} SET attempts = attempts + 1, reason = $2, last_attempt_at = $3 WHERE message_id = $1";
         removeSql = $"DELETE FROM {t} WHERE message_id = ANY($1)";
+        purgeSql = $"DELETE FROM {t} WHERE failed_at < $1";
     }
 
     /// <summary>The schema of the log's table.</summary>
@@ -175,6 +177,10 @@ public sealed class PostgreSqlPublishFailureLog : IPublishFailureLog, IAsyncDisp
         command.Parameters.Add(new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = [.. messageIds] });
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <inheritdoc />
+    public Task<int> PurgeAsync(DateTimeOffset failedBefore, CancellationToken cancellationToken) =>
+        table.DeleteOlderThanAsync(purgeSql, failedBefore, cancellationToken);
 
     /// <summary>
     /// Creates the schema and the table if either is missing. Every other member calls it first, so calling it is

@@ -31,6 +31,10 @@ builder.Services.AddMessageContracts(options =>
     options.DeduplicationStore = new SqliteDeduplicationStore($"Data Source={arguments.DedupPath}");
     options.DeduplicationLease = arguments.Lease;
 
+    // The embedded Kafka lives in the test process: this process reaches it as any client would, and the mock cluster
+    // cannot create topics through the admin API. The tests create the topics beforehand.
+    options.TopicProvisioning.Enabled = false;
+
     // The handler never fails, and a short lease must outlast the retry schedule (the options validator checks).
     options.Retry.MaxAttempts = 1;
     foreach (var (key, value) in arguments.ConsumerSettings)

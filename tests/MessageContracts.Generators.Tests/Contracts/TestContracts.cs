@@ -208,3 +208,20 @@ public sealed class OrderPlacedHandler(HandlerLog log) : IMessageHandler<OrderPl
         return Task.CompletedTask;
     }
 }
+
+// [MessageId] in each supported form: the runtime derives the message ID from what the generated member returns.
+[Event]
+public sealed partial record PaymentCaptured([property: PartitionKey, MessageId] string PaymentId, decimal Amount);
+
+[Event]
+public sealed partial record ParcelScanned([MessageId] Guid? ScanId, int Station);
+
+[Command]
+public sealed partial record ChargeMeter([property: MessageId] ulong Reading, short Meter);
+
+[Event]
+public sealed partial record LineShipped(Guid OrderId, int LineNumber)
+{
+    [MessageId]
+    public string ShipmentKey => $"{OrderId:D}/{LineNumber}";
+}

@@ -52,6 +52,9 @@ public sealed class PublishFailurePolicyTests : IDisposable
         Assert.Contains(exception.MessageId, exception.Message);
         var produce = Assert.IsType<ProduceException<byte[]?, byte[]>>(exception.InnerException);
         Assert.Equal(ErrorCode.Local_MsgTimedOut, produce.Error.Code);
+        // No broker was reachable, so the record never left the process: Kafka cannot have it.
+        Assert.Equal(MessagePersistence.NotWritten, exception.Persistence);
+        Assert.Contains("cannot make a second copy", exception.Message);
         Assert.InRange(clock.Elapsed, PublishTimeout - TimeSpan.FromMilliseconds(200), PublishTimeout + TimeSpan.FromSeconds(10));
         Assert.Equal(1, failures.Sum(("messaging.destination.name", Topic), ("messagecontracts.publish.failure_policy", "Retry")));
         Assert.Equal(0, await log.CountAsync(default));

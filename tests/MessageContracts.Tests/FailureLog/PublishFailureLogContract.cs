@@ -184,6 +184,22 @@ public abstract class PublishFailureLogContract : IAsyncLifetime
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => log.ReadAsync(0, 0, default));
     }
 
+    [Fact]
+    public async Task Purge_removes_the_records_that_failed_before_the_cut_off_and_keeps_the_rest()
+    {
+        var log = CreateLog();
+        await log.AppendAsync(Record("old") with { FailedAt = Time.AddDays(-31), LastAttemptAt = Time }, default);
+        await log.AppendAsync(Record("at-cut-off") with { FailedAt = Time.AddDays(-30) }, default);
+        await log.AppendAsync(Record("new") with { FailedAt = Time.AddHours(-1) }, default);
+
+        // Measured from the first failure: a record retried recently (LastAttemptAt) still expires.
+        Assert.Equal(1, await log.PurgeAsync(Time.AddDays(-30), default));
+        Assert.Equal(0, await CreateLog().PurgeAsync(Time.AddDays(-30), default));
+
+        Assert.Equal(["at-cut-off", "new"], (await CreateLog().ReadAsync(0, 10, default)).Select(r => r.MessageId));
+        Assert.True(await log.AppendAsync(Record("old"), default)); // its ID is free again
+    }
+
     protected static PublishFailureRecord Record(string messageId) => new()
     {
         MessageId = messageId,

@@ -47,6 +47,16 @@ public sealed class SqlitePublishFailureLogTests : PublishFailureLogContract
     }
 
     [Fact]
+    public async Task Purging_a_log_that_never_stored_anything_does_not_create_its_file()
+    {
+        var log = CreateLog();
+
+        Assert.Equal(0, await log.PurgeAsync(DateTimeOffset.UtcNow, default));
+
+        Assert.False(File.Exists(DatabaseFile));
+    }
+
+    [Fact]
     public void The_default_file_is_named_after_the_service_under_local_application_data()
     {
         var path = SqlitePublishFailureLog.DefaultPath("orders/api v2");

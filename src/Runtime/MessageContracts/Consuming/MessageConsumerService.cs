@@ -287,6 +287,9 @@ internal sealed partial class MessageConsumerService : BackgroundService
             EnableAutoOffsetStore = false,
             // A new group starts at the beginning, so messages sent before the first deployment are not skipped.
             AutoOffsetReset = AutoOffsetReset.Earliest,
+            // A subscribed topic that does not exist yet (not provisioned, or created by someone else later) is found
+            // at the next metadata refresh: within seconds, not librdkafka's default 5 minutes.
+            TopicMetadataRefreshIntervalMs = 5_000,
         };
 
         foreach (var setting in options.ConsumerSettings)

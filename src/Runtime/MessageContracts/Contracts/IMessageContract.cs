@@ -34,6 +34,14 @@ public interface IMessageContract<TSelf>
 
     /// <summary>The Kafka key: the <c>[PartitionKey]</c> member's value as invariant text, or <see langword="null"/> when the contract has none.</summary>
     static abstract string? GetPartitionKey(TSelf message);
+
+    /// <summary>
+    /// The text the message ID is derived from: the <c>[MessageId]</c> member's value as invariant text, or
+    /// <see langword="null"/> when the contract has no <c>[MessageId]</c> member (each publish then gets a new ID).
+    /// The generator implements it only for contracts with such a member.
+    /// </summary>
+    /// <exception cref="ArgumentException">The member's value is null, empty or <see cref="Guid.Empty"/>.</exception>
+    static virtual string? GetMessageIdValue(TSelf message) => null;
 }
 
 /// <summary>An <see cref="IMessageContract{TSelf}"/> marked <c>[Event]</c>. Implemented by the source generator.</summary>

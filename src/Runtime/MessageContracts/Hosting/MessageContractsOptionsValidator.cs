@@ -66,6 +66,8 @@ internal sealed class MessageContractsOptionsValidator : IValidateOptions<Messag
             }
         }
 
+        failures.AddRange(ProducerTimeouts.FindConflicts(options));
+
         if (string.IsNullOrEmpty(options.DeadLetterTopicSuffix))
         {
             failures.Add("MessageContractsOptions.DeadLetterTopicSuffix is empty: a dead-letter topic must differ from the topic it serves.");

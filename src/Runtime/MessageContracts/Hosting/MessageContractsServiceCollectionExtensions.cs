@@ -61,6 +61,8 @@ public static class MessageContractsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
 
         services.TryAddSingleton<KafkaProducerConnection>();
+        services.TryAddSingleton<TopicProvisioner>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MessageContractsOptions>, TopicProvisioningOptionsValidator>());
         services.TryAdd(ServiceDescriptor.Singleton(typeof(IEventPublisher<>), typeof(KafkaEventPublisher<>)));
         services.TryAdd(ServiceDescriptor.Singleton(typeof(ICommandSender<>), typeof(KafkaCommandSender<>)));
         PublishFailureRegistration.AddPublishFailureHandling(services);
@@ -72,6 +74,9 @@ public static class MessageContractsServiceCollectionExtensions
         services.TryAddSingleton(catalog);
         if (catalog.Topics.Count > 0)
         {
+            // Started before the consumer (hosted services start in the order they were added): it subscribes to
+            // topics that exist.
+            services.AddHostedService<TopicProvisioningService>();
             AddConsumer(services);
         }
 

@@ -21,6 +21,7 @@ internal static class PublishFailureRegistration
         });
         services.TryAddSingleton<PublishFailureHandler>();
         services.TryAddSingleton<IPublishFailureReplayer, PublishFailureReplayer>();
+        services.AddHostedService<PublishFailureRetentionService>();
     }
 }
 
@@ -38,6 +39,11 @@ internal sealed class PublishFailureOptionsValidator : IValidateOptions<MessageC
         if (!Enum.IsDefined(options.PublishFailurePolicy))
         {
             failures.Add($"MessageContractsOptions.PublishFailurePolicy is {(int)options.PublishFailurePolicy}: it must be Retry, Ignore or LogFailure.");
+        }
+
+        if (options.PublishFailureRetention <= TimeSpan.Zero && options.PublishFailureRetention != Timeout.InfiniteTimeSpan)
+        {
+            failures.Add($"MessageContractsOptions.PublishFailureRetention is {options.PublishFailureRetention}: it must be positive (how long a logged message may wait for a replay), or Timeout.InfiniteTimeSpan to keep records until they are replayed.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -13,8 +13,10 @@ public interface IOutbox
 {
     /// <summary>
     /// Serializes <paramref name="message"/> and inserts it, with its final Kafka key and CloudEvents headers, into the
-    /// outbox table through <paramref name="transaction"/>. The message ID is fixed now and travels unchanged to every
-    /// consumer, so a re-sent row is dropped as a duplicate by the consumer's deduplication.
+    /// outbox table through <paramref name="transaction"/>. The message ID is fixed now (derived from the contract's
+    /// <c>[MessageId]</c> member when it has one, as a publish would, else a new UUIDv7) and travels unchanged to every
+    /// consumer, so a re-sent row is dropped as a duplicate by the consumer's deduplication. Enqueuing a message whose
+    /// ID the outbox already holds (the same <c>[MessageId]</c> value twice) adds no second row.
     /// </summary>
     /// <typeparam name="TMessage">An <c>[Event]</c> or <c>[Command]</c> contract.</typeparam>
     /// <param name="message">The message to publish once the transaction commits.</param>

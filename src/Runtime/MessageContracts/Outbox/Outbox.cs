@@ -7,7 +7,7 @@ namespace MessageContracts;
 
 /// <summary>
 /// The <see cref="IOutbox"/> of the container: builds the record exactly as a publish would (serializer, key,
-/// CloudEvents headers with a fresh UUIDv7), stores it through the caller's transaction, and wakes the relay.
+/// CloudEvents headers with the message's ID), stores it through the caller's transaction, and wakes the relay.
 /// </summary>
 internal sealed class Outbox : IOutbox
 {
@@ -35,7 +35,8 @@ internal sealed class Outbox : IOutbox
         }
 
         var topic = TMessage.Topic;
-        var messageId = MessageIds.NewId(timeProvider);
+        // The same ID a direct publish would give it: derived from a [MessageId] member, else a new UUIDv7.
+        var messageId = MessageIds.For(message, timeProvider);
         var now = timeProvider.GetUtcNow();
 
         // The trace context the consumer links to is the one of the business operation that enqueued the message.

@@ -24,14 +24,17 @@ internal sealed partial class OutboxRelayService : BackgroundService
     private readonly TimeProvider timeProvider;
     private readonly MessageContractsOptions options;
     private readonly ILogger<OutboxRelayService> logger;
+    private readonly TopicProvisioner topics;
 
     public OutboxRelayService(
         IServiceProvider services,
         OutboxSignal signal,
         IOptions<MessageContractsOptions> options,
         TimeProvider timeProvider,
+        TopicProvisioner topics,
         ILogger<OutboxRelayService> logger)
     {
+        this.topics = topics;
         this.services = services;
         this.signal = signal;
         this.timeProvider = timeProvider;
@@ -119,6 +122,9 @@ internal sealed partial class OutboxRelayService : BackgroundService
         {
             return 0;
         }
+
+        // Their topics exist before their first record (created once per process when missing and allowed).
+        await topics.EnsureAsync(rows.Select(row => row.Topic), cancellationToken).ConfigureAwait(false);
 
         // Hand the whole batch to the producer before awaiting any of it: librdkafka keeps each partition's order
         // (idempotent producer) and batches, so a batch costs about one round trip.

@@ -31,7 +31,8 @@ internal sealed class SqliteOutboxStore : IOutboxStore
 
     private const string InsertSql = $"""
         INSERT INTO {TableName} (message_id, message_type, topic, message_key, message_value, headers, bucket, created_at)
-        VALUES ($id, $type, $topic, $key, $value, $headers, $bucket, $createdAt);
+        VALUES ($id, $type, $topic, $key, $value, $headers, $bucket, $createdAt)
+        ON CONFLICT (message_id) DO NOTHING;
         """;
 
     private const string LeaseSql = $"""

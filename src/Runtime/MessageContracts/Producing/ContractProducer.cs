@@ -9,7 +9,8 @@ namespace MessageContracts;
 
 /// <summary>
 /// Turns one contract instance into a Kafka record and produces it: generated serializer, CloudEvents
-/// headers with a fresh message ID, <c>[PartitionKey]</c> as the key, and a producer span.
+/// headers with the message's ID (given, derived from <c>[MessageId]</c>, or new), <c>[PartitionKey]</c> as the key,
+/// and a producer span.
 /// </summary>
 /// <typeparam name="TMessage">The contract.</typeparam>
 internal sealed class ContractProducer<TMessage>
@@ -27,13 +28,17 @@ internal sealed class ContractProducer<TMessage>
     private readonly PublishFailurePolicy contractPolicy;
     private readonly byte[] messageTypeUtf8;
     private readonly byte[] serviceNameUtf8;
+    private readonly TopicProvisioner topics;
+    private Task? topicReady;
 
     public ContractProducer(
         KafkaProducerConnection connection,
         IOptions<MessageContractsOptions> options,
         TimeProvider timeProvider,
-        PublishFailureHandler failureHandler)
+        PublishFailureHandler failureHandler,
+        TopicProvisioner topics)
     {
+        this.topics = topics;
         this.connection = connection;
         this.timeProvider = timeProvider;
         this.failureHandler = failureHandler;
@@ -43,8 +48,11 @@ internal sealed class ContractProducer<TMessage>
         serviceNameUtf8 = Encoding.UTF8.GetBytes(options.Value.ServiceName);
     }
 
-    /// <summary>Produces <paramref name="message"/>; on a delivery failure, <paramref name="policy"/> (or the contract's) decides.</summary>
-    public async Task<PublishResult> ProduceAsync(TMessage message, PublishFailurePolicy? policy, CancellationToken cancellationToken)
+    /// <summary>
+    /// Produces <paramref name="message"/> with <paramref name="givenMessageId"/> when there is one; on a delivery
+    /// failure, <paramref name="policy"/> (or the contract's) decides.
+    /// </summary>
+    public async Task<PublishResult> ProduceAsync(TMessage message, PublishFailurePolicy? policy, string? givenMessageId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         if (policy is { } given && !Enum.IsDefined(given))
@@ -52,10 +60,24 @@ internal sealed class ContractProducer<TMessage>
             throw new ArgumentOutOfRangeException(nameof(policy), given, "Not a PublishFailurePolicy.");
         }
 
+        if (givenMessageId is not null)
+        {
+            MessageIdRules.ThrowIfInvalid(givenMessageId, "options");
+        }
+
         var topic = TMessage.Topic;
 
-        // The ID is fixed here, before the first attempt: librdkafka's own retries re-send these exact bytes.
-        var messageId = MessageIds.NewId(timeProvider);
+        // The topic is created (when missing and allowed) before its first message; after that this is one field read.
+        var ready = topicReady ??= topics.EnsureAsync(topic);
+        if (!ready.IsCompleted)
+        {
+            await ready.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // The ID is fixed here, before the first attempt: librdkafka's own retries re-send these exact bytes. A caller
+        // finishing a failed publish passes the ID it had (PublishOptions.MessageId), which wins; else a [MessageId]
+        // contract derives it from its business value, and any other gets a new UUIDv7.
+        var messageId = givenMessageId ?? MessageIds.For(message, timeProvider);
 
         // Checked first so that without a listener the span's name is not even formatted.
         using var activity = MessagingTelemetry.ActivitySource.HasListeners()

@@ -12,14 +12,21 @@ internal sealed class KafkaEventPublisher<TEvent> : IEventPublisher<TEvent>
         KafkaProducerConnection connection,
         IOptions<MessageContractsOptions> options,
         TimeProvider timeProvider,
-        PublishFailureHandler failureHandler)
+        PublishFailureHandler failureHandler,
+        TopicProvisioner topics)
     {
-        producer = new ContractProducer<TEvent>(connection, options, timeProvider, failureHandler);
+        producer = new ContractProducer<TEvent>(connection, options, timeProvider, failureHandler, topics);
     }
 
     public Task<PublishResult> PublishAsync(TEvent message, CancellationToken cancellationToken = default) =>
-        producer.ProduceAsync(message, policy: null, cancellationToken);
+        producer.ProduceAsync(message, policy: null, givenMessageId: null, cancellationToken);
 
     public Task<PublishResult> PublishAsync(TEvent message, PublishFailurePolicy policy, CancellationToken cancellationToken = default) =>
-        producer.ProduceAsync(message, policy, cancellationToken);
+        producer.ProduceAsync(message, policy, givenMessageId: null, cancellationToken);
+
+    public Task<PublishResult> PublishAsync(TEvent message, PublishOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return producer.ProduceAsync(message, options.FailurePolicy, options.MessageId, cancellationToken);
+    }
 }

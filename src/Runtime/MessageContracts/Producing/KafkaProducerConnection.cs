@@ -7,16 +7,23 @@ namespace MessageContracts;
 /// <summary>
 /// The one Kafka producer of a service, shared by every publisher, sender and the dead-letter path.
 /// librdkafka batches per partition across all callers, so one producer is both the fastest and the
-/// cheapest choice. Created on first use; flushed and disposed with the container.
+/// cheapest choice. Created on first use; flushed and disposed with the container, after which it waits for the
+/// failed messages still on their way to the publish failure log.
 /// </summary>
 internal sealed partial class KafkaProducerConnection : IDisposable
 {
+    // Bounds the wait for the failure log at shutdown: a local SQLite write takes milliseconds, a database write is
+    // bounded by its command timeout (30 s by default).
+    private static readonly TimeSpan FailureLogShutdownWait = TimeSpan.FromSeconds(60);
+
     private readonly Lazy<IProducer<byte[]?, byte[]>> producer;
+    private readonly PublishFailureHandler failures;
     private readonly ILogger<KafkaProducerConnection> logger;
     private readonly KafkaClientErrorLog errors;
 
-    public KafkaProducerConnection(IOptions<MessageContractsOptions> options, ILogger<KafkaProducerConnection> logger)
+    public KafkaProducerConnection(IOptions<MessageContractsOptions> options, PublishFailureHandler failures, ILogger<KafkaProducerConnection> logger)
     {
+        this.failures = failures;
         this.logger = logger;
         errors = new KafkaClientErrorLog(logger, "producer");
         var settings = options.Value;
@@ -40,10 +47,23 @@ internal sealed partial class KafkaProducerConnection : IDisposable
         }
 
         producer.Value.Dispose();
+
+        // The last delivery reports may have failed messages under LogFailure, whose records are written off
+        // librdkafka's thread: the log holds their only copy, so the process must not end before they are written.
+        var pending = failures.PendingAppends;
+        if (pending > 0)
+        {
+            LogWaitingForFailureLog(pending);
+            if (!failures.WhenAppendsFinished().Wait(FailureLogShutdownWait))
+            {
+                LogFailureLogNotWritten(failures.PendingAppends, FailureLogShutdownWait);
+            }
+        }
     }
 
     private IProducer<byte[]?, byte[]> Build(MessageContractsOptions settings)
     {
+        var timeouts = ProducerTimeouts.For(settings);
         var config = new ProducerConfig
         {
             BootstrapServers = settings.BootstrapServers,
@@ -54,15 +74,17 @@ internal sealed partial class KafkaProducerConnection : IDisposable
             Acks = Acks.All,
             LingerMs = 5,
             // The bound on the producer's own retries (with backoff, retry.backoff.ms up to retry.backoff.max.ms):
-            // when it passes, the delivery report fails and the publish failure policy applies.
-            MessageTimeoutMs = ToMilliseconds(settings.PublishTimeout),
-            // A request must not outlive the message it carries, or the bound above would stretch to this one.
-            RequestTimeoutMs = Math.Min(30_000, ToMilliseconds(settings.PublishTimeout)),
+            // when it passes, the delivery report fails and the publish failure policy applies. The request timeouts
+            // are derived from it so that a hung request is re-sent inside it (see ProducerTimeouts).
+            MessageTimeoutMs = timeouts.MessageTimeoutMs,
+            SocketTimeoutMs = timeouts.SocketTimeoutMs,
+            RequestTimeoutMs = timeouts.RequestTimeoutMs,
             // Nothing here reads a delivery report's headers (a failure keeps the record it produced): without this,
             // Confluent.Kafka copies every record's headers back from librdkafka into new objects per report.
             DeliveryReportFields = "key,value,timestamp,status",
         };
 
+        // Applied last, so they win; the options validator has refused those that would defeat the timeouts above.
         foreach (var setting in settings.ProducerSettings)
         {
             config.Set(setting.Key, setting.Value);
@@ -74,10 +96,14 @@ internal sealed partial class KafkaProducerConnection : IDisposable
             .Build();
     }
 
-    private static int ToMilliseconds(TimeSpan timeout) => (int)Math.Clamp(Math.Ceiling(timeout.TotalMilliseconds), 1, int.MaxValue);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} message(s) were still undelivered when the producer was disposed")]
     private partial void LogUndeliveredOnShutdown(int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Waiting for {Count} failed message(s) to be written to the publish failure log before the producer shuts down")]
+    private partial void LogWaitingForFailureLog(int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Count} failed message(s) were still not written to the publish failure log after {Wait}; the producer shut down without them")]
+    private partial void LogFailureLogNotWritten(int count, TimeSpan wait);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "librdkafka producer [{Level}] {Facility}: {Text}")]
     private partial void LogClientMessage(string level, string facility, string text);

@@ -10,7 +10,8 @@ namespace MessageContracts;
 /// Choose one globally (<see cref="MessageContractsOptions.PublishFailurePolicy"/>), per contract
 /// (<see cref="MessageContractsOptions.SetPublishFailurePolicy{TMessage}"/>), or per call
 /// (<see cref="IEventPublisher{TEvent}.PublishAsync(TEvent, PublishFailurePolicy, CancellationToken)"/>,
-/// <see cref="ICommandSender{TCommand}.SendAsync(TCommand, PublishFailurePolicy, CancellationToken)"/>);
+/// <see cref="ICommandSender{TCommand}.SendAsync(TCommand, PublishFailurePolicy, CancellationToken)"/>, or
+/// <see cref="PublishOptions.FailurePolicy"/>);
 /// the most specific one wins. The message ID is fixed before the first attempt under every policy.
 /// </remarks>
 public enum PublishFailurePolicy
@@ -19,8 +20,9 @@ public enum PublishFailurePolicy
     /// The default. Kafka's idempotent producer retries with backoff until the publish timeout; then the
     /// call throws <see cref="PublishException"/> carrying the message ID, and the caller decides. A timeout
     /// means "unknown", not "not delivered": the record may have been stored with only its acknowledgement
-    /// lost. Publishing the contract again creates a new message ID, so where a second copy matters prefer
-    /// <see cref="LogFailure"/>, whose replay keeps the original ID.
+    /// lost (<see cref="PublishException.Persistence"/> says whether it can have been). To send it again without a
+    /// second effect, publish it with the same ID (<see cref="PublishOptions.MessageId"/> =
+    /// <see cref="PublishException.MessageId"/>); consumers that deduplicate drop a copy that did arrive.
     /// </summary>
     Retry = 0,
 

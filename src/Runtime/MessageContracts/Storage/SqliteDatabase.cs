@@ -72,6 +72,12 @@ internal sealed class SqliteDatabase
         return Path.Combine(fallback, fileName);
     }
 
+    /// <summary>
+    /// Whether the database file does not exist yet (and this instance has not created it): a store can then answer a
+    /// query about its rows (there are none) without creating the file.
+    /// </summary>
+    public bool IsMissing => !initialized && databaseFile is not null && !File.Exists(databaseFile);
+
     /// <summary>Opens a connection, first creating the folder and the schema if this instance has not yet.</summary>
     /// <param name="cancellationToken">Stops the wait for the database.</param>
     /// <returns>An open connection, which the caller disposes.</returns>

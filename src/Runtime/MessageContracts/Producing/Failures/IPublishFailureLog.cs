@@ -49,4 +49,35 @@ public interface IPublishFailureLog
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>How many records were removed.</returns>
     Task<int> RemoveAsync(IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes the records whose first failure (<see cref="PublishFailureRecord.FailedAt"/>) is before
+    /// <paramref name="failedBefore"/>: messages that waited longer than the log's retention
+    /// (<see cref="MessageContractsOptions.PublishFailureRetention"/>) and were never replayed. Replayed records are
+    /// already gone: a replay removes each record once Kafka acknowledged it.
+    /// </summary>
+    /// <param name="failedBefore">The cut-off: records that failed first at or after it stay.</param>
+    /// <param name="cancellationToken">Cancels the purge; what was removed so far stays removed.</param>
+    /// <returns>How many records were removed.</returns>
+    /// <remarks>
+    /// The default implementation pages through the log with <see cref="ReadAsync"/> and removes with
+    /// <see cref="RemoveAsync"/>, for logs written before this member existed; the built-in logs run one statement.
+    /// </remarks>
+    async Task<int> PurgeAsync(DateTimeOffset failedBefore, CancellationToken cancellationToken)
+    {
+        var removed = 0;
+        long after = 0;
+        while (true)
+        {
+            var page = await ReadAsync(after, 256, cancellationToken).ConfigureAwait(false);
+            if (page.Count == 0)
+            {
+                return removed;
+            }
+
+            after = page[^1].Sequence;
+            var expired = page.Where(record => record.FailedAt < failedBefore).Select(record => record.MessageId).ToList();
+            removed += await RemoveAsync(expired, cancellationToken).ConfigureAwait(false);
+        }
+    }
 }

@@ -99,4 +99,21 @@ public sealed class InMemoryPublishFailureLog : IPublishFailureLog
             return Task.FromResult(removed);
         }
     }
+
+    /// <inheritdoc />
+    public Task<int> PurgeAsync(DateTimeOffset failedBefore, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (gate)
+        {
+            var expired = bySequence.Where(pair => pair.Value.FailedAt < failedBefore).ToList();
+            foreach (var (sequence, record) in expired)
+            {
+                bySequence.Remove(sequence);
+                sequenceById.Remove(record.MessageId);
+            }
+
+            return Task.FromResult(expired.Count);
+        }
+    }
 }

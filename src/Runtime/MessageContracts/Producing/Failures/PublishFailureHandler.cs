@@ -17,6 +17,7 @@ internal sealed partial class PublishFailureHandler
     private readonly ILogger<PublishFailureHandler> logger;
     private readonly object appendOrder = new();
     private Task lastAppend = Task.CompletedTask;
+    private int pendingAppends;
 
     public PublishFailureHandler(
         IOptions<MessageContractsOptions> options,
@@ -28,6 +29,21 @@ internal sealed partial class PublishFailureHandler
         this.failureLog = failureLog;
         this.timeProvider = timeProvider;
         this.logger = logger;
+    }
+
+    /// <summary>How many records are on their way to the failure log: started, not yet written (or refused).</summary>
+    public int PendingAppends => Volatile.Read(ref pendingAppends);
+
+    /// <summary>
+    /// Completes once every append started so far has finished, written or refused. The producer's shutdown waits
+    /// for it after its last delivery reports: once Kafka gave up on a message, the log holds its only copy.
+    /// </summary>
+    public Task WhenAppendsFinished()
+    {
+        lock (appendOrder)
+        {
+            return lastAppend;
+        }
     }
 
     /// <summary>The policy of a contract with no per-call override: its own, else the global one.</summary>
@@ -79,19 +95,36 @@ internal sealed partial class PublishFailureHandler
                 {
                     previous = lastAppend;
                     lastAppend = turn.Task;
+                    pendingAppends++;
                 }
 
                 return AppendInTurnAsync(previous, turn, entry, exception);
 
             default:
                 LogFailedRetry(messageId, messageType, topic, reason);
+                var persistence = Persistence(exception);
                 return Task.FromException<PublishResult>(new PublishException(
                     messageId,
                     topic,
-                    $"Kafka did not acknowledge message {messageId} ({messageType}) on topic '{topic}': {reason}",
+                    persistence,
+                    $"Kafka did not acknowledge message {messageId} ({messageType}) on topic '{topic}': {reason}. {Advice(persistence)}",
                     exception));
         }
     }
+
+    /// <summary>Whether Kafka may have stored the record, from librdkafka's persistence status in the delivery report.</summary>
+    internal static MessagePersistence Persistence(ProduceException<byte[]?, byte[]> exception) =>
+        exception.DeliveryResult?.Status switch
+        {
+            PersistenceStatus.NotPersisted => MessagePersistence.NotWritten,
+            PersistenceStatus.Persisted => MessagePersistence.Written,
+            // Unknown is treated as "maybe": the safe assumption for a caller deciding whether a re-send can duplicate.
+            _ => MessagePersistence.PossiblyWritten,
+        };
+
+    private static string Advice(MessagePersistence persistence) => persistence == MessagePersistence.NotWritten
+        ? "Kafka did not store it; publishing it again cannot make a second copy."
+        : "Kafka may have stored it: to publish it again without a second effect, give the same ID in PublishOptions.MessageId.";
 
     private async Task<PublishResult> AppendInTurnAsync(
         Task previous,
@@ -114,11 +147,13 @@ internal sealed partial class PublishFailureHandler
             throw new PublishException(
                 entry.MessageId,
                 entry.Topic,
+                Persistence(exception),
                 $"Kafka did not acknowledge message {entry.MessageId} ({entry.MessageType}) on topic '{entry.Topic}' ({entry.Reason}), and writing it to the publish failure log failed too: {logException.Message}",
                 new AggregateException(exception, logException));
         }
         finally
         {
+            Interlocked.Decrement(ref pendingAppends);
             turn.SetResult();
         }
 

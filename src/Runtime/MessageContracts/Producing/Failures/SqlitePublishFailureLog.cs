@@ -53,6 +53,8 @@ public sealed class SqlitePublishFailureLog : IPublishFailureLog
 
     private const string RemoveSql = $"DELETE FROM {TableName} WHERE message_id = $id;";
 
+    private const string PurgeSql = $"DELETE FROM {TableName} WHERE failed_at < $before;";
+
     private readonly SqliteDatabase database;
 
     /// <summary>Creates a log on the SQLite database that <paramref name="connectionString"/> names.</summary>
@@ -186,6 +188,22 @@ public sealed class SqlitePublishFailureLog : IPublishFailureLog
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return removed;
+    }
+
+    /// <inheritdoc />
+    public async Task<int> PurgeAsync(DateTimeOffset failedBefore, CancellationToken cancellationToken)
+    {
+        if (database.IsMissing)
+        {
+            // Nothing ever failed here: no records, and no reason to create the file just to find that out.
+            return 0;
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = PurgeSql;
+        command.Parameters.AddWithValue("$before", failedBefore.UtcTicks);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static byte[] EncodeHeaders(IReadOnlyList<PublishFailureHeader> headers) =>
