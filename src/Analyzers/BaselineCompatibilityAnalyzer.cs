@@ -74,7 +74,13 @@ namespace MessageContracts.Analyzers
             // Contracts declared here that the generator skipped (invalid for now): their shape errors are reported,
             // and a "removed" on top would be noise.
             var declared = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
-            context.RegisterSymbolAction(symbolContext => AnalyzeContract(symbolContext, current, baseline, settings, declared), SymbolKind.NamedType);
+            var byIdentity = new Dictionary<(string CeType, string ClrType), WireContract>();
+            foreach (var contract in current.Contracts)
+            {
+                byIdentity[(contract.CeType, contract.ClrType)] = contract;
+            }
+
+            context.RegisterSymbolAction(symbolContext => AnalyzeContract(symbolContext, byIdentity, baseline, settings, declared), SymbolKind.NamedType);
             context.RegisterCompilationEndAction(end =>
             {
                 if (settings.InvalidMode is not null)
@@ -84,7 +90,7 @@ namespace MessageContracts.Analyzers
 
                 foreach (var entry in baseline.Entries)
                 {
-                    if (baseline.IsMatched(entry, current) || declared.ContainsKey(entry.Contract.ClrType))
+                    if (baseline.IsMatched(entry) || declared.ContainsKey(entry.Contract.ClrType))
                     {
                         continue;
                     }
@@ -123,7 +129,7 @@ namespace MessageContracts.Analyzers
                 SymbolKind.NamedType);
         }
 
-        private static void AnalyzeContract(SymbolAnalysisContext context, WireDocument current, BaselineComparison baseline, CompatibilitySettings settings, ConcurrentDictionary<string, bool> declared)
+        private static void AnalyzeContract(SymbolAnalysisContext context, Dictionary<(string CeType, string ClrType), WireContract> current, BaselineComparison baseline, CompatibilitySettings settings, ConcurrentDictionary<string, bool> declared)
         {
             var type = (INamedTypeSymbol)context.Symbol;
             if (ContractShape.GetKindAttribute(type) is null)
@@ -134,8 +140,7 @@ namespace MessageContracts.Analyzers
             var name = type.ToDisplayString();
             declared.TryAdd(name, true);
             var ceType = MessageNaming.GetMessageType(type);
-            var contract = current.Contracts.FirstOrDefault(c => c.CeType == ceType && c.ClrType == name);
-            if (contract is null)
+            if (!current.TryGetValue((ceType, name), out var contract))
             {
                 return; // not generated: the shape rules say why
             }

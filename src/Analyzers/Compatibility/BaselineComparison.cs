@@ -16,6 +16,7 @@ namespace MessageContracts.Analyzers.Compatibility
         private readonly Dictionary<string, BaselineEntry> byCeType = new(StringComparer.Ordinal);
         private readonly Dictionary<string, BaselineEntry> byClrType = new(StringComparer.Ordinal);
         private readonly HashSet<string> currentCeTypes;
+        private readonly HashSet<BaselineEntry> matched = new();
 
         private BaselineComparison(AdditionalText file, SourceText text, List<BaselineEntry> entries, WireDocument current)
         {
@@ -33,6 +34,14 @@ namespace MessageContracts.Analyzers.Compatibility
                 if (entry.Contract.ClrType.Length > 0 && !byClrType.ContainsKey(entry.Contract.ClrType))
                 {
                     byClrType.Add(entry.Contract.ClrType, entry);
+                }
+            }
+
+            foreach (var contract in current.Contracts)
+            {
+                if (Match(contract) is { } entry)
+                {
+                    matched.Add(entry);
                 }
             }
         }
@@ -81,8 +90,7 @@ namespace MessageContracts.Analyzers.Compatibility
         }
 
         /// <summary>Whether any current contract matches <paramref name="entry"/>.</summary>
-        public bool IsMatched(BaselineEntry entry, WireDocument current) =>
-            current.Contracts.Any(contract => ReferenceEquals(Match(contract), entry));
+        public bool IsMatched(BaselineEntry entry) => matched.Contains(entry);
 
         /// <summary>The location of a line of the baseline file, for diagnostics about it.</summary>
         public Location LineLocation(int line)
