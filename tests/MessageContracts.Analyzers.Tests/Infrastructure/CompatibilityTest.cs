@@ -9,7 +9,8 @@ namespace MessageContracts.Analyzers.Tests.Infrastructure;
 /// <summary>
 /// A project as a build sees it for the compatibility rules: the test source, everything the real generator writes for
 /// it (including the contract model), the committed baseline as an additional file, and the MSBuild properties in a
-/// global config. The code fix type is <see cref="EmptyCodeFixProvider"/> for analyzer-only tests.
+/// global config. The analyzer tests use it with <see cref="EmptyCodeFixProvider"/>; the code fixes are tested in a
+/// workspace (<see cref="CompatibilityWorkspace"/>), since they edit the baseline file.
 /// </summary>
 internal sealed class CompatibilityTest<TCodeFix> : CSharpCodeFixTest<BaselineCompatibilityAnalyzer, TCodeFix, DefaultVerifier>
     where TCodeFix : CodeFixProvider, new()
@@ -40,12 +41,6 @@ internal sealed class CompatibilityTest<TCodeFix> : CSharpCodeFixTest<BaselineCo
 
         var config = "is_global = true\n" + string.Concat(properties.Select(p => "build_property." + p.Name + " = " + p.Value + "\n"));
         TestState.AnalyzerConfigFiles.Add(("/.globalconfig", config));
-    }
-
-    /// <summary>Whether fixed state starts as a copy of the test state (sources, files) unless a test sets it.</summary>
-    public void KeepFixedSources()
-    {
-        FixedState.InheritanceMode = StateInheritanceMode.AutoInheritAll;
     }
 
     /// <summary>The source without the test framework's location markup (<c>{|#0:...|}</c>), as the generator must see it.</summary>
