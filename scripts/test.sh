@@ -37,6 +37,17 @@ if [ -z "${MESSAGECONTRACTS_POSTGRES:-}" ]; then
   echo "PostgreSQL ${pg_version}/${pg_cluster} on 127.0.0.1:${pg_port}"
 fi
 
+# Node.js and npm: the AsyncAPI and JSON Schema tests (tests/MessageContracts.Generators.Tests/Documents) install the
+# official validators with npm and fail, never skip, without them.
+echo "== Node.js"
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "installing Node.js and npm from Debian's packages"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q nodejs npm
+fi
+node --version
+
 echo "== dotnet test"
 log="$(mktemp)"
 status=0

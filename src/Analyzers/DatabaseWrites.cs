@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace MessageContracts.Analyzers
 {
@@ -6,6 +7,8 @@ namespace MessageContracts.Analyzers
     /// The database calls MC0019 recognises, matched by symbol: ADO.NET <c>DbCommand.Execute*</c> (and
     /// <c>IDbCommand</c>), EF Core <c>DbContext.SaveChanges*</c>, and Dapper's <c>SqlMapper.Execute*</c>. Each type is
     /// looked up once per compilation; a project that references none of them gets no MC0019 at all.
+    /// <c>ExecuteReader*</c> and <c>ExecuteScalar*</c> usually read, so they count as writes only when the SQL they run
+    /// is known to write (<see cref="SqlText"/>); a statement the rule cannot see is not held against the method.
     /// </summary>
     internal sealed class DatabaseWrites
     {
@@ -31,17 +34,25 @@ namespace MessageContracts.Analyzers
             return writes.IsEmpty ? null : writes;
         }
 
-        /// <summary>Whether calling <paramref name="method"/> writes to (or runs a statement against) a database.</summary>
-        public bool IsWrite(IMethodSymbol method)
+        /// <summary>Whether <paramref name="invocation"/> writes to a database.</summary>
+        public bool IsWrite(IInvocationOperation invocation)
         {
+            IMethodSymbol method = invocation.TargetMethod;
             INamedTypeSymbol type = method.ContainingType;
             string name = method.Name;
             if (name.StartsWith("Execute", System.StringComparison.Ordinal))
             {
                 // Dapper's Execute* are extension methods on IDbConnection; a call through reduced form names SqlMapper too.
-                return IsSameOrDerived(type, dbCommand)
+                bool isDatabaseCall = IsSameOrDerived(type, dbCommand)
                     || SymbolEqualityComparer.Default.Equals(type, dbCommandInterface)
                     || SymbolEqualityComparer.Default.Equals(type, sqlMapper);
+                if (!isDatabaseCall)
+                {
+                    return false;
+                }
+
+                bool mayOnlyRead = name.StartsWith("ExecuteReader", System.StringComparison.Ordinal) || name.StartsWith("ExecuteScalar", System.StringComparison.Ordinal);
+                return !mayOnlyRead || SqlText.Of(invocation) is { } sql && SqlText.Writes(sql);
             }
 
             return name.StartsWith("SaveChanges", System.StringComparison.Ordinal) && IsSameOrDerived(type, dbContext);

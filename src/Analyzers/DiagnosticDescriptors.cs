@@ -19,6 +19,12 @@ namespace MessageContracts.Analyzers
         /// <summary>Naming guidance for contracts: suggestions only, off as a group with one <c>.editorconfig</c> line.</summary>
         public const string NamingCategory = "MessageContracts.Naming";
 
+        /// <summary>
+        /// Rules that compare contracts with the committed baseline (MessageContracts.Shipped.json): configure them as a
+        /// group with <c>dotnet_analyzer_diagnostic.category-MessageContracts.Compatibility.severity</c>.
+        /// </summary>
+        public const string CompatibilityCategory = "MessageContracts.Compatibility";
+
         private const string HelpLinkBase = "https://github.com/messagecontracts/messagecontracts/blob/main/docs/diagnostics/";
 
         /// <summary>MC0001: a command has more than one handler.</summary>
@@ -187,7 +193,7 @@ namespace MessageContracts.Analyzers
             title: "A method writes to a database and publishes a message directly (dual write)",
             messageFormat: "'{0}' saves to a database ('{1}') and calls '{2}' directly: if one of them fails after the other succeeded, the database and the messages disagree; use a transactional outbox (IOutbox.EnqueueAsync in the same transaction)",
             category: MessagingCategory,
-            defaultSeverity: DiagnosticSeverity.Info,
+            defaultSeverity: DiagnosticSeverity.Warning,
             isEnabledByDefault: true,
             description: "A database transaction and a Kafka publish cannot commit together. Whichever comes second can fail (a crash, a timeout) after the first has succeeded, leaving a saved order without its OrderPlaced event or an event about an order that was rolled back. A transactional outbox writes the message in the same database transaction and publishes it afterwards.",
             helpLinkUri: HelpLink(DiagnosticIds.DualWrite));
@@ -271,8 +277,107 @@ namespace MessageContracts.Analyzers
             description: "The message ID is derived from the member's value when the message is published. If the value can be set after the message was built, one message object can be published twice with two IDs, or two facts with one, and deduplication then keeps the wrong copies.",
             helpLinkUri: HelpLink(DiagnosticIds.MutableMessageId));
 
+        /// <summary>MC0030: the project has contracts but no baseline.</summary>
+        public static readonly DiagnosticDescriptor BaselineMissing = new DiagnosticDescriptor(
+            DiagnosticIds.BaselineMissing,
+            title: "The project has no contract baseline (MessageContracts.Shipped.json)",
+            messageFormat: "The project has no MessageContracts.Shipped.json, so changes to its {0} contract(s) are not checked for compatibility; create it with this diagnostic's code fix or 'dotnet build -p:UpdateMessageContractsBaseline=true', and commit it",
+            category: CompatibilityCategory,
+            defaultSeverity: DiagnosticSeverity.Info,
+            isEnabledByDefault: true,
+            description: "The baseline records the wire form of every contract as it was last shipped. With it, the build reports a change that would make other services dead-letter messages (a removed or retyped member, a new required member, a new topic) before anyone deploys it.",
+            helpLinkUri: HelpLink(DiagnosticIds.BaselineMissing));
+
+        /// <summary>MC0031: a contract in the baseline is gone.</summary>
+        public static readonly DiagnosticDescriptor ContractRemoved = new DiagnosticDescriptor(
+            DiagnosticIds.ContractRemoved,
+            title: "A shipped contract was removed",
+            messageFormat: "Contract '{0}' (ce_type '{1}', topic '{2}') is in MessageContracts.Shipped.json but no longer in the project, so the services that consume it stop receiving it; restore it, or accept the removal by removing it from the baseline",
+            category: CompatibilityCategory,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "Other services subscribe to a contract's topic and dispatch on its ce_type. Removing the contract silently ends the messages they wait for. Accepting the removal is an explicit edit of the baseline, visible in review.",
+            helpLinkUri: HelpLink(DiagnosticIds.ContractRemoved),
+            customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+        /// <summary>MC0032: a contract's topic, ce_type, kind or partition key changed.</summary>
+        public static readonly DiagnosticDescriptor ContractRoutingChanged = Breaking(
+            DiagnosticIds.ContractRoutingChanged,
+            title: "A shipped contract's topic, ce_type, kind or partition key changed",
+            description: "Consumers find a message by its topic and ce_type, and rely on its key for order. Changing any of them moves the messages away from the consumers of the shipped contract, whatever the compatibility mode.");
+
+        /// <summary>MC0033: a member is gone from the wire.</summary>
+        public static readonly DiagnosticDescriptor ContractMemberRemoved = Breaking(
+            DiagnosticIds.ContractMemberRemoved,
+            title: "A member of a shipped contract was removed or renamed",
+            description: "A consumer that still reads the shipped version rejects a message without a member it requires, so removing or renaming a required member breaks forward compatibility (and full). Backward compatibility allows it: a new reader skips the member in old messages.");
+
+        /// <summary>MC0034: a member's type changed incompatibly.</summary>
+        public static readonly DiagnosticDescriptor ContractMemberTypeChanged = Breaking(
+            DiagnosticIds.ContractMemberTypeChanged,
+            title: "A member of a shipped contract changed its type incompatibly",
+            description: "A reader rejects a value of another JSON type (a string where it expects a number, an array where it expects a scalar), a number out of its range, a string of another format, or null where it expects a value. Which direction breaks depends on the change: narrowing breaks backward, widening breaks forward.");
+
+        /// <summary>MC0035: requiredness changed incompatibly.</summary>
+        public static readonly DiagnosticDescriptor ContractMemberRequirednessChanged = Breaking(
+            DiagnosticIds.ContractMemberRequirednessChanged,
+            title: "A member of a shipped contract became required or optional incompatibly",
+            description: "A new reader rejects an old message without a member it now requires, so a new required member, or an optional member made required, breaks backward compatibility. A required member made optional lets new messages leave it out, which breaks forward compatibility.");
+
+        /// <summary>MC0036: enum names changed incompatibly.</summary>
+        public static readonly DiagnosticDescriptor ContractEnumValuesChanged = Breaking(
+            DiagnosticIds.ContractEnumValuesChanged,
+            title: "An enum of a shipped contract lost or gained names incompatibly",
+            description: "Enums are written by name and a reader rejects a name it does not know. Removing a name breaks backward compatibility (old messages may carry it); adding one breaks forward compatibility (old readers do not know it).");
+
+        /// <summary>MC0037: compatible changes, baseline out of date.</summary>
+        public static readonly DiagnosticDescriptor BaselineOutdated = new DiagnosticDescriptor(
+            DiagnosticIds.BaselineOutdated,
+            title: "A contract changed compatibly and the baseline is out of date",
+            messageFormat: "Contract '{0}' changed compatibly ({1}); update MessageContracts.Shipped.json so the next change is checked against this version",
+            category: CompatibilityCategory,
+            defaultSeverity: DiagnosticSeverity.Info,
+            isEnabledByDefault: true,
+            description: "The change breaks no reader in the contract's compatibility mode. Recording it in the baseline (the code fix, or 'dotnet build -p:UpdateMessageContractsBaseline=true') makes the shipped version the reference for the next change; when the baseline is up to date this says nothing.",
+            helpLinkUri: HelpLink(DiagnosticIds.BaselineOutdated));
+
+        /// <summary>MC0038: the baseline cannot be read.</summary>
+        public static readonly DiagnosticDescriptor BaselineInvalid = new DiagnosticDescriptor(
+            DiagnosticIds.BaselineInvalid,
+            title: "The contract baseline cannot be read",
+            messageFormat: "MessageContracts.Shipped.json cannot be read: {0}; no contract is checked for compatibility until it is fixed or written again (code fix, or 'dotnet build -p:UpdateMessageContractsBaseline=true')",
+            category: CompatibilityCategory,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "The baseline is written by the build and edited by code fixes; a merge conflict or a hand edit can leave it unreadable. Until it reads again, breaking changes go unnoticed.",
+            helpLinkUri: HelpLink(DiagnosticIds.BaselineInvalid),
+            customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+        /// <summary>MC0039: the project's compatibility mode is unknown.</summary>
+        public static readonly DiagnosticDescriptor InvalidCompatibilityMode = new DiagnosticDescriptor(
+            DiagnosticIds.InvalidCompatibilityMode,
+            title: "The project's contract compatibility mode is not known",
+            messageFormat: "'{0}' is not a compatibility mode; set the MSBuild property MessageContractsCompatibility to backward, forward, full or none (backward is used until then)",
+            category: CompatibilityCategory,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "The compatibility mode decides which contract changes break the build. A misspelt mode would silently check the wrong direction.",
+            helpLinkUri: HelpLink(DiagnosticIds.InvalidCompatibilityMode),
+            customTags: WellKnownDiagnosticTags.CompilationEnd);
+
         /// <summary>Builds the documentation address of a diagnostic.</summary>
         public static string HelpLink(string id) => HelpLinkBase + id + ".md";
+
+        private static DiagnosticDescriptor Breaking(string id, string title, string description)
+            => new DiagnosticDescriptor(
+                id,
+                title,
+                "Contract '{0}': {1}, which breaks {2} compatibility; undo the change, introduce a new version of the contract, or accept the break in MessageContracts.Shipped.json",
+                CompatibilityCategory,
+                DiagnosticSeverity.Warning,
+                isEnabledByDefault: true,
+                description: description,
+                helpLinkUri: HelpLink(id));
 
         private static DiagnosticDescriptor Contract(string id, string title, string messageFormat, string description)
             => new DiagnosticDescriptor(

@@ -82,5 +82,35 @@ namespace MessageContracts.Analyzers
 
         /// <summary>The <c>[MessageId]</c> member can be changed after construction.</summary>
         public const string MutableMessageId = "MC0026";
+
+        /// <summary>The project has contracts but no <c>MessageContracts.Shipped.json</c> baseline to check them against.</summary>
+        public const string BaselineMissing = "MC0030";
+
+        /// <summary>A contract in the baseline is no longer in the project.</summary>
+        public const string ContractRemoved = "MC0031";
+
+        /// <summary>A contract's topic, <c>ce_type</c>, kind or partition key differs from the baseline.</summary>
+        public const string ContractRoutingChanged = "MC0032";
+
+        /// <summary>A member in the baseline is no longer on the wire (removed or renamed), and that breaks readers.</summary>
+        public const string ContractMemberRemoved = "MC0033";
+
+        /// <summary>A member's JSON type, format or nullability changed in a way that breaks readers.</summary>
+        public const string ContractMemberTypeChanged = "MC0034";
+
+        /// <summary>A member became required (or a required member was added, or one became optional) in a way that breaks readers.</summary>
+        public const string ContractMemberRequirednessChanged = "MC0035";
+
+        /// <summary>An enum lost (or gained) names in a way that breaks readers.</summary>
+        public const string ContractEnumValuesChanged = "MC0036";
+
+        /// <summary>A contract changed compatibly, or is new: the baseline is out of date.</summary>
+        public const string BaselineOutdated = "MC0037";
+
+        /// <summary><c>MessageContracts.Shipped.json</c> cannot be read.</summary>
+        public const string BaselineInvalid = "MC0038";
+
+        /// <summary>The <c>MessageContractsCompatibility</c> MSBuild property is not a compatibility mode.</summary>
+        public const string InvalidCompatibilityMode = "MC0039";
     }
 }

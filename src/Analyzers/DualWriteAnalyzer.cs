@@ -37,7 +37,7 @@ namespace MessageContracts.Analyzers
                     operationContext =>
                     {
                         var invocation = (IInvocationOperation)operationContext.Operation;
-                        if (databaseWrites.IsWrite(invocation.TargetMethod))
+                        if (databaseWrites.IsWrite(invocation))
                         {
                             calls.SetFirstWrite(invocation);
                         }

@@ -78,6 +78,8 @@ namespace MessageContracts.Generators
                     spc.AddSource(ModuleEmitter.HintName, ModuleEmitter.Emit(spec));
                 }
             });
+
+            Documents.DocumentsPipeline.Register(context, events, commands, module, assemblyName);
         }
 
         /// <summary>The distinct shared parts and enums of <paramref name="contracts"/>, ordinal by name.</summary>

@@ -11,5 +11,12 @@ namespace MessageContracts.Generators
         public const string ValidHandlers = nameof(ValidHandlers);
         public const string AssemblyName = nameof(AssemblyName);
         public const string Module = nameof(Module);
+        public const string DocumentsEnabled = nameof(DocumentsEnabled);
+        public const string WireContracts = nameof(WireContracts);
+        public const string AllWireContracts = nameof(AllWireContracts);
+        public const string ProducerCalls = nameof(ProducerCalls);
+        public const string SentMessages = nameof(SentMessages);
+        public const string ReceivedMessages = nameof(ReceivedMessages);
+        public const string ContractModel = nameof(ContractModel);
     }
 }

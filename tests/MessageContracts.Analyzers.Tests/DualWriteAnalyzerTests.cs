@@ -101,6 +101,82 @@ public sealed class DualWriteAnalyzerTests
     }
 
     [Fact]
+    public void MC0019_is_a_warning_so_dotnet_build_shows_it()
+    {
+        Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Warning, DiagnosticDescriptors.DualWrite.DefaultSeverity);
+    }
+
+    [Fact]
+    public async Task Writing_and_enqueueing_in_the_outbox_in_one_transaction_is_not_reported()
+    {
+        const string source = Contracts + """
+            public sealed class Orders(IOutbox outbox, System.Data.Common.DbConnection connection)
+            {
+                public async Task PlaceAsync(Guid id, CancellationToken ct)
+                {
+                    await using var transaction = await connection.BeginTransactionAsync(ct);
+                    await using var insert = connection.CreateCommand();
+                    insert.Transaction = transaction;
+                    insert.CommandText = "insert into orders values (@id)";
+                    await insert.ExecuteNonQueryAsync(ct);
+                    await outbox.EnqueueAsync(new OrderPlaced(id), transaction, ct);
+                    await transaction.CommitAsync(ct);
+                }
+            }
+            """;
+
+        await Verify.VerifyAsync(source, Generated);
+    }
+
+    [Fact]
+    public async Task Reading_with_ExecuteReader_or_ExecuteScalar_then_publishing_is_not_reported_but_a_write_through_them_is()
+    {
+        string source = "using System.Collections.Generic;\nusing Dapper;\n" + Contracts + DataLibraries.Replace(
+            "public static int Execute(",
+            "public static T? ExecuteScalar<T>(this System.Data.IDbConnection connection, string sql, object? param = null) => default;\n        public static int Execute(",
+            StringComparison.Ordinal) + """
+            public sealed class Orders(IEventPublisher<OrderPlaced> events, System.Data.Common.DbConnection connection)
+            {
+                public async Task CheckThenPublishAsync(Guid id, CancellationToken ct)
+                {
+                    using var query = connection.CreateCommand();
+                    query.CommandText = "select count(*) from orders where id = @id and updated_at is not null";
+                    var count = await query.ExecuteScalarAsync(ct);
+                    using var reader = await query.ExecuteReaderAsync(ct);
+                    var deleted = connection.ExecuteScalar<int>("select deleted_count from stats");
+                    await events.PublishAsync(new OrderPlaced(id), ct);
+                }
+
+                public async Task UnknownSqlThenPublishAsync(System.Data.Common.DbCommand command, Guid id, CancellationToken ct)
+                {
+                    await command.ExecuteScalarAsync(ct); // the SQL is not visible here: not held against the method
+                    await events.PublishAsync(new OrderPlaced(id), ct);
+                }
+
+                public async Task InsertReturningThenPublishAsync(Guid id, CancellationToken ct)
+                {
+                    using var insert = connection.CreateCommand();
+                    insert.CommandText = "INSERT INTO orders (id) VALUES (@id) RETURNING created_at";
+                    await insert.ExecuteScalarAsync(ct);
+                    await {|#0:events.PublishAsync(new OrderPlaced(id), ct)|};
+                }
+
+                public async Task DapperInsertThenPublishAsync(Guid id)
+                {
+                    connection.ExecuteScalar<long>("insert into orders (id) values (@id) returning seq", new { id });
+                    await {|#1:events.PublishAsync(new OrderPlaced(id))|};
+                }
+            }
+            """;
+
+        await Verify.VerifyAsync(
+            source,
+            Generated,
+            Verify.Diagnostic(DiagnosticDescriptors.DualWrite).WithLocation(0).WithArguments("InsertReturningThenPublishAsync", "DbCommand.ExecuteScalarAsync", "IEventPublisher.PublishAsync"),
+            Verify.Diagnostic(DiagnosticDescriptors.DualWrite).WithLocation(1).WithArguments("DapperInsertThenPublishAsync", "SqlMapper.ExecuteScalar", "IEventPublisher.PublishAsync"));
+    }
+
+    [Fact]
     public async Task Without_any_database_library_nothing_is_reported()
     {
         const string source = Contracts + """

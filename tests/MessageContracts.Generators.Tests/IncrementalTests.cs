@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Reflection;
 using MessageContracts.Generators.Tests.Infrastructure;
+using MessageContracts.Generators;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
@@ -36,6 +37,16 @@ public sealed class IncrementalTests
             public Task HandleAsync(OrderPlaced message, MessageContext context, CancellationToken cancellationToken) => Task.CompletedTask;
             public Task HandleAsync(GrantPoints message, MessageContext context, CancellationToken cancellationToken) => Task.CompletedTask;
         }
+
+        // Sends, for the contract model's send operations (documents on, as the package's build props set them).
+        public sealed class Checkout(IEventPublisher<OrderPlaced> orders, IOutbox outbox)
+        {
+            public async Task PlaceAsync(OrderPlaced order, System.Data.Common.DbTransaction transaction)
+            {
+                await orders.PublishAsync(order);
+                await outbox.EnqueueAsync(new GrantPoints(order.CustomerId, 1), transaction);
+            }
+        }
         """;
 
     private static readonly string[] TrackedNames =
@@ -50,7 +61,7 @@ public sealed class IncrementalTests
     public void Second_run_caches_every_step()
     {
         var compilation = GeneratorHarness.CreateCompilation([Source]);
-        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        var driver = GeneratorHarness.CreateDriver(options: GlobalOptionsProvider.DocumentsOn).RunGenerators(compilation);
         var first = driver.GetRunResult().Results.Single();
 
         driver = driver.RunGenerators(compilation.Clone());
@@ -65,7 +76,7 @@ public sealed class IncrementalTests
     public void Unrelated_edit_caches_every_step()
     {
         var compilation = GeneratorHarness.CreateCompilation([Source]);
-        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        var driver = GeneratorHarness.CreateDriver(options: GlobalOptionsProvider.DocumentsOn).RunGenerators(compilation);
         var first = driver.GetRunResult().Results.Single();
 
         var edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(
@@ -86,13 +97,31 @@ public sealed class IncrementalTests
 
         AssertCachedOrUnchanged(second);
         Assert.Equal(first.GeneratedSources.Select(s => s.SourceText.ToString()), second.GeneratedSources.Select(s => s.SourceText.ToString()));
+        Assert.Contains(first.GeneratedSources, s => s.HintName == MessageContracts.Generators.Documents.DocumentsPipeline.HintName);
+    }
+
+    [Fact]
+    public void Editing_a_contract_reruns_the_contract_model_with_the_new_member()
+    {
+        var compilation = GeneratorHarness.CreateCompilation([Source, "namespace Extra { [MessageContracts.Event] public partial record Extra1(int N); }"]);
+        var driver = GeneratorHarness.CreateDriver(options: GlobalOptionsProvider.DocumentsOn).RunGenerators(compilation);
+
+        var oldTree = compilation.SyntaxTrees.Last();
+        var newTree = CSharpSyntaxTree.ParseText("namespace Extra { [MessageContracts.Event] public partial record Extra1(int N, int M); }", GeneratorHarness.ParseOptions, path: oldTree.FilePath);
+        driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(oldTree, newTree));
+        var result = driver.GetRunResult().Results.Single();
+
+        var wires = result.TrackedSteps[TrackingNames.WireContracts].SelectMany(step => step.Outputs).Select(output => output.Reason).ToList();
+        Assert.Equal(1, wires.Count(r => r == IncrementalStepRunReason.Modified));
+        var model = result.GeneratedSources.Single(s => s.HintName == MessageContracts.Generators.Documents.DocumentsPipeline.HintName).SourceText.ToString();
+        Assert.Contains("{\\\"name\\\":\\\"m\\\",\\\"type\\\":\\\"integer\\\"", model, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Editing_a_contract_regenerates_only_that_contract()
     {
         var compilation = GeneratorHarness.CreateCompilation([Source, "namespace Extra { [MessageContracts.Event] public partial record Extra1(int N); }"]);
-        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        var driver = GeneratorHarness.CreateDriver(options: GlobalOptionsProvider.DocumentsOn).RunGenerators(compilation);
 
         var oldTree = compilation.SyntaxTrees.Last();
         var newTree = CSharpSyntaxTree.ParseText("namespace Extra { [MessageContracts.Event] public partial record Extra1(int N, int M); }", GeneratorHarness.ParseOptions, path: oldTree.FilePath);
@@ -110,7 +139,7 @@ public sealed class IncrementalTests
     public void Models_hold_no_symbols_syntax_locations_or_compilations()
     {
         var compilation = GeneratorHarness.CreateCompilation([Source]);
-        var result = GeneratorHarness.CreateDriver().RunGenerators(compilation).GetRunResult().Results.Single();
+        var result = GeneratorHarness.CreateDriver(options: GlobalOptionsProvider.DocumentsOn).RunGenerators(compilation).GetRunResult().Results.Single();
 
         AssertAllStepsTracked(result);
         foreach (var name in TrackedNames)

@@ -28,18 +28,19 @@ internal static class GeneratorHarness
                 warningLevel: 9999,
                 deterministic: true));
 
-    public static GeneratorDriver CreateDriver(bool trackSteps = true) =>
+    public static GeneratorDriver CreateDriver(bool trackSteps = true, Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptionsProvider? options = null) =>
         CSharpGeneratorDriver.Create(
             [new MessageContractsGenerator().AsSourceGenerator()],
             parseOptions: ParseOptions,
+            optionsProvider: options,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
 
     /// <summary>Runs the generator and returns its result and the compilation with the generated sources added.</summary>
     public static GeneratorRun Run(params string[] sources) => Run(CreateCompilation(sources));
 
-    public static GeneratorRun Run(Compilation compilation)
+    public static GeneratorRun Run(Compilation compilation, Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptionsProvider? options = null)
     {
-        var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var driverDiagnostics);
+        var driver = CreateDriver(options: options).RunGeneratorsAndUpdateCompilation(compilation, out var output, out var driverDiagnostics);
         var result = driver.GetRunResult();
         return new GeneratorRun(driver, result, output, driverDiagnostics);
     }
