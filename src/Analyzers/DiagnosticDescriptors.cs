@@ -310,7 +310,7 @@ namespace MessageContracts.Analyzers
         public static readonly DiagnosticDescriptor ContractMemberRemoved = Breaking(
             DiagnosticIds.ContractMemberRemoved,
             title: "A member of a shipped contract was removed or renamed",
-            description: "A consumer that still reads the shipped version rejects a message without a member it requires, so removing or renaming a required member breaks forward compatibility (and full). Backward compatibility allows it: a new reader skips the member in old messages.");
+            description: "A consumer that still reads the shipped version rejects a message without a member it requires, and silently takes the default of an optional one it no longer receives. Removing or renaming a member is therefore reported in every mode but none; Schema Registry's BACKWARD would allow it (a new reader skips the member in old messages), but the consumers not yet redeployed are the ones that break.");
 
         /// <summary>MC0034: a member's type changed incompatibly.</summary>
         public static readonly DiagnosticDescriptor ContractMemberTypeChanged = Breaking(

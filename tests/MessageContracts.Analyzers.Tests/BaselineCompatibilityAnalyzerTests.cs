@@ -117,16 +117,22 @@ public sealed class BaselineCompatibilityAnalyzerTests
     }
 
     [Fact]
-    public async Task MC0033_removing_a_required_member_breaks_forward_but_not_backward_compatibility()
+    public async Task MC0033_removing_a_member_breaks_every_mode_but_none()
     {
-        var source = Edit("    string CustomerId,\n", string.Empty).Replace("public sealed partial record OrderPlaced(", "public sealed partial record {|#0:OrderPlaced|}(", StringComparison.Ordinal);
-        const string removed = "the required member 'customerId' is no longer on the wire";
+        var required = Edit("    string CustomerId,\n", string.Empty).Replace("public sealed partial record OrderPlaced(", "public sealed partial record {|#0:OrderPlaced|}(", StringComparison.Ordinal);
+        const string removedRequired = "the required member 'customerId' is no longer on the wire, so consumers still on the shipped version reject every new message";
 
-        await VerifyAsync(source, Baseline, [("MessageContractsCompatibility", "forward")], Breaking(DiagnosticDescriptors.ContractMemberRemoved, 0, "Shop.OrderPlaced", removed, "forward"));
-        await VerifyAsync(source, Baseline, [("MessageContractsCompatibility", "full")], Breaking(DiagnosticDescriptors.ContractMemberRemoved, 0, "Shop.OrderPlaced", removed, "full"));
+        // Backward is the default: Schema Registry would allow the removal, the toolkit does not (docs/contract-evolution.md).
+        await VerifyAsync(required, Breaking(DiagnosticDescriptors.ContractMemberRemoved, 0, "Shop.OrderPlaced", removedRequired));
+        await VerifyAsync(required, Baseline, [("MessageContractsCompatibility", "forward")], Breaking(DiagnosticDescriptors.ContractMemberRemoved, 0, "Shop.OrderPlaced", removedRequired, "forward"));
+        await VerifyAsync(required, Baseline, [("MessageContractsCompatibility", "full")], Breaking(DiagnosticDescriptors.ContractMemberRemoved, 0, "Shop.OrderPlaced", removedRequired, "full"));
 
-        // Backward: a new reader skips the member in old messages; the baseline is only out of date.
-        await VerifyAsync(source, Outdated(0, "Shop.OrderPlaced", removed));
+        // An optional member too: the consumers not yet redeployed silently lose its value.
+        var optional = Edit(",\n    int? Priority = null);", ");").Replace("public sealed partial record OrderPlaced(", "public sealed partial record {|#0:OrderPlaced|}(", StringComparison.Ordinal);
+        await VerifyAsync(optional, Breaking(DiagnosticDescriptors.ContractMemberRemoved, 0, "Shop.OrderPlaced", "the optional member 'priority' is no longer on the wire, so consumers still on the shipped version silently get its default"));
+
+        // none: only routing and removed contracts are checked; the baseline is out of date.
+        await VerifyAsync(required, Baseline, [("MessageContractsCompatibility", "none")], Outdated(0, "Shop.OrderPlaced", removedRequired));
     }
 
     [Fact]
@@ -138,7 +144,7 @@ public sealed class BaselineCompatibilityAnalyzerTests
             source,
             Baseline,
             [("MessageContractsCompatibility", "forward")],
-            Breaking(DiagnosticDescriptors.ContractMemberRemoved, 0, "Shop.OrderPlaced", "the required member 'customerId' is no longer on the wire (renamed to 'clientId'?)", "forward"));
+            Breaking(DiagnosticDescriptors.ContractMemberRemoved, 0, "Shop.OrderPlaced", "the required member 'customerId' is no longer on the wire (renamed to 'clientId'?), so consumers still on the shipped version reject every new message", "forward"));
     }
 
     [Fact]
@@ -230,10 +236,12 @@ public sealed class BaselineCompatibilityAnalyzerTests
     [Fact]
     public async Task A_contracts_Compatibility_attribute_overrides_the_project_mode()
     {
-        var source = Edit("    string CustomerId,\n", string.Empty)
-            .Replace("[Event]\npublic sealed partial record OrderPlaced(", "[Event, Compatibility(CompatibilityMode.Forward)]\npublic sealed partial record {|#0:OrderPlaced|}(", StringComparison.Ordinal);
+        // A new required member breaks the default (backward); the contract asks for forward, where an old reader ignores it.
+        var source = Edit("int Points);", "int Points, string Reason);")
+            .Replace("[Command", "[Compatibility(CompatibilityMode.Forward), Command", StringComparison.Ordinal)
+            .Replace("public sealed partial record GrantPoints", "public sealed partial record {|#0:GrantPoints|}", StringComparison.Ordinal);
 
-        await VerifyAsync(source, Breaking(DiagnosticDescriptors.ContractMemberRemoved, 0, "Shop.OrderPlaced", "the required member 'customerId' is no longer on the wire", "forward"));
+        await VerifyAsync(source, Outdated(0, "Shop.GrantPoints", "the new member 'reason' is required, and messages written before it have no such member"));
     }
 
     [Fact]

@@ -50,9 +50,15 @@ namespace MessageContracts.Analyzers.Compatibility
 
         public bool BreaksForward { get; }
 
-        /// <summary>Whether the change breaks readers in <paramref name="mode"/>. Routing changes break in every mode.</summary>
+        /// <summary>
+        /// Whether the change breaks readers in <paramref name="mode"/>. Routing changes break in every mode. A removed (or
+        /// renamed) member breaks in every mode but <c>none</c>: Schema Registry's BACKWARD allows it, because a new reader
+        /// skips it in old messages, but the consumers still on the shipped version then lose the value (a required one
+        /// dead-letters every message, an optional one silently takes its default), which is the incident the baseline is for.
+        /// </summary>
         public bool IsBreaking(CompatibilityModes mode) => mode switch
         {
+            not CompatibilityModes.None when Kind == ChangeKind.MemberRemoved => true,
             CompatibilityModes.Backward => BreaksBackward,
             CompatibilityModes.Forward => BreaksForward,
             CompatibilityModes.Full => BreaksBackward || BreaksForward,

@@ -46,11 +46,13 @@ namespace MessageContracts.Analyzers.Compatibility
                 var path = prefix + member.Name;
                 if (!now.TryGetValue(member.Name, out var current))
                 {
-                    // An old reader that requires it rejects new messages; a new reader skips it in old ones.
+                    // An old reader that requires it rejects new messages, one that does not loses its value; a new reader skips
+                    // it in old ones. ContractChange.IsBreaking counts it as breaking in every mode but none.
                     changes.Add(new ContractChange(
                         ChangeKind.MemberRemoved,
                         path,
-                        "the " + (member.Required ? "required" : "optional") + " member '" + path + "' is no longer on the wire" + RenameHint(member, before, after, old),
+                        "the " + (member.Required ? "required" : "optional") + " member '" + path + "' is no longer on the wire" + RenameHint(member, before, after, old)
+                            + (member.Required ? ", so consumers still on the shipped version reject every new message" : ", so consumers still on the shipped version silently get its default"),
                         breaksBackward: false,
                         breaksForward: member.Required));
                     continue;
