@@ -6,6 +6,8 @@ namespace MessageContracts.Stores.Tests;
 
 public sealed class PostgreSqlDeduplicationStoreTests(PostgreSqlServer server) : DeduplicationStoreContract, IClassFixture<PostgreSqlServer>
 {
+    private static readonly Guid Owner = Guid.NewGuid();
+
     // Each test gets its own schema, created by the store itself and dropped afterwards.
     private readonly string schema = PostgreSqlServer.NewSchemaName();
     private readonly List<PostgreSqlDeduplicationStore> owned = [];
@@ -46,7 +48,7 @@ public sealed class PostgreSqlDeduplicationStoreTests(PostgreSqlServer server) :
             await store.EnsureCreatedAsync();
         })).Append(Task.Run(start.SetResult)));
 
-        var results = await ClaimTogetherAsync(stores, "m1");
+        var results = await ClaimTogetherAsync(stores.Select(store => new Claimer(store, Guid.NewGuid())), "m1");
         Assert.Equal(1, results.Count(r => r == DeduplicationClaim.Claimed));
     }
 
@@ -63,7 +65,7 @@ public sealed class PostgreSqlDeduplicationStoreTests(PostgreSqlServer server) :
 
         foreach (var store in stores)
         {
-            Assert.Equal(DeduplicationClaim.Claimed, await store.TryClaimAsync(Group, "m1", Lease, default));
+            Assert.Equal(DeduplicationClaim.Claimed, await store.TryClaimAsync(Group, "m1", Owner, Lease, default));
         }
     }
 
@@ -96,7 +98,7 @@ public sealed class PostgreSqlDeduplicationStoreTests(PostgreSqlServer server) :
         await transaction.CommitAsync();
         await starting.WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Equal(DeduplicationClaim.Claimed, await store.TryClaimAsync(Group, "m1", Lease, default));
+        Assert.Equal(DeduplicationClaim.Claimed, await store.TryClaimAsync(Group, "m1", Owner, Lease, default));
     }
 
     private async Task WaitUntilBlockedAsync(Task starting)
@@ -123,8 +125,8 @@ public sealed class PostgreSqlDeduplicationStoreTests(PostgreSqlServer server) :
     public async Task The_table_has_a_row_per_group_and_message_with_its_state_and_times()
     {
         var store = new PostgreSqlDeduplicationStore(server.DataSource, schema, "inbox", Time);
-        await store.TryClaimAsync(Group, "claimed", Lease, default);
-        await store.MarkProcessedAsync(Group, "processed", default);
+        await store.TryClaimAsync(Group, "claimed", Owner, Lease, default);
+        await store.MarkProcessedAsync(Group, "processed", Owner, default);
 
         await using var command = server.DataSource.CreateCommand(
             $"SELECT message_id, state, lease_expires_at, processed_at FROM \"{schema}\".inbox WHERE consumer_group = 'orders' ORDER BY message_id");
@@ -146,11 +148,11 @@ public sealed class PostgreSqlDeduplicationStoreTests(PostgreSqlServer server) :
     {
         var prepared = new PostgreSqlDeduplicationStore(server.DataSource, schema, "prepared", Time);
         await prepared.EnsureCreatedAsync();
-        await prepared.MarkProcessedAsync(Group, "m1", default);
+        await prepared.MarkProcessedAsync(Group, "m1", Owner, default);
 
         await using var again = new PostgreSqlDeduplicationStore(server.ConnectionString, schema, "prepared", Time);
 
-        Assert.Equal(DeduplicationClaim.AlreadyProcessed, await again.TryClaimAsync(Group, "m1", Lease, default));
+        Assert.Equal(DeduplicationClaim.AlreadyProcessed, await again.TryClaimAsync(Group, "m1", Owner, Lease, default));
     }
 
     [Fact]
@@ -181,6 +183,6 @@ public sealed class PostgreSqlDeduplicationStoreTests(PostgreSqlServer server) :
     {
         await using var store = new PostgreSqlDeduplicationStore("Host=127.0.0.1;Port=1;Username=postgres;Password=x;Timeout=2", schema, timeProvider: Time);
 
-        await Assert.ThrowsAnyAsync<NpgsqlException>(() => store.TryClaimAsync(Group, "m1", Lease, default));
+        await Assert.ThrowsAnyAsync<NpgsqlException>(() => store.TryClaimAsync(Group, "m1", Owner, Lease, default));
     }
 }

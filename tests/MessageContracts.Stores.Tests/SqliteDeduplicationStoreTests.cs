@@ -5,6 +5,8 @@ namespace MessageContracts.Stores.Tests;
 
 public sealed class SqliteDeduplicationStoreTests : DeduplicationStoreContract
 {
+    private static readonly Guid Owner = Guid.NewGuid();
+
     private readonly string folder = Path.Combine(Path.GetTempPath(), "messagecontracts-store-tests", Guid.NewGuid().ToString("N"));
     private int instances;
 
@@ -39,7 +41,7 @@ public sealed class SqliteDeduplicationStoreTests : DeduplicationStoreContract
     [Fact]
     public async Task The_database_file_is_created_with_its_folder_in_wal_mode()
     {
-        await CreateStore().TryClaimAsync(Group, "m1", Lease, default);
+        await CreateStore().TryClaimAsync(Group, "m1", Owner, Lease, default);
 
         Assert.True(File.Exists(DatabaseFile));
         await using var connection = new SqliteConnection(ConnectionString);
@@ -53,8 +55,8 @@ public sealed class SqliteDeduplicationStoreTests : DeduplicationStoreContract
     public async Task The_table_has_a_row_per_group_and_message_with_its_state_and_times()
     {
         var store = CreateStore();
-        await store.TryClaimAsync(Group, "claimed", Lease, default);
-        await store.MarkProcessedAsync(Group, "processed", default);
+        await store.TryClaimAsync(Group, "claimed", Owner, Lease, default);
+        await store.MarkProcessedAsync(Group, "processed", Owner, default);
 
         await using var connection = new SqliteConnection(ConnectionString);
         await connection.OpenAsync();
@@ -77,8 +79,8 @@ public sealed class SqliteDeduplicationStoreTests : DeduplicationStoreContract
     public async Task Processed_messages_survive_a_restart()
     {
         var before = new SqliteDeduplicationStore(ConnectionString, Time);
-        await before.TryClaimAsync(Group, "m1", Lease, default);
-        await before.MarkProcessedAsync(Group, "m1", default);
+        await before.TryClaimAsync(Group, "m1", Owner, Lease, default);
+        await before.MarkProcessedAsync(Group, "m1", Owner, default);
         using (var connection = new SqliteConnection(ConnectionString))
         {
             SqliteConnection.ClearPool(connection);
@@ -86,7 +88,7 @@ public sealed class SqliteDeduplicationStoreTests : DeduplicationStoreContract
 
         var after = new SqliteDeduplicationStore(ConnectionString, Time);
 
-        Assert.Equal(DeduplicationClaim.AlreadyProcessed, await after.TryClaimAsync(Group, "m1", Lease, default));
+        Assert.Equal(DeduplicationClaim.AlreadyProcessed, await after.TryClaimAsync(Group, "m1", Owner, Lease, default));
     }
 
     [Fact]
@@ -94,7 +96,7 @@ public sealed class SqliteDeduplicationStoreTests : DeduplicationStoreContract
     {
         var stores = Enumerable.Range(0, 6).Select(_ => CreateStore()).ToArray();
 
-        var results = await ClaimTogetherAsync(stores, "m1");
+        var results = await ClaimTogetherAsync(stores.Select(store => new Claimer(store, Guid.NewGuid())), "m1");
 
         Assert.Equal(1, results.Count(r => r == DeduplicationClaim.Claimed));
         Assert.Equal(5, results.Count(r => r == DeduplicationClaim.ClaimedElsewhere));

@@ -8,7 +8,8 @@ namespace MessageContracts;
 
 /// <summary>
 /// Reads the CloudEvents binary-mode headers of a received record. A record whose envelope is missing or
-/// malformed cannot be deduplicated or dispatched, so the reason is returned for the dead-letter topic.
+/// malformed, or over one of the consumer's limits (<see cref="EnvelopeLimits"/>), cannot be deduplicated or dispatched,
+/// so the reason is returned for the dead-letter topic.
 /// </summary>
 internal static class EnvelopeReader
 {
@@ -17,12 +18,23 @@ internal static class EnvelopeReader
     private static readonly byte[] SpecVersionUtf8 = Encoding.UTF8.GetBytes(MessageHeaders.SpecVersionValue);
     private static readonly byte[] JsonContentTypeUtf8 = Encoding.UTF8.GetBytes(MessageHeaders.JsonContentType);
 
-    public static bool TryRead(Headers? headers, out InboundEnvelope envelope, out string? reason)
+    /// <summary>Reads the envelope within the default limits.</summary>
+    public static bool TryRead(Headers? headers, out InboundEnvelope envelope, out string? reason) =>
+        TryRead(headers, EnvelopeLimits.Default, out envelope, out reason);
+
+    public static bool TryRead(Headers? headers, in EnvelopeLimits limits, out InboundEnvelope envelope, out string? reason)
     {
         envelope = default;
         if (headers is null || headers.Count == 0)
         {
             reason = "The record has no headers: a message needs the CloudEvents headers ce_specversion, ce_id and ce_type.";
+            return false;
+        }
+
+        // First the sizes: nothing of an oversized header is decoded, logged or written to a store.
+        reason = limits.SizeProblem(headers);
+        if (reason is not null)
+        {
             return false;
         }
 
@@ -36,12 +48,20 @@ internal static class EnvelopeReader
             return false;
         }
 
-        var id = LastString(headers, MessageHeaders.Id);
-        if (string.IsNullOrWhiteSpace(id))
+        if (!headers.TryGetLastBytes(MessageHeaders.Id, out var idBytes) || idBytes is null)
         {
             reason = "The record has no ce_id header, so it cannot be deduplicated.";
             return false;
         }
+
+        reason = MessageIdRules.ProblemWith(idBytes, limits.MaxMessageIdBytes);
+        if (reason is not null)
+        {
+            return false;
+        }
+
+        // Printable ASCII, checked above: every byte is one character.
+        var id = Encoding.ASCII.GetString(idBytes);
 
         var type = LastString(headers, MessageHeaders.Type);
         if (string.IsNullOrWhiteSpace(type))

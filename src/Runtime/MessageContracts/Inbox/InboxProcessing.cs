@@ -100,13 +100,18 @@ internal sealed partial class InboxProcessing : IAsyncDisposable
 /// </summary>
 internal sealed class InboxRetention(IInboxStore inbox) : IDeduplicationStore
 {
-    public Task<DeduplicationClaim> TryClaimAsync(string consumerGroup, string messageId, TimeSpan lease, CancellationToken cancellationToken) =>
-        throw new InvalidOperationException("The transactional inbox settles records; the claim-based deduplication is not used.");
+    private const string NotUsed = "The transactional inbox settles records; the claim-based deduplication is not used.";
 
-    public Task MarkProcessedAsync(string consumerGroup, string messageId, CancellationToken cancellationToken) =>
-        throw new InvalidOperationException("The transactional inbox settles records; the claim-based deduplication is not used.");
+    public Task<IReadOnlyList<DeduplicationClaim>> TryClaimAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, TimeSpan lease, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException(NotUsed);
 
-    public Task ReleaseAsync(string consumerGroup, string messageId, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task<IReadOnlyList<bool>> RenewAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, TimeSpan lease, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException(NotUsed);
+
+    public Task<IReadOnlyList<bool>> MarkProcessedAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException(NotUsed);
+
+    public Task ReleaseAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task<int> PurgeAsync(DateTimeOffset olderThan, CancellationToken cancellationToken) => inbox.PurgeAsync(olderThan, cancellationToken);
 }
