@@ -33,7 +33,10 @@ internal sealed partial class InboxProcessing : IAsyncDisposable
     /// <summary>Whether an inbox is configured; otherwise the claim-based deduplication settles records.</summary>
     public bool Enabled => store is not null;
 
-    /// <summary>Settles one record in one database transaction; returns its outcome once committed.</summary>
+    /// <summary>
+    /// Settles one record in one database transaction; returns its outcome once committed. Throws
+    /// <see cref="MessageIdRejectedException"/> (nothing committed) when the inbox table cannot hold the message ID.
+    /// </summary>
     /// <param name="record">The record (for logs and metrics).</param>
     /// <param name="messageId">Its <c>ce_id</c>.</param>
     /// <param name="handle">Runs the handlers (or dead-letters) with the transaction; returns the outcome.</param>
@@ -74,9 +77,10 @@ internal sealed partial class InboxProcessing : IAsyncDisposable
             {
                 throw;
             }
-            catch (Exception exception)
+            catch (Exception exception) when (exception is not MessageIdRejectedException)
             {
-                // Rolled back (disposing the unit): nothing of this attempt stays, and the offset does not move.
+                // Rolled back (disposing the unit): nothing of this attempt stays, and the offset does not move. A
+                // message ID the inbox refuses goes up to the caller, which dead-letters the record.
                 LogUnitFailed(exception, messageId, record.Topic, record.Partition.Value, record.Offset.Value, pause);
                 await Task.Delay(pause, timeProvider, cancellationToken).ConfigureAwait(false);
                 pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestPause.Ticks));
