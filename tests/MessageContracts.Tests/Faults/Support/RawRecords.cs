@@ -32,9 +32,8 @@ public static class RawRecords
         { MessageHeaders.ContentType, "application/json"u8.ToArray() },
     };
 
-    public static byte[] Serialize(FaultProbe probe) => Serialize<FaultProbe>(probe);
-
-    private static byte[] Serialize<T>(T message)
+    /// <summary>A contract's JSON, as its generated serializer writes it.</summary>
+    public static byte[] Serialize<T>(T message)
         where T : IMessageContract<T>
     {
         using var buffer = new MemoryStream();
