@@ -426,6 +426,10 @@ internal sealed partial class RecordProcessor : IDisposable
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), timeProvider);
             await deduplication.ReleaseAsync(options.ConsumerGroup, messageIds, owner, timeout.Token).ConfigureAwait(false);
+            if (logger.IsEnabled(LogLevel.Debug))
+            {
+                LogReleased(messageIds.Count, string.Join(", ", messageIds));
+            }
         }
         catch (Exception exception)
         {
@@ -620,6 +624,9 @@ internal sealed partial class RecordProcessor : IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release the claim on message(s) {MessageIds}; each lapses when its lease ends")]
     private partial void LogReleaseFailed(Exception exception, string messageIds);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Released the claim(s) on {Count} message(s) without an outcome: {MessageIds}")]
+    private partial void LogReleased(int count, string messageIds);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The deduplication store refused message ID {MessageId}; the record is dead-lettered, not retried: {Reason}")]
     private partial void LogIdRejected(string messageId, string reason);

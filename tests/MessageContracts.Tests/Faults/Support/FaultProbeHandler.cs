@@ -30,23 +30,23 @@ public static class FaultProbeBehaviors
 /// </summary>
 public sealed class FaultGate
 {
-    private readonly TaskCompletionSource open = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<string, TaskCompletionSource> arrivals = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> openings = new(StringComparer.Ordinal);
 
     /// <summary>Completes when a handler of <paramref name="messageId"/> is waiting at the gate.</summary>
-    public Task Arrived(string messageId) => Arrival(messageId).Task;
+    public Task Arrived(string messageId) => Get(arrivals, messageId).Task;
 
-    /// <summary>Lets every waiting (and later) handler go on.</summary>
-    public void Open() => open.TrySetResult();
+    /// <summary>Lets the handler of <paramref name="messageId"/> go on (now, or at once when it arrives later).</summary>
+    public void Open(string messageId) => Get(openings, messageId).TrySetResult();
 
     internal async Task WaitAsync(string messageId, CancellationToken cancellationToken)
     {
-        Arrival(messageId).TrySetResult();
-        await open.Task.WaitAsync(cancellationToken);
+        Get(arrivals, messageId).TrySetResult();
+        await Get(openings, messageId).Task.WaitAsync(cancellationToken);
     }
 
-    private TaskCompletionSource Arrival(string messageId) =>
-        arrivals.GetOrAdd(messageId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+    private static TaskCompletionSource Get(ConcurrentDictionary<string, TaskCompletionSource> sources, string messageId) =>
+        sources.GetOrAdd(messageId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 }
 
 /// <summary>
