@@ -91,9 +91,11 @@ public sealed class LeaseTests(ITestOutputHelper output) : IDisposable
         var schema = "mc_lease_" + Guid.NewGuid().ToString("N")[..12];
         var server = new NpgsqlConnectionStringBuilder(OutboxDatabase.PostgresConnectionString);
         await using var proxy = new TcpProxy(server.Host == "localhost" ? "127.0.0.1" : server.Host!, server.Port);
-        var throughProxy = new NpgsqlConnectionStringBuilder(OutboxDatabase.PostgresConnectionString) { Host = "127.0.0.1", Port = proxy.Port, Timeout = 3 }.ConnectionString;
+        var throughProxy = new NpgsqlConnectionStringBuilder(OutboxDatabase.PostgresConnectionString) { Host = "127.0.0.1", Port = proxy.Port, Timeout = 3, Pooling = false }.ConnectionString;
 
         // The instance reaches the store through a proxy the test cuts; the test's own "other instance" reaches it directly.
+        // No pooling through the proxy: a pooled connection the cut broke would fail the next call once, and its retry
+        // would wait on the fake clock.
         await using var instanceStore = new PostgreSqlDeduplicationStore(throughProxy, schema, timeProvider: time);
         await using var otherStore = new PostgreSqlDeduplicationStore(OutboxDatabase.PostgresConnectionString, schema, timeProvider: time);
         try
