@@ -21,7 +21,20 @@ internal sealed class DeadLetterPublisher
         this.options = options.Value;
     }
 
+    /// <summary>The most characters of a reason kept in the dead-letter header and the log.</summary>
+    internal const int MaxReasonLength = 1_000;
+
     public string DeadLetterTopicFor(string topic) => topic + options.DeadLetterTopicSuffix;
+
+    /// <summary>
+    /// <paramref name="reason"/> cut to <see cref="MaxReasonLength"/> characters. Reasons quote exception messages, and a
+    /// parser's message may quote the payload: a hostile megabyte of garbage must not come back as a megabyte of reason
+    /// (in the log, and in a dead-letter record that would then be too large to write).
+    /// </summary>
+    internal static string BoundReason(string reason) =>
+        reason.Length <= MaxReasonLength
+            ? reason
+            : string.Create(CultureInfo.InvariantCulture, $"{reason.AsSpan(0, MaxReasonLength)}... ({reason.Length - MaxReasonLength:N0} more characters cut)");
 
     public async Task PublishAsync(ConsumeResult<byte[]?, byte[]?> record, string reason, Exception? exception, int attempts, CancellationToken cancellationToken)
     {
@@ -68,7 +81,7 @@ internal sealed class DeadLetterPublisher
 
     private void AddReasons(Headers headers, ConsumeResult<byte[]?, byte[]?> record, string reason, Exception? exception, int attempts)
     {
-        Add(headers, MessageHeaders.DeadLetterReason, reason);
+        Add(headers, MessageHeaders.DeadLetterReason, BoundReason(reason));
         if (exception is not null)
         {
             Add(headers, MessageHeaders.DeadLetterExceptionType, exception.GetType().FullName ?? exception.GetType().Name);

@@ -533,6 +533,7 @@ internal sealed partial class RecordProcessor : IDisposable
 
     private async Task DeadLetterAsync(ConsumeResult<byte[]?, byte[]?> record, string reason, Exception? exception, int attempts, CancellationToken cancellationToken)
     {
+        reason = DeadLetterPublisher.BoundReason(reason);
         LogDeadLettering(record.Topic, record.Partition.Value, record.Offset.Value, deadLetters.DeadLetterTopicFor(record.Topic), reason);
         await PersistAsync(
             "write to the dead-letter topic",
