@@ -38,6 +38,7 @@ internal sealed class DeadLetterPublisher
 
     public async Task PublishAsync(ConsumeResult<byte[]?, byte[]?> record, string reason, Exception? exception, int attempts, CancellationToken cancellationToken)
     {
+        reason = BoundReason(reason);
         var headers = new Headers();
         if (record.Message.Headers is not null)
         {
@@ -81,7 +82,7 @@ internal sealed class DeadLetterPublisher
 
     private void AddReasons(Headers headers, ConsumeResult<byte[]?, byte[]?> record, string reason, Exception? exception, int attempts)
     {
-        Add(headers, MessageHeaders.DeadLetterReason, BoundReason(reason));
+        Add(headers, MessageHeaders.DeadLetterReason, reason);
         if (exception is not null)
         {
             Add(headers, MessageHeaders.DeadLetterExceptionType, exception.GetType().FullName ?? exception.GetType().Name);

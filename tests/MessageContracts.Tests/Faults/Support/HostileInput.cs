@@ -100,10 +100,15 @@ public static class HostileInput
         {
             var size = i % 2 == 0 ? 900_000 : 999_950;
             var partition = (round * huge + i) % partitions;
+            var garbage = Bytes(random, size);
+
+            // 'f' as if it began "false": System.Text.Json's error then quotes the whole rest of the payload, which the
+            // dead-letter reason must not carry along.
+            garbage[0] = (byte)'f';
             bad.Add(new PlannedRecord(
                 size == 900_000 ? "900 KB garbage" : "1 MB garbage",
                 partition,
-                new Message<byte[]?, byte[]?> { Key = Key(partition), Value = Bytes(random, size), Headers = RawRecords.Envelope(Ascii($"r{round}-huge-{i}")) },
+                new Message<byte[]?, byte[]?> { Key = Key(partition), Value = garbage, Headers = RawRecords.Envelope(Ascii($"r{round}-huge-{i}")) },
                 HostileOutcome.DeadLettered,
                 size == 900_000 ? "not a valid 'FaultProbe'" : "too large to copy to the dead-letter topic"));
         }
@@ -185,7 +190,14 @@ public static class HostileInput
                 headers = Replace(envelope, MessageHeaders.Id, "    "u8.ToArray());
                 break;
             case "10,000-character ce_id":
-                headers = Replace(envelope, MessageHeaders.Id, Ascii(id + new string('x', 10_000 - id.Length)));
+                // Random, as in the seed's report: a repetitive ID would compress into a PostgreSQL index entry.
+                var longId = Ascii(id + new string('x', 10_000 - id.Length));
+                for (var i = id.Length; i < longId.Length; i++)
+                {
+                    longId[i] = (byte)random.Next(0x21, 0x7F);
+                }
+
+                headers = Replace(envelope, MessageHeaders.Id, longId);
                 break;
             case "20 KB header":
                 envelope.Add("x-big", Bytes(random, 20_000));
