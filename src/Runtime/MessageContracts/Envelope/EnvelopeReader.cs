@@ -54,7 +54,7 @@ internal static class EnvelopeReader
             return false;
         }
 
-        reason = MessageIdRules.ProblemWith(idBytes, limits.MaxMessageIdBytes);
+        reason = IdProblem(idBytes, limits.MaxMessageIdBytes);
         if (reason is not null)
         {
             return false;
@@ -106,6 +106,29 @@ internal static class EnvelopeReader
         envelope = new InboundEnvelope(id, type, LastString(headers, MessageHeaders.Source), time, traceContext);
         reason = null;
         return true;
+    }
+
+    /// <summary>
+    /// Why the <c>ce_id</c> bytes are not a usable message ID (<see cref="MessageIdRules"/>, with the consumer's length
+    /// limit), or null. A blank ID is refused too: it is valid printable ASCII, but no producer means it.
+    /// </summary>
+    private static string? IdProblem(byte[] id, int maxBytes)
+    {
+        if (id.AsSpan().IndexOfAnyExcept((byte)' ') < 0)
+        {
+            return "The record's ce_id is empty, so it cannot be deduplicated.";
+        }
+
+        if (id.Length > maxBytes)
+        {
+            return string.Create(
+                CultureInfo.InvariantCulture,
+                $"The record's ce_id is {id.Length:N0} bytes long; a message ID may have at most {maxBytes:N0} bytes (MessageContractsOptions.{nameof(MessageContractsOptions.MaxMessageIdBytes)}).");
+        }
+
+        return MessageIdRules.FindProblem(id, maxBytes) is { } problem
+            ? $"The record's ce_id is not a usable message ID: {problem}."
+            : null;
     }
 
     private static bool IsJson(string contentType)

@@ -1,53 +1,102 @@
-using System.Globalization;
-
 namespace MessageContracts;
 
 /// <summary>
-/// What a message ID (<c>ce_id</c>) may be: 1 to <see cref="MaxLength"/> bytes of printable ASCII (0x20 to 0x7E), not
-/// all spaces. Every store keys on it (a PostgreSQL B-tree entry holds about 2,700 bytes), it is logged, and it travels in
-/// headers; printable ASCII keeps it the same bytes in all of them. A UUID (36 characters) or a business key fits easily.
+/// The one rule for what a message ID (the <c>ce_id</c> header) may be, shared by the producer (an ID a caller gives in
+/// <c>PublishOptions.MessageId</c>) and the consumer (an ID that arrives on a record): 1 to
+/// <see cref="DefaultMaxLength"/> bytes of printable ASCII (<c>0x20</c> to <c>0x7E</c>).
 /// </summary>
 /// <remarks>
-/// The consumer checks every received <c>ce_id</c> against these rules (its length limit is
-/// <see cref="MessageContractsOptions.MaxMessageIdBytes"/>), and dead-letters a record that breaks them with a reason
-/// that says which rule and which option.
+/// Why so narrow: the ID is a deduplication key stored in a database index (PostgreSQL refuses index rows over about
+/// 8 KB, and every byte is paid for in every row) and printed in logs; printable ASCII has one byte per character in
+/// every encoding, so "length" means the same thing to a producer counting characters and a consumer counting bytes.
+/// The IDs this toolkit creates (36-character UUIDs) are well inside it.
 /// </remarks>
 internal static class MessageIdRules
 {
-    /// <summary>The longest message ID, in bytes (= characters: it is ASCII), unless configured otherwise.</summary>
-    public const int MaxLength = 200;
+    /// <summary>The longest ID accepted by default, in bytes (= characters, since only ASCII is accepted).</summary>
+    public const int DefaultMaxLength = 200;
 
-    /// <summary>Whether <paramref name="value"/> is a printable ASCII byte, 0x20 (space) to 0x7E (<c>~</c>).</summary>
-    public static bool IsPrintableAscii(byte value) => value is >= 0x20 and <= 0x7E;
+    /// <summary>Whether <paramref name="character"/> may appear in a message ID: printable ASCII, space included.</summary>
+    public static bool IsAllowed(char character) => character is >= ' ' and <= '~';
 
-    /// <summary>
-    /// Why the <c>ce_id</c> header's <paramref name="utf8"/> bytes are not a usable message ID, or null when they are.
-    /// </summary>
-    /// <param name="utf8">The header's value.</param>
-    /// <param name="maxBytes">The longest ID accepted (<see cref="MessageContractsOptions.MaxMessageIdBytes"/>).</param>
-    /// <returns>A reason for the dead-letter topic, or null.</returns>
-    public static string? ProblemWith(ReadOnlySpan<byte> utf8, int maxBytes)
+    /// <summary>Whether <paramref name="utf8Byte"/> may appear in a message ID's UTF-8 bytes.</summary>
+    public static bool IsAllowed(byte utf8Byte) => utf8Byte is >= 0x20 and <= 0x7E;
+
+    /// <summary>What is wrong with <paramref name="messageId"/>, or <see langword="null"/> when it is a valid ID.</summary>
+    /// <param name="messageId">The ID as text.</param>
+    /// <param name="maxLength">The longest ID accepted, in characters.</param>
+    public static string? FindProblem(ReadOnlySpan<char> messageId, int maxLength = DefaultMaxLength)
     {
-        if (utf8.Length > maxBytes)
+        if (messageId.IsEmpty)
         {
-            return string.Create(
-                CultureInfo.InvariantCulture,
-                $"The record's ce_id is {utf8.Length:N0} bytes long; a message ID may have at most {maxBytes:N0} bytes (MessageContractsOptions.{nameof(MessageContractsOptions.MaxMessageIdBytes)}).");
+            return "it is empty";
         }
 
-        var blank = true;
-        for (var i = 0; i < utf8.Length; i++)
+        if (messageId.Length > maxLength)
         {
-            if (!IsPrintableAscii(utf8[i]))
+            return $"it is {messageId.Length} characters long, over the limit of {maxLength}";
+        }
+
+        for (var i = 0; i < messageId.Length; i++)
+        {
+            if (!IsAllowed(messageId[i]))
             {
-                return string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"The record's ce_id has the byte 0x{utf8[i]:X2} at position {i}: a message ID must be printable ASCII (0x20 to 0x7E).");
+                return $"character {i} is U+{(int)messageId[i]:X4}, and only printable ASCII (U+0020 to U+007E) is allowed";
             }
-
-            blank &= utf8[i] == (byte)' ';
         }
 
-        return blank ? "The record's ce_id is empty, so it cannot be deduplicated." : null;
+        return null;
+    }
+
+    /// <summary>What is wrong with the UTF-8 bytes of a message ID, or <see langword="null"/> when they are a valid ID.</summary>
+    /// <param name="utf8MessageId">The ID as it travels in the <c>ce_id</c> header.</param>
+    /// <param name="maxLength">The longest ID accepted, in bytes.</param>
+    public static string? FindProblem(ReadOnlySpan<byte> utf8MessageId, int maxLength = DefaultMaxLength)
+    {
+        if (utf8MessageId.IsEmpty)
+        {
+            return "it is empty";
+        }
+
+        if (utf8MessageId.Length > maxLength)
+        {
+            return $"it is {utf8MessageId.Length} bytes long, over the limit of {maxLength}";
+        }
+
+        for (var i = 0; i < utf8MessageId.Length; i++)
+        {
+            if (!IsAllowed(utf8MessageId[i]))
+            {
+                return $"byte {i} is 0x{utf8MessageId[i]:X2}, and only printable ASCII (0x20 to 0x7E) is allowed";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Throws an <see cref="ArgumentException"/> that says what to change when <paramref name="messageId"/> is not a valid ID.</summary>
+    /// <param name="messageId">The ID a caller gave.</param>
+    /// <param name="parameterName">The argument it came in.</param>
+    public static void ThrowIfInvalid(string messageId, string parameterName)
+    {
+        if (FindProblem(messageId) is { } problem)
+        {
+            throw new ArgumentException(
+                $"'{Shorten(messageId)}' cannot be a message ID: {problem}. Give 1 to {DefaultMaxLength} printable ASCII characters, e.g. the MessageId of a PublishException or PublishResult.",
+                parameterName);
+        }
+    }
+
+    // A 10,000-character ID would make the exception message as long: show its start, and no control characters.
+    private static string Shorten(string messageId)
+    {
+        var shown = messageId.Length > 40 ? messageId[..40] + "..." : messageId;
+        return string.Create(shown.Length, shown, static (span, text) =>
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                span[i] = char.IsControl(text[i]) ? '?' : text[i];
+            }
+        });
     }
 }

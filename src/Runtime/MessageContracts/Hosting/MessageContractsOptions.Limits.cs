@@ -11,7 +11,7 @@ public sealed partial class MessageContractsOptions
     /// printable ASCII (0x20 to 0x7E) and not blank, whatever this says. IDs are keys in the deduplication store: a
     /// PostgreSQL index entry holds about 2,700 bytes, and a longer ID is refused by the store (and then dead-lettered too).
     /// </summary>
-    public int MaxMessageIdBytes { get; set; } = MessageIdRules.MaxLength;
+    public int MaxMessageIdBytes { get; set; } = MessageIdRules.DefaultMaxLength;
 
     /// <summary>
     /// The largest single header (its key's UTF-8 bytes plus its value's bytes) the consumer accepts. Defaults to 16 KiB,
