@@ -481,14 +481,17 @@ internal static class Stores
     {
         private readonly SqliteDeduplicationStore inner = new("Data Source=" + path);
 
-        public Task<DeduplicationClaim> TryClaimAsync(string consumerGroup, string messageId, TimeSpan lease, CancellationToken cancellationToken) =>
-            inner.TryClaimAsync(consumerGroup, messageId, lease, cancellationToken);
+        public Task<IReadOnlyList<DeduplicationClaim>> TryClaimAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, TimeSpan lease, CancellationToken cancellationToken) =>
+            inner.TryClaimAsync(consumerGroup, messageIds, owner, lease, cancellationToken);
 
-        public Task MarkProcessedAsync(string consumerGroup, string messageId, CancellationToken cancellationToken) =>
-            inner.MarkProcessedAsync(consumerGroup, messageId, cancellationToken);
+        public Task<IReadOnlyList<bool>> RenewAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, TimeSpan lease, CancellationToken cancellationToken) =>
+            inner.RenewAsync(consumerGroup, messageIds, owner, lease, cancellationToken);
 
-        public Task ReleaseAsync(string consumerGroup, string messageId, CancellationToken cancellationToken) =>
-            inner.ReleaseAsync(consumerGroup, messageId, cancellationToken);
+        public Task<IReadOnlyList<bool>> MarkProcessedAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, CancellationToken cancellationToken) =>
+            inner.MarkProcessedAsync(consumerGroup, messageIds, owner, cancellationToken);
+
+        public Task ReleaseAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, CancellationToken cancellationToken) =>
+            inner.ReleaseAsync(consumerGroup, messageIds, owner, cancellationToken);
 
         public Task<int> PurgeAsync(DateTimeOffset olderThan, CancellationToken cancellationToken) =>
             inner.PurgeAsync(olderThan, cancellationToken);

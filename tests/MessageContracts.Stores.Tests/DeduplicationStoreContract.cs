@@ -7,6 +7,10 @@ namespace MessageContracts.Stores.Tests;
 /// What every <see cref="IDeduplicationStore"/> must do, run once per store kind by a subclass. xunit makes a new
 /// instance per test, so each test gets a database of its own.
 /// </summary>
+/// <remarks>
+/// A consumer instance here is a store instance and an owner token (<see cref="Claimer"/>): the token is what tells one
+/// claim from the next, also within one process.
+/// </remarks>
 public abstract class DeduplicationStoreContract : IAsyncLifetime
 {
     protected const string Group = "orders";
@@ -22,6 +26,9 @@ public abstract class DeduplicationStoreContract : IAsyncLifetime
     /// </summary>
     protected abstract IDeduplicationStore CreateStore();
 
+    /// <summary>A claimer on a new store instance with a new owner token.</summary>
+    protected Claimer NewClaimer() => new(CreateStore(), Guid.NewGuid());
+
     public virtual Task InitializeAsync() => Task.CompletedTask;
 
     public virtual Task DisposeAsync() => Task.CompletedTask;
@@ -29,182 +36,298 @@ public abstract class DeduplicationStoreContract : IAsyncLifetime
     [Fact]
     public async Task The_first_claim_is_claimed()
     {
-        var store = CreateStore();
+        var a = NewClaimer();
 
-        Assert.Equal(DeduplicationClaim.Claimed, await store.TryClaimAsync(Group, "m1", Lease, default));
+        Assert.Equal(DeduplicationClaim.Claimed, await a.ClaimAsync("m1"));
     }
 
     [Fact]
     public async Task A_second_claim_while_the_lease_runs_is_claimed_elsewhere()
     {
-        var first = CreateStore();
-        var second = CreateStore();
-        await first.TryClaimAsync(Group, "m1", Lease, default);
+        var a = NewClaimer();
+        var b = NewClaimer();
+        await a.ClaimAsync("m1");
 
-        Assert.Equal(DeduplicationClaim.ClaimedElsewhere, await first.TryClaimAsync(Group, "m1", Lease, default));
-        Assert.Equal(DeduplicationClaim.ClaimedElsewhere, await second.TryClaimAsync(Group, "m1", Lease, default));
+        Assert.Equal(DeduplicationClaim.ClaimedElsewhere, await a.ClaimAsync("m1"));
+        Assert.Equal(DeduplicationClaim.ClaimedElsewhere, await b.ClaimAsync("m1"));
 
         Time.Advance(Lease - TimeSpan.FromMilliseconds(1));
-        Assert.Equal(DeduplicationClaim.ClaimedElsewhere, await second.TryClaimAsync(Group, "m1", Lease, default));
+        Assert.Equal(DeduplicationClaim.ClaimedElsewhere, await b.ClaimAsync("m1"));
     }
 
     [Fact]
     public async Task After_mark_processed_every_instance_answers_already_processed()
     {
-        var first = CreateStore();
-        var second = CreateStore();
-        await first.TryClaimAsync(Group, "m1", Lease, default);
+        var a = NewClaimer();
+        var b = NewClaimer();
+        await a.ClaimAsync("m1");
 
-        await first.MarkProcessedAsync(Group, "m1", default);
+        Assert.True(await a.MarkAsync("m1"));
 
-        Assert.Equal(DeduplicationClaim.AlreadyProcessed, await first.TryClaimAsync(Group, "m1", Lease, default));
-        Assert.Equal(DeduplicationClaim.AlreadyProcessed, await second.TryClaimAsync(Group, "m1", Lease, default));
-        Assert.Equal(DeduplicationClaim.AlreadyProcessed, await CreateStore().TryClaimAsync(Group, "m1", Lease, default));
+        Assert.Equal(DeduplicationClaim.AlreadyProcessed, await a.ClaimAsync("m1"));
+        Assert.Equal(DeduplicationClaim.AlreadyProcessed, await b.ClaimAsync("m1"));
+        Assert.Equal(DeduplicationClaim.AlreadyProcessed, await NewClaimer().ClaimAsync("m1"));
     }
 
     [Fact]
     public async Task Processed_stays_processed_long_after_any_lease()
     {
-        var store = CreateStore();
-        await store.TryClaimAsync(Group, "m1", Lease, default);
-        await store.MarkProcessedAsync(Group, "m1", default);
+        var a = NewClaimer();
+        await a.ClaimAsync("m1");
+        await a.MarkAsync("m1");
 
         Time.Advance(TimeSpan.FromHours(12));
 
-        Assert.Equal(DeduplicationClaim.AlreadyProcessed, await CreateStore().TryClaimAsync(Group, "m1", Lease, default));
+        Assert.Equal(DeduplicationClaim.AlreadyProcessed, await NewClaimer().ClaimAsync("m1"));
     }
 
     [Fact]
     public async Task After_release_the_message_can_be_claimed_again_at_once()
     {
-        var first = CreateStore();
-        var second = CreateStore();
-        await first.TryClaimAsync(Group, "m1", Lease, default);
+        var a = NewClaimer();
+        var b = NewClaimer();
+        await a.ClaimAsync("m1");
 
-        await first.ReleaseAsync(Group, "m1", default);
+        await a.ReleaseAsync("m1");
 
-        Assert.Equal(DeduplicationClaim.Claimed, await second.TryClaimAsync(Group, "m1", Lease, default));
-        Assert.Equal(DeduplicationClaim.ClaimedElsewhere, await first.TryClaimAsync(Group, "m1", Lease, default));
+        Assert.Equal(DeduplicationClaim.Claimed, await b.ClaimAsync("m1"));
+        Assert.Equal(DeduplicationClaim.ClaimedElsewhere, await a.ClaimAsync("m1"));
     }
 
     [Fact]
     public async Task Release_never_forgets_a_processed_message()
     {
+        var a = NewClaimer();
+        await a.ClaimAsync("m1");
+        await a.MarkAsync("m1");
+
+        await a.ReleaseAsync("m1");
+        await a.ReleaseAsync("never-claimed");
+
+        Assert.Equal(DeduplicationClaim.AlreadyProcessed, await a.ClaimAsync("m1"));
+        Assert.Equal(DeduplicationClaim.Claimed, await a.ClaimAsync("never-claimed"));
+    }
+
+    [Fact]
+    public async Task Another_owner_can_neither_release_nor_renew_nor_mark_a_live_claim()
+    {
+        var holder = NewClaimer();
+        var other = NewClaimer();
+        await holder.ClaimAsync("m1");
+
+        await other.ReleaseAsync("m1");
+        Assert.False(await other.RenewAsync("m1"));
+        Assert.False(await other.MarkAsync("m1"));
+
+        Assert.Equal(DeduplicationClaim.ClaimedElsewhere, await NewClaimer().ClaimAsync("m1"));
+        Assert.True(await holder.RenewAsync("m1"));
+        Assert.True(await holder.MarkAsync("m1"));
+    }
+
+    [Fact]
+    public async Task The_same_store_instance_with_another_owner_token_is_another_owner()
+    {
         var store = CreateStore();
-        await store.TryClaimAsync(Group, "m1", Lease, default);
-        await store.MarkProcessedAsync(Group, "m1", default);
+        var first = new Claimer(store, Guid.NewGuid());
+        var second = new Claimer(store, Guid.NewGuid());
+        await first.ClaimAsync("m1");
 
-        await store.ReleaseAsync(Group, "m1", default);
-        await store.ReleaseAsync(Group, "never-claimed", default);
+        await second.ReleaseAsync("m1");
+        Assert.False(await second.MarkAsync("m1"));
 
-        Assert.Equal(DeduplicationClaim.AlreadyProcessed, await store.TryClaimAsync(Group, "m1", Lease, default));
-        Assert.Equal(DeduplicationClaim.Claimed, await store.TryClaimAsync(Group, "never-claimed", Lease, default));
+        Assert.Equal(DeduplicationClaim.ClaimedElsewhere, await second.ClaimAsync("m1"));
+        Assert.True(await first.MarkAsync("m1"));
     }
 
     [Fact]
     public async Task After_the_lease_expires_another_instance_claims_the_message()
     {
-        var crashed = CreateStore();
-        var survivor = CreateStore();
-        await crashed.TryClaimAsync(Group, "m1", Lease, default);
+        var crashed = NewClaimer();
+        var survivor = NewClaimer();
+        await crashed.ClaimAsync("m1");
 
         Time.Advance(Lease);
 
-        Assert.Equal(DeduplicationClaim.Claimed, await survivor.TryClaimAsync(Group, "m1", Lease, default));
-        Assert.Equal(DeduplicationClaim.ClaimedElsewhere, await crashed.TryClaimAsync(Group, "m1", Lease, default));
+        Assert.Equal(DeduplicationClaim.Claimed, await survivor.ClaimAsync("m1"));
+        Assert.Equal(DeduplicationClaim.ClaimedElsewhere, await crashed.ClaimAsync("m1"));
 
-        await survivor.MarkProcessedAsync(Group, "m1", default);
-        Assert.Equal(DeduplicationClaim.AlreadyProcessed, await crashed.TryClaimAsync(Group, "m1", Lease, default));
+        Assert.True(await survivor.MarkAsync("m1"));
+        Assert.Equal(DeduplicationClaim.AlreadyProcessed, await crashed.ClaimAsync("m1"));
+    }
+
+    [Fact]
+    public async Task An_owner_whose_claim_was_taken_over_cannot_renew_mark_or_release_the_new_claim()
+    {
+        var old = NewClaimer();
+        var taker = NewClaimer();
+        await old.ClaimAsync("m1");
+        Time.Advance(Lease + TimeSpan.FromSeconds(1));
+        Assert.Equal(DeduplicationClaim.Claimed, await taker.ClaimAsync("m1"));
+
+        Assert.False(await old.RenewAsync("m1"));
+        Assert.False(await old.MarkAsync("m1"));
+        await old.ReleaseAsync("m1");
+
+        // The new claim is untouched: still held (not processed, not released), and still its owner's to renew and mark.
+        Assert.Equal(DeduplicationClaim.ClaimedElsewhere, await NewClaimer().ClaimAsync("m1"));
+        Assert.True(await taker.RenewAsync("m1"));
+        Assert.True(await taker.MarkAsync("m1"));
+        Assert.Equal(DeduplicationClaim.AlreadyProcessed, await NewClaimer().ClaimAsync("m1"));
+    }
+
+    [Fact]
+    public async Task A_renewal_extends_the_lease_from_now()
+    {
+        var holder = NewClaimer();
+        var other = NewClaimer();
+        await holder.ClaimAsync("m1");
+
+        // Renewed a third of a lease before it ran out, three times over: never claimable in between.
+        for (var round = 0; round < 3; round++)
+        {
+            Time.Advance(Lease * 2 / 3);
+            Assert.True(await holder.RenewAsync("m1"));
+            Assert.Equal(DeduplicationClaim.ClaimedElsewhere, await other.ClaimAsync("m1"));
+        }
+
+        Time.Advance(Lease - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(DeduplicationClaim.ClaimedElsewhere, await other.ClaimAsync("m1"));
+        Time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(DeduplicationClaim.Claimed, await other.ClaimAsync("m1"));
+    }
+
+    [Fact]
+    public async Task An_expired_claim_nobody_took_over_is_still_its_owners_to_renew()
+    {
+        var holder = NewClaimer();
+        await holder.ClaimAsync("m1");
+        Time.Advance(Lease + TimeSpan.FromSeconds(5));
+
+        Assert.True(await holder.RenewAsync("m1"));
+
+        Assert.Equal(DeduplicationClaim.ClaimedElsewhere, await NewClaimer().ClaimAsync("m1"));
+    }
+
+    [Fact]
+    public async Task Renewing_a_released_processed_or_unknown_message_answers_false()
+    {
+        var a = NewClaimer();
+        await a.ClaimAsync("released");
+        await a.ReleaseAsync("released");
+        await a.ClaimAsync("processed");
+        await a.MarkAsync("processed");
+
+        Assert.Equal([false, false, false], await a.Store.RenewAsync(Group, ["released", "processed", "unknown"], a.Owner, Lease, default));
+        Assert.Equal(DeduplicationClaim.Claimed, await NewClaimer().ClaimAsync("released"));
+        Assert.Equal(DeduplicationClaim.AlreadyProcessed, await NewClaimer().ClaimAsync("processed"));
     }
 
     [Fact]
     public async Task A_taken_over_lease_runs_from_the_new_claim()
     {
-        var first = CreateStore();
-        var second = CreateStore();
-        await first.TryClaimAsync(Group, "m1", Lease, default);
+        var first = NewClaimer();
+        var second = NewClaimer();
+        await first.ClaimAsync("m1");
         Time.Advance(Lease + TimeSpan.FromSeconds(5));
-        await second.TryClaimAsync(Group, "m1", Lease, default);
+        await second.ClaimAsync("m1");
 
         Time.Advance(Lease - TimeSpan.FromSeconds(1));
-        Assert.Equal(DeduplicationClaim.ClaimedElsewhere, await first.TryClaimAsync(Group, "m1", Lease, default));
+        Assert.Equal(DeduplicationClaim.ClaimedElsewhere, await first.ClaimAsync("m1"));
 
         Time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(DeduplicationClaim.Claimed, await first.TryClaimAsync(Group, "m1", Lease, default));
+        Assert.Equal(DeduplicationClaim.Claimed, await first.ClaimAsync("m1"));
     }
 
     [Fact]
     public async Task Mark_processed_without_a_claim_is_recorded()
     {
-        var store = CreateStore();
+        var a = NewClaimer();
 
-        await store.MarkProcessedAsync(Group, "m1", default);
-        await store.MarkProcessedAsync(Group, "m1", default);
+        Assert.True(await a.MarkAsync("m1"));
+        Assert.True(await a.MarkAsync("m1"));
+        Assert.True(await NewClaimer().MarkAsync("m1"));
 
-        Assert.Equal(DeduplicationClaim.AlreadyProcessed, await store.TryClaimAsync(Group, "m1", Lease, default));
+        Assert.Equal(DeduplicationClaim.AlreadyProcessed, await a.ClaimAsync("m1"));
+    }
+
+    [Fact]
+    public async Task An_expired_claim_of_another_owner_does_not_stop_a_mark()
+    {
+        // The holder died; the handlers ran elsewhere to the end. Nobody holds a live claim, so the outcome is recorded.
+        var dead = NewClaimer();
+        var finisher = NewClaimer();
+        await dead.ClaimAsync("m1");
+        Time.Advance(Lease);
+
+        Assert.True(await finisher.MarkAsync("m1"));
+
+        Assert.Equal(DeduplicationClaim.AlreadyProcessed, await dead.ClaimAsync("m1"));
+        Assert.False(await dead.RenewAsync("m1"));
     }
 
     [Fact]
     public async Task Consumer_groups_are_independent()
     {
         var store = CreateStore();
-        await store.TryClaimAsync("billing", "m1", Lease, default);
-        await store.MarkProcessedAsync("billing", "m1", default);
-        await store.TryClaimAsync("shipping", "m2", Lease, default);
+        var owner = Guid.NewGuid();
+        await store.TryClaimAsync("billing", "m1", owner, Lease, default);
+        await store.MarkProcessedAsync("billing", "m1", owner, default);
+        await store.TryClaimAsync("shipping", "m2", owner, Lease, default);
 
-        Assert.Equal(DeduplicationClaim.Claimed, await store.TryClaimAsync("loyalty", "m1", Lease, default));
-        Assert.Equal(DeduplicationClaim.Claimed, await store.TryClaimAsync("loyalty", "m2", Lease, default));
-        Assert.Equal(DeduplicationClaim.AlreadyProcessed, await store.TryClaimAsync("billing", "m1", Lease, default));
-        Assert.Equal(DeduplicationClaim.ClaimedElsewhere, await store.TryClaimAsync("shipping", "m2", Lease, default));
+        Assert.Equal(DeduplicationClaim.Claimed, await store.TryClaimAsync("loyalty", "m1", owner, Lease, default));
+        Assert.Equal(DeduplicationClaim.Claimed, await store.TryClaimAsync("loyalty", "m2", owner, Lease, default));
+        Assert.Equal(DeduplicationClaim.AlreadyProcessed, await store.TryClaimAsync("billing", "m1", owner, Lease, default));
+        Assert.Equal(DeduplicationClaim.ClaimedElsewhere, await store.TryClaimAsync("shipping", "m2", owner, Lease, default));
     }
 
     [Fact]
     public async Task Message_ids_are_independent_and_compared_exactly()
     {
-        var store = CreateStore();
-        await store.TryClaimAsync(Group, "order-1", Lease, default);
-        await store.MarkProcessedAsync(Group, "order-1", default);
+        var a = NewClaimer();
+        await a.ClaimAsync("order-1");
+        await a.MarkAsync("order-1");
 
-        Assert.Equal(DeduplicationClaim.Claimed, await store.TryClaimAsync(Group, "order-2", Lease, default));
-        Assert.Equal(DeduplicationClaim.Claimed, await store.TryClaimAsync(Group, "ORDER-1", Lease, default));
-        Assert.Equal(DeduplicationClaim.Claimed, await store.TryClaimAsync(Group, "order-1 ", Lease, default));
+        Assert.Equal(DeduplicationClaim.Claimed, await a.ClaimAsync("order-2"));
+        Assert.Equal(DeduplicationClaim.Claimed, await a.ClaimAsync("ORDER-1"));
+        Assert.Equal(DeduplicationClaim.Claimed, await a.ClaimAsync("order-1 "));
     }
 
     [Fact]
     public async Task Purge_removes_old_processed_entries_only()
     {
         var store = CreateStore();
-        await store.TryClaimAsync(Group, "old", Lease, default);
-        await store.MarkProcessedAsync(Group, "old", default);
-        await store.MarkProcessedAsync("billing", "old", default);
-        await store.TryClaimAsync(Group, "long-running", TimeSpan.FromDays(1), default);
+        var owner = Guid.NewGuid();
+        await store.TryClaimAsync(Group, "old", owner, Lease, default);
+        await store.MarkProcessedAsync(Group, "old", owner, default);
+        await store.MarkProcessedAsync("billing", "old", owner, default);
+        await store.TryClaimAsync(Group, "long-running", owner, TimeSpan.FromDays(1), default);
 
         Time.Advance(TimeSpan.FromHours(2));
-        await store.MarkProcessedAsync(Group, "recent", default);
-        await store.TryClaimAsync(Group, "in-flight", Lease, default);
+        await store.MarkProcessedAsync(Group, "recent", owner, default);
+        await store.TryClaimAsync(Group, "in-flight", owner, Lease, default);
 
         var removed = await store.PurgeAsync(Time.GetUtcNow() - TimeSpan.FromHours(1), default);
 
         Assert.Equal(2, removed);
-        Assert.Equal(DeduplicationClaim.Claimed, await store.TryClaimAsync(Group, "old", Lease, default));
-        Assert.Equal(DeduplicationClaim.Claimed, await store.TryClaimAsync("billing", "old", Lease, default));
-        Assert.Equal(DeduplicationClaim.AlreadyProcessed, await store.TryClaimAsync(Group, "recent", Lease, default));
-        Assert.Equal(DeduplicationClaim.ClaimedElsewhere, await store.TryClaimAsync(Group, "long-running", Lease, default));
-        Assert.Equal(DeduplicationClaim.ClaimedElsewhere, await store.TryClaimAsync(Group, "in-flight", Lease, default));
+        var other = Guid.NewGuid();
+        Assert.Equal(DeduplicationClaim.Claimed, await store.TryClaimAsync(Group, "old", other, Lease, default));
+        Assert.Equal(DeduplicationClaim.Claimed, await store.TryClaimAsync("billing", "old", other, Lease, default));
+        Assert.Equal(DeduplicationClaim.AlreadyProcessed, await store.TryClaimAsync(Group, "recent", other, Lease, default));
+        Assert.Equal(DeduplicationClaim.ClaimedElsewhere, await store.TryClaimAsync(Group, "long-running", other, Lease, default));
+        Assert.Equal(DeduplicationClaim.ClaimedElsewhere, await store.TryClaimAsync(Group, "in-flight", other, Lease, default));
         Assert.Equal(0, await store.PurgeAsync(Time.GetUtcNow() - TimeSpan.FromHours(1), default));
     }
 
     [Fact]
     public async Task Purge_takes_the_cutoff_in_any_offset()
     {
-        var store = CreateStore();
-        await store.MarkProcessedAsync(Group, "m1", default);
+        await NewClaimer().MarkAsync("m1");
         Time.Advance(TimeSpan.FromHours(2));
 
         // One hour ago, written as a local time two hours east of UTC.
         var cutoff = (Time.GetUtcNow() - TimeSpan.FromHours(1)).ToOffset(TimeSpan.FromHours(2));
 
-        Assert.Equal(1, await store.PurgeAsync(cutoff, default));
+        Assert.Equal(1, await CreateStore().PurgeAsync(cutoff, default));
     }
 
     [Fact]
@@ -212,7 +335,7 @@ public abstract class DeduplicationStoreContract : IAsyncLifetime
     {
         var store = CreateStore();
 
-        var results = await ClaimTogetherAsync(Enumerable.Repeat(store, 24), "m1");
+        var results = await ClaimTogetherAsync(Enumerable.Range(0, 24).Select(_ => new Claimer(store, Guid.NewGuid())), "m1");
 
         Assert.Equal(1, results.Count(r => r == DeduplicationClaim.Claimed));
         Assert.Equal(23, results.Count(r => r == DeduplicationClaim.ClaimedElsewhere));
@@ -223,7 +346,7 @@ public abstract class DeduplicationStoreContract : IAsyncLifetime
     {
         var first = CreateStore();
         var second = CreateStore();
-        var claimers = Enumerable.Range(0, 12).Select(i => i % 2 == 0 ? first : second).ToArray();
+        var claimers = Enumerable.Range(0, 12).Select(i => new Claimer(i % 2 == 0 ? first : second, Guid.NewGuid())).ToArray();
 
         for (var message = 0; message < 10; message++)
         {
@@ -238,10 +361,10 @@ public abstract class DeduplicationStoreContract : IAsyncLifetime
     {
         var first = CreateStore();
         var second = CreateStore();
-        await first.TryClaimAsync(Group, "m1", Lease, default);
+        await new Claimer(first, Guid.NewGuid()).ClaimAsync("m1");
         Time.Advance(Lease + TimeSpan.FromSeconds(1));
 
-        var results = await ClaimTogetherAsync(Enumerable.Range(0, 12).Select(i => i % 2 == 0 ? first : second), "m1");
+        var results = await ClaimTogetherAsync(Enumerable.Range(0, 12).Select(i => new Claimer(i % 2 == 0 ? first : second, Guid.NewGuid())), "m1");
 
         Assert.Equal(1, results.Count(r => r == DeduplicationClaim.Claimed));
     }
@@ -251,9 +374,9 @@ public abstract class DeduplicationStoreContract : IAsyncLifetime
     {
         var first = CreateStore();
         var second = CreateStore();
-        await first.MarkProcessedAsync(Group, "m1", default);
+        await new Claimer(first, Guid.NewGuid()).MarkAsync("m1");
 
-        var results = await ClaimTogetherAsync(Enumerable.Range(0, 12).Select(i => i % 2 == 0 ? first : second), "m1");
+        var results = await ClaimTogetherAsync(Enumerable.Range(0, 12).Select(i => new Claimer(i % 2 == 0 ? first : second, Guid.NewGuid())), "m1");
 
         Assert.All(results, r => Assert.Equal(DeduplicationClaim.AlreadyProcessed, r));
     }
@@ -262,50 +385,64 @@ public abstract class DeduplicationStoreContract : IAsyncLifetime
     public async Task A_cancelled_token_cancels_every_call()
     {
         var store = CreateStore();
+        var owner = Guid.NewGuid();
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.TryClaimAsync(Group, "m1", Lease, cancelled.Token));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.MarkProcessedAsync(Group, "m1", cancelled.Token));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.ReleaseAsync(Group, "m1", cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.TryClaimAsync(Group, "m1", owner, Lease, cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.RenewAsync(Group, "m1", owner, Lease, cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.MarkProcessedAsync(Group, "m1", owner, cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.ReleaseAsync(Group, "m1", owner, cancelled.Token));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.PurgeAsync(Time.GetUtcNow(), cancelled.Token));
-        Assert.Equal(DeduplicationClaim.Claimed, await store.TryClaimAsync(Group, "m1", Lease, default));
+        Assert.Equal(DeduplicationClaim.Claimed, await store.TryClaimAsync(Group, "m1", owner, Lease, default));
     }
 
     [Fact]
-    public async Task Bad_arguments_are_refused()
+    public async Task Bad_arguments_are_refused_before_anything_is_written()
     {
         var store = CreateStore();
+        var owner = Guid.NewGuid();
 
-        await Assert.ThrowsAsync<ArgumentException>(() => store.TryClaimAsync("", "m1", Lease, default));
-        await Assert.ThrowsAsync<ArgumentNullException>(() => store.TryClaimAsync(Group, null!, Lease, default));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.TryClaimAsync(Group, "m1", TimeSpan.Zero, default));
-        await Assert.ThrowsAsync<ArgumentException>(() => store.MarkProcessedAsync(Group, "", default));
-        await Assert.ThrowsAsync<ArgumentException>(() => store.ReleaseAsync("", "m1", default));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.TryClaimAsync("", "m1", owner, Lease, default));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => store.TryClaimAsync(Group, (string)null!, owner, Lease, default));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.TryClaimAsync(Group, "m1", owner, TimeSpan.Zero, default));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.TryClaimAsync(Group, "m1", Guid.Empty, Lease, default));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.RenewAsync(Group, "m1", owner, TimeSpan.Zero, default));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.RenewAsync(Group, "m1", Guid.Empty, Lease, default));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.MarkProcessedAsync(Group, "", owner, default));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.MarkProcessedAsync(Group, "m1", Guid.Empty, default));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.ReleaseAsync("", "m1", owner, default));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => store.TryClaimAsync(Group, ["m2", ""], owner, Lease, default));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => store.TryClaimAsync(Group, (IReadOnlyList<string>)null!, owner, Lease, default));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => store.MarkProcessedAsync("", ["m2"], owner, default));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => store.ReleaseAsync(Group, [null!], owner, default));
+
+        // The refused batch claimed nothing, not even its good ID.
+        Assert.Equal(DeduplicationClaim.Claimed, await store.TryClaimAsync(Group, "m2", Guid.NewGuid(), Lease, default));
     }
 
     [Fact]
     public async Task A_batch_claim_answers_each_id_in_order()
     {
-        var first = CreateStore();
-        var second = CreateStore();
-        await second.MarkProcessedAsync(Group, "done", default);
-        await second.TryClaimAsync(Group, "held", Lease, default);
+        var a = NewClaimer();
+        var b = NewClaimer();
+        await b.MarkAsync("done");
+        await b.ClaimAsync("held");
 
-        var claims = await first.TryClaimManyAsync(Group, ["new2", "done", "held", "new1"], Lease, default);
+        var claims = await a.Store.TryClaimAsync(Group, ["new2", "done", "held", "new1"], a.Owner, Lease, default);
 
         Assert.Equal([DeduplicationClaim.Claimed, DeduplicationClaim.AlreadyProcessed, DeduplicationClaim.ClaimedElsewhere, DeduplicationClaim.Claimed], claims);
-        Assert.Equal(DeduplicationClaim.ClaimedElsewhere, await second.TryClaimAsync(Group, "new1", Lease, default));
-        Assert.Equal(DeduplicationClaim.ClaimedElsewhere, await second.TryClaimAsync(Group, "new2", Lease, default));
-        Assert.Empty(await first.TryClaimManyAsync(Group, [], Lease, default));
+        Assert.Equal(DeduplicationClaim.ClaimedElsewhere, await b.ClaimAsync("new1"));
+        Assert.Equal(DeduplicationClaim.ClaimedElsewhere, await b.ClaimAsync("new2"));
+        Assert.Empty(await a.Store.TryClaimAsync(Group, [], a.Owner, Lease, default));
     }
 
     [Fact]
     public async Task A_batch_claim_gives_an_id_given_twice_to_its_first_occurrence_only()
     {
-        var store = CreateStore();
+        var a = NewClaimer();
 
-        var claims = await store.TryClaimManyAsync(Group, ["b", "a", "b", "a"], Lease, default);
+        var claims = await a.Store.TryClaimAsync(Group, ["b", "a", "b", "a"], a.Owner, Lease, default);
 
         Assert.Equal([DeduplicationClaim.Claimed, DeduplicationClaim.Claimed, DeduplicationClaim.ClaimedElsewhere, DeduplicationClaim.ClaimedElsewhere], claims);
     }
@@ -313,30 +450,34 @@ public abstract class DeduplicationStoreContract : IAsyncLifetime
     [Fact]
     public async Task A_batch_claim_takes_over_expired_leases()
     {
-        var first = CreateStore();
-        var second = CreateStore();
-        await first.TryClaimManyAsync(Group, ["m1", "m2"], Lease, default);
+        var a = NewClaimer();
+        var b = NewClaimer();
+        await a.Store.TryClaimAsync(Group, ["m1", "m2"], a.Owner, Lease, default);
         Time.Advance(Lease + TimeSpan.FromSeconds(1));
 
-        Assert.Equal([DeduplicationClaim.Claimed, DeduplicationClaim.Claimed], await second.TryClaimManyAsync(Group, ["m2", "m1"], Lease, default));
-        Assert.Equal(DeduplicationClaim.ClaimedElsewhere, await first.TryClaimAsync(Group, "m1", Lease, default));
+        Assert.Equal([DeduplicationClaim.Claimed, DeduplicationClaim.Claimed], await b.Store.TryClaimAsync(Group, ["m2", "m1"], b.Owner, Lease, default));
+        Assert.Equal(DeduplicationClaim.ClaimedElsewhere, await a.ClaimAsync("m1"));
+        Assert.Equal([false, false], await a.Store.MarkProcessedAsync(Group, ["m1", "m2"], a.Owner, default));
     }
 
     [Fact]
-    public async Task Batch_mark_and_release_act_on_every_id()
+    public async Task Batch_renew_mark_and_release_act_on_each_id_and_answer_in_order()
     {
-        var first = CreateStore();
-        var second = CreateStore();
-        await first.TryClaimManyAsync(Group, ["m1", "m2", "m3", "m4"], Lease, default);
+        var a = NewClaimer();
+        var b = NewClaimer();
+        await a.Store.TryClaimAsync(Group, ["m1", "m2", "m3", "m4"], a.Owner, Lease, default);
+        await b.ClaimAsync("theirs");
 
-        await first.MarkProcessedManyAsync(Group, ["m3", "m1", "unclaimed"], default);
-        await first.ReleaseManyAsync(Group, ["m2", "m4", "m1"], default);
+        Assert.Equal([true, false, true], await a.Store.RenewAsync(Group, ["m4", "theirs", "m1"], a.Owner, Lease, default));
+        Assert.Equal([true, true, false, true], await a.Store.MarkProcessedAsync(Group, ["m3", "m1", "theirs", "unclaimed"], a.Owner, default));
+        await a.Store.ReleaseAsync(Group, ["m2", "m4", "m1", "theirs"], a.Owner, default);
 
         Assert.Equal(
-            [DeduplicationClaim.AlreadyProcessed, DeduplicationClaim.Claimed, DeduplicationClaim.AlreadyProcessed, DeduplicationClaim.Claimed, DeduplicationClaim.AlreadyProcessed],
-            await second.TryClaimManyAsync(Group, ["m1", "m2", "m3", "m4", "unclaimed"], Lease, default));
-        await first.MarkProcessedManyAsync(Group, [], default);
-        await first.ReleaseManyAsync(Group, [], default);
+            [DeduplicationClaim.AlreadyProcessed, DeduplicationClaim.Claimed, DeduplicationClaim.AlreadyProcessed, DeduplicationClaim.Claimed, DeduplicationClaim.AlreadyProcessed, DeduplicationClaim.ClaimedElsewhere],
+            await NewClaimer().Store.TryClaimAsync(Group, ["m1", "m2", "m3", "m4", "unclaimed", "theirs"], Guid.NewGuid(), Lease, default));
+        Assert.Empty(await a.Store.MarkProcessedAsync(Group, [], a.Owner, default));
+        Assert.Empty(await a.Store.RenewAsync(Group, [], a.Owner, Lease, default));
+        await a.Store.ReleaseAsync(Group, [], a.Owner, default);
     }
 
     [Fact]
@@ -353,7 +494,7 @@ public abstract class DeduplicationStoreContract : IAsyncLifetime
 
                 // Overlapping batches in opposite orders, the way duplicates on two partitions arrive.
                 var batch = i % 2 == 0 ? ids : ids.Reverse().ToArray();
-                var answers = await (i % 2 == 0 ? first : second).TryClaimManyAsync(Group, batch, Lease, default);
+                var answers = await (i % 2 == 0 ? first : second).TryClaimAsync(Group, batch, Guid.NewGuid(), Lease, default);
                 return batch.Zip(answers).ToArray();
             }))
             .ToArray();
@@ -366,34 +507,30 @@ public abstract class DeduplicationStoreContract : IAsyncLifetime
         }
     }
 
-    [Fact]
-    public async Task Batch_calls_refuse_bad_arguments_and_cancelled_tokens()
-    {
-        var store = CreateStore();
-        using var cancelled = new CancellationTokenSource();
-        await cancelled.CancelAsync();
-
-        await Assert.ThrowsAnyAsync<ArgumentException>(() => store.TryClaimManyAsync(Group, ["m1", ""], Lease, default));
-        await Assert.ThrowsAnyAsync<ArgumentException>(() => store.TryClaimManyAsync(Group, null!, Lease, default));
-        await Assert.ThrowsAnyAsync<ArgumentException>(() => store.MarkProcessedManyAsync("", ["m1"], default));
-        await Assert.ThrowsAnyAsync<ArgumentException>(() => store.ReleaseManyAsync(Group, [null!], default));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.TryClaimManyAsync(Group, ["m1"], Lease, cancelled.Token));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.MarkProcessedManyAsync(Group, ["m1"], cancelled.Token));
-        Assert.Equal(DeduplicationClaim.Claimed, await store.TryClaimAsync(Group, "m1", Lease, default));
-    }
-
-    /// <summary>Starts one claim per store at the same moment, on the thread pool, and collects the answers.</summary>
-    protected static async Task<DeduplicationClaim[]> ClaimTogetherAsync(IEnumerable<IDeduplicationStore> stores, string messageId)
+    /// <summary>Starts one claim per claimer at the same moment, on the thread pool, and collects the answers.</summary>
+    protected static async Task<DeduplicationClaim[]> ClaimTogetherAsync(IEnumerable<Claimer> claimers, string messageId)
     {
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var claims = stores
-            .Select(store => Task.Run(async () =>
+        var claims = claimers
+            .Select(claimer => Task.Run(async () =>
             {
                 await start.Task;
-                return await store.TryClaimAsync(Group, messageId, Lease, default);
+                return await claimer.ClaimAsync(messageId);
             }))
             .ToArray();
         start.SetResult();
         return await Task.WhenAll(claims);
+    }
+
+    /// <summary>One claimant: a store instance and the owner token its claims carry.</summary>
+    protected sealed record Claimer(IDeduplicationStore Store, Guid Owner)
+    {
+        public Task<DeduplicationClaim> ClaimAsync(string messageId) => Store.TryClaimAsync(Group, messageId, Owner, Lease, default);
+
+        public Task<bool> RenewAsync(string messageId) => Store.RenewAsync(Group, messageId, Owner, Lease, default);
+
+        public Task<bool> MarkAsync(string messageId) => Store.MarkProcessedAsync(Group, messageId, Owner, default);
+
+        public Task ReleaseAsync(string messageId) => Store.ReleaseAsync(Group, messageId, Owner, default);
     }
 }

@@ -5,6 +5,8 @@ namespace MessageContracts.Stores.Tests;
 
 public sealed class SqliteDeduplicationStoreTests : DeduplicationStoreContract
 {
+    private static readonly Guid Owner = Guid.NewGuid();
+
     private readonly string folder = Path.Combine(Path.GetTempPath(), "messagecontracts-store-tests", Guid.NewGuid().ToString("N"));
     private int instances;
 
@@ -39,7 +41,7 @@ public sealed class SqliteDeduplicationStoreTests : DeduplicationStoreContract
     [Fact]
     public async Task The_database_file_is_created_with_its_folder_in_wal_mode()
     {
-        await CreateStore().TryClaimAsync(Group, "m1", Lease, default);
+        await CreateStore().TryClaimAsync(Group, "m1", Owner, Lease, default);
 
         Assert.True(File.Exists(DatabaseFile));
         await using var connection = new SqliteConnection(ConnectionString);
@@ -53,8 +55,8 @@ public sealed class SqliteDeduplicationStoreTests : DeduplicationStoreContract
     public async Task The_table_has_a_row_per_group_and_message_with_its_state_and_times()
     {
         var store = CreateStore();
-        await store.TryClaimAsync(Group, "claimed", Lease, default);
-        await store.MarkProcessedAsync(Group, "processed", default);
+        await store.TryClaimAsync(Group, "claimed", Owner, Lease, default);
+        await store.MarkProcessedAsync(Group, "processed", Owner, default);
 
         await using var connection = new SqliteConnection(ConnectionString);
         await connection.OpenAsync();
@@ -77,8 +79,8 @@ public sealed class SqliteDeduplicationStoreTests : DeduplicationStoreContract
     public async Task Processed_messages_survive_a_restart()
     {
         var before = new SqliteDeduplicationStore(ConnectionString, Time);
-        await before.TryClaimAsync(Group, "m1", Lease, default);
-        await before.MarkProcessedAsync(Group, "m1", default);
+        await before.TryClaimAsync(Group, "m1", Owner, Lease, default);
+        await before.MarkProcessedAsync(Group, "m1", Owner, default);
         using (var connection = new SqliteConnection(ConnectionString))
         {
             SqliteConnection.ClearPool(connection);
@@ -86,7 +88,7 @@ public sealed class SqliteDeduplicationStoreTests : DeduplicationStoreContract
 
         var after = new SqliteDeduplicationStore(ConnectionString, Time);
 
-        Assert.Equal(DeduplicationClaim.AlreadyProcessed, await after.TryClaimAsync(Group, "m1", Lease, default));
+        Assert.Equal(DeduplicationClaim.AlreadyProcessed, await after.TryClaimAsync(Group, "m1", Owner, Lease, default));
     }
 
     [Fact]
@@ -94,7 +96,7 @@ public sealed class SqliteDeduplicationStoreTests : DeduplicationStoreContract
     {
         var stores = Enumerable.Range(0, 6).Select(_ => CreateStore()).ToArray();
 
-        var results = await ClaimTogetherAsync(stores, "m1");
+        var results = await ClaimTogetherAsync(stores.Select(store => new Claimer(store, Guid.NewGuid())), "m1");
 
         Assert.Equal(1, results.Count(r => r == DeduplicationClaim.Claimed));
         Assert.Equal(5, results.Count(r => r == DeduplicationClaim.ClaimedElsewhere));
@@ -126,5 +128,100 @@ public sealed class SqliteDeduplicationStoreTests : DeduplicationStoreContract
         Assert.Equal("_..dedup.db", Path.GetFileName(SqliteDeduplicationStore.DefaultPath("..")));
         Assert.Equal("_._etc_passwd.dedup.db", Path.GetFileName(SqliteDeduplicationStore.DefaultPath("../etc/passwd")));
         Assert.Equal(100 + ".dedup.db".Length, Path.GetFileName(SqliteDeduplicationStore.DefaultPath(new string('g', 300))).Length);
+    }
+
+    [Fact]
+    public async Task An_id_a_constraint_of_the_table_refuses_is_rejected_as_the_records_fault_and_nothing_of_its_call_is_written()
+    {
+        // A table prepared beforehand (by a DBA, say) whose CHECK refuses IDs over 40 characters.
+        await PrepareTableAsync(extraCheck: "CHECK (length(message_id) <= 40)");
+        var store = CreateStore();
+        var longId = new string('x', 60);
+
+        var rejected = await Assert.ThrowsAsync<MessageIdRejectedException>(() => store.TryClaimAsync(Group, ["ok-1", longId, "ok-2"], Owner, Lease, default));
+        Assert.Equal(longId, rejected.MessageId);
+        Assert.Contains("SQLite error 275", rejected.Message);
+        Assert.Contains("(60 characters)", rejected.Message);
+        Assert.IsType<SqliteException>(rejected.InnerException);
+        await Assert.ThrowsAsync<MessageIdRejectedException>(() => store.MarkProcessedAsync(Group, [longId], Owner, default));
+
+        // The whole call was rolled back: its good IDs are free for anyone.
+        Assert.Equal([DeduplicationClaim.Claimed, DeduplicationClaim.Claimed], await CreateStore().TryClaimAsync(Group, ["ok-1", "ok-2"], Guid.NewGuid(), Lease, default));
+    }
+
+    [Fact]
+    public async Task A_constraint_every_row_breaks_is_not_blamed_on_the_record()
+    {
+        // The consumer group is what the table refuses: every ID would fail, so no record may be dead-lettered for it.
+        await PrepareTableAsync(extraCheck: "CHECK (length(consumer_group) <= 3)");
+        var store = CreateStore();
+
+        var exception = await Assert.ThrowsAsync<SqliteException>(() => store.TryClaimAsync(Group, "m1", Owner, Lease, default));
+
+        Assert.Equal(19, exception.SqliteErrorCode);
+    }
+
+    [Fact]
+    public async Task A_locked_database_is_an_error_to_retry_not_a_rejection()
+    {
+        await CreateStore().TryClaimAsync(Group, "warm-up", Owner, Lease, default);
+        await using var locker = new SqliteConnection(ConnectionString);
+        await locker.OpenAsync();
+        await using (var begin = locker.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE;";
+            await begin.ExecuteNonQueryAsync();
+        }
+
+        var store = new SqliteDeduplicationStore(new SqliteConnectionStringBuilder(ConnectionString) { DefaultTimeout = 1, Pooling = false }.ToString(), Time);
+
+        var exception = await Assert.ThrowsAsync<SqliteException>(() => store.TryClaimAsync(Group, "m1", Owner, Lease, default));
+        Assert.Equal(5, exception.SqliteErrorCode);
+    }
+
+    [Fact]
+    public async Task A_table_an_earlier_version_created_without_owners_is_upgraded_and_keeps_its_rows()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabaseFile)!);
+        await using (var connection = new SqliteConnection(ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                CREATE TABLE {SqliteDeduplicationStore.TableName} (
+                    consumer_group TEXT NOT NULL, message_id TEXT NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('claimed', 'processed')),
+                    lease_expires_at INTEGER NULL, processed_at INTEGER NULL,
+                    PRIMARY KEY (consumer_group, message_id)) WITHOUT ROWID;
+                INSERT INTO {SqliteDeduplicationStore.TableName} VALUES ('orders', 'old-processed', 'processed', NULL, 1);
+                INSERT INTO {SqliteDeduplicationStore.TableName} VALUES ('orders', 'old-claimed', 'claimed', {(Time.GetUtcNow() + Lease).ToUnixTimeMilliseconds()}, NULL);
+                """;
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var stores = Enumerable.Range(0, 3).Select(_ => CreateStore()).ToArray();
+        var answers = await Task.WhenAll(stores.Select(store => Task.Run(() => store.TryClaimAsync(Group, ["old-processed", "old-claimed"], Guid.NewGuid(), Lease, default))));
+
+        Assert.All(answers, a => Assert.Equal([DeduplicationClaim.AlreadyProcessed, DeduplicationClaim.ClaimedElsewhere], a));
+        Time.Advance(Lease);
+        Assert.Equal(DeduplicationClaim.Claimed, await stores[0].TryClaimAsync(Group, "old-claimed", Owner, Lease, default));
+        Assert.True(await stores[1].MarkProcessedAsync(Group, "old-claimed", Owner, default));
+    }
+
+    /// <summary>Creates the store's table beforehand, as its own DDL would, plus <paramref name="extraCheck"/>.</summary>
+    private async Task PrepareTableAsync(string extraCheck)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabaseFile)!);
+        await using var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            CREATE TABLE {SqliteDeduplicationStore.TableName} (
+                consumer_group TEXT NOT NULL, message_id TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('claimed', 'processed')),
+                lease_expires_at INTEGER NULL, processed_at INTEGER NULL, owner BLOB NULL,
+                PRIMARY KEY (consumer_group, message_id), {extraCheck}) WITHOUT ROWID;
+            """;
+        await command.ExecuteNonQueryAsync();
     }
 }

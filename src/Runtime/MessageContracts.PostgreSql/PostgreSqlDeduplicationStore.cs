@@ -19,6 +19,12 @@ namespace MessageContracts.PostgreSql;
 /// beforehand; the store then only reads and writes rows.
 /// </para>
 /// <para>
+/// A message ID the table cannot hold (longer than its key index allows, refused by a narrower column or a constraint a
+/// DBA created) is reported as <see cref="MessageIdRejectedException"/> once a known-good ID is shown to be accepted
+/// (<see cref="PostgreSqlErrors"/>); the consumer dead-letters that record. Every other error is thrown as it is, and
+/// retried by the consumer.
+/// </para>
+/// <para>
 /// Lease expiry and processed times are read from the <see cref="TimeProvider"/> of each instance, not from the
 /// database server: the instances' clocks must agree to well within a lease (NTP does that).
 /// </para>
@@ -31,12 +37,17 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
     /// <summary>The name of the table when the constructor is not given one.</summary>
     public const string DefaultTableName = "message_deduplication";
 
-    private const int MaxClaimAttempts = 5;
+    // A row that refused a claim or a mark and vanished a moment later (released, purged) is asked about again, this
+    // often at most; then the answer is "held elsewhere" (claim) or "not recorded" (mark).
+    private const int MaxAttempts = 5;
+
+    private const string StoreName = "PostgreSQL deduplication store";
 
     private readonly PostgreSqlTable table;
     private readonly TimeProvider timeProvider;
     private readonly string claimSql;
     private readonly string stateSql;
+    private readonly string renewSql;
     private readonly string markProcessedSql;
     private readonly string releaseSql;
     private readonly string purgeSql;
@@ -63,30 +74,38 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
 
     private PostgreSqlDeduplicationStore(NpgsqlDataSource dataSource, bool ownsDataSource, string? schema, string? tableName, TimeProvider? timeProvider)
     {
-        table = new PostgreSqlTable(dataSource, ownsDataSource, schema ?? DefaultSchema, tableName ?? DefaultTableName, "MessageContracts.Deduplication", CreateTableSql);
+        table = new PostgreSqlTable(dataSource, ownsDataSource, schema ?? DefaultSchema, tableName ?? DefaultTableName, "MessageContracts.Deduplication", CreateTableSql, addedColumn: "owner uuid NULL");
         this.timeProvider = timeProvider ?? TimeProvider.System;
 
         var t = table.QualifiedName;
 
-        // $1 group, $2 message ID, $3 the new lease's expiry, $4 now. A conflicting row is updated (and returned) only
-        // when it is a claim whose lease has run out; a live claim or a processed row makes RETURNING yield nothing.
+        // Every statement: $1 group, $2 message ID (the failing statement of a batch is told by it), $3 owner.
+        // A claim: $4 the new lease's expiry, $5 now. A conflicting row is updated (and returned) only when it is a claim
+        // whose lease has run out; a live claim or a processed row makes RETURNING yield nothing.
         claimSql = $"""
-            INSERT INTO {t} AS d (consumer_group, message_id, state, lease_expires_at, processed_at)
-            VALUES ($1, $2, 'claimed', $3, NULL)
+            INSERT INTO {t} AS d (consumer_group, message_id, state, lease_expires_at, processed_at, owner)
+            VALUES ($1, $2, 'claimed', $4, NULL, $3)
             ON CONFLICT (consumer_group, message_id) DO UPDATE
-                SET lease_expires_at = EXCLUDED.lease_expires_at
-                WHERE d.state = 'claimed' AND d.lease_expires_at <= $4
+                SET lease_expires_at = EXCLUDED.lease_expires_at, owner = EXCLUDED.owner
+                WHERE d.state = 'claimed' AND d.lease_expires_at <= $5
             RETURNING d.state
             """;
         stateSql = $"SELECT state FROM {t} WHERE consumer_group = $1 AND message_id = $2";
+
+        // $4 the renewed lease's expiry.
+        renewSql = $"UPDATE {t} SET lease_expires_at = $4 WHERE consumer_group = $1 AND message_id = $2 AND state = 'claimed' AND owner = $3";
+
+        // $4 now. Marked unless another owner holds an unexpired claim; RETURNING yields nothing when the row is left
+        // alone (processed before, or another owner's live claim), and the state read says which.
         markProcessedSql = $"""
-            INSERT INTO {t} AS d (consumer_group, message_id, state, lease_expires_at, processed_at)
-            VALUES ($1, $2, 'processed', NULL, $3)
+            INSERT INTO {t} AS d (consumer_group, message_id, state, lease_expires_at, processed_at, owner)
+            VALUES ($1, $2, 'processed', NULL, $4, NULL)
             ON CONFLICT (consumer_group, message_id) DO UPDATE
-                SET state = 'processed', lease_expires_at = NULL, processed_at = EXCLUDED.processed_at
-                WHERE d.state <> 'processed'
+                SET state = 'processed', lease_expires_at = NULL, processed_at = EXCLUDED.processed_at, owner = NULL
+                WHERE d.state = 'claimed' AND (d.owner = $3 OR d.lease_expires_at <= $4)
+            RETURNING d.state
             """;
-        releaseSql = $"DELETE FROM {t} WHERE consumer_group = $1 AND message_id = $2 AND state = 'claimed'";
+        releaseSql = $"DELETE FROM {t} WHERE consumer_group = $1 AND message_id = $2 AND state = 'claimed' AND owner = $3";
         purgeSql = $"DELETE FROM {t} WHERE state = 'processed' AND processed_at < $1";
     }
 
@@ -97,202 +116,85 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
     public string TableName => table.Name;
 
     /// <inheritdoc />
-    public async Task<DeduplicationClaim> TryClaimAsync(string consumerGroup, string messageId, TimeSpan lease, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(consumerGroup);
-        ArgumentException.ThrowIfNullOrEmpty(messageId);
-        if (lease <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(lease), lease, "A claim's lease must be longer than zero.");
-        }
-
-        cancellationToken.ThrowIfCancellationRequested();
-        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        await using var connection = await table.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-
-        for (var attempt = 1; attempt <= MaxClaimAttempts; attempt++)
-        {
-            var now = timeProvider.GetUtcNow().ToUniversalTime();
-
-            // One round trip: the claim, then (a new snapshot under READ COMMITTED) the state of the row that refused it.
-            await using var batch = new NpgsqlBatch(connection);
-            var claim = new NpgsqlBatchCommand(claimSql);
-            claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumerGroup });
-            claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = messageId });
-            claim.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now + lease });
-            claim.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
-            batch.BatchCommands.Add(claim);
-            var read = new NpgsqlBatchCommand(stateSql);
-            read.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumerGroup });
-            read.Parameters.Add(new NpgsqlParameter<string> { TypedValue = messageId });
-            batch.BatchCommands.Add(read);
-
-            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            var claimed = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-            var state = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetString(0) : null;
-
-            if (claimed)
-            {
-                return DeduplicationClaim.Claimed;
-            }
-
-            switch (state)
-            {
-                case "processed":
-                    return DeduplicationClaim.AlreadyProcessed;
-                case "claimed":
-                    return DeduplicationClaim.ClaimedElsewhere;
-                default:
-                    // The row that refused the claim was released or purged a moment later: claim again.
-                    continue;
-            }
-        }
-
-        // The row keeps vanishing under us: someone else is busy with this message, so ask again later.
-        return DeduplicationClaim.ClaimedElsewhere;
-    }
-
-    /// <inheritdoc />
-    public async Task MarkProcessedAsync(string consumerGroup, string messageId, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(consumerGroup);
-        ArgumentException.ThrowIfNullOrEmpty(messageId);
-        cancellationToken.ThrowIfCancellationRequested();
-        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = table.DataSource.CreateCommand(markProcessedSql);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumerGroup });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = messageId });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = timeProvider.GetUtcNow().ToUniversalTime() });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
-    public async Task ReleaseAsync(string consumerGroup, string messageId, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(consumerGroup);
-        ArgumentException.ThrowIfNullOrEmpty(messageId);
-        cancellationToken.ThrowIfCancellationRequested();
-        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = table.DataSource.CreateCommand(releaseSql);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumerGroup });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = messageId });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
     /// <remarks>
-    /// One round trip and one (implicit) transaction: a batch of the claim statements, in message ID order so that two
-    /// instances claiming overlapping batches take the row locks in the same order, then the states of the rows.
+    /// One round trip and one (implicit) transaction: the claim statements, in message ID order so that two instances
+    /// claiming overlapping sets take the row locks in the same order, then the states of the rows that refused them.
     /// </remarks>
-    public async Task<IReadOnlyList<DeduplicationClaim>> TryClaimManyAsync(string consumerGroup, IReadOnlyList<string> messageIds, TimeSpan lease, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DeduplicationClaim>> TryClaimAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, TimeSpan lease, CancellationToken cancellationToken)
     {
-        ValidateMany(consumerGroup, messageIds);
-        if (lease <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(lease), lease, "A claim's lease must be longer than zero.");
-        }
-
+        DeduplicationArguments.Validate(consumerGroup, messageIds, owner, lease);
         cancellationToken.ThrowIfCancellationRequested();
-        var results = new DeduplicationClaim[messageIds.Count];
-        if (results.Length == 0)
-        {
-            return results;
-        }
-
-        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        var order = SortedOrder(messageIds);
         var now = timeProvider.GetUtcNow().ToUniversalTime();
-        bool[] claimed = new bool[results.Length];
-        string?[] states = new string?[results.Length];
-        await using (var connection = await table.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
-        {
-            await using var batch = new NpgsqlBatch(connection);
-            foreach (var i in order)
-            {
-                var claim = new NpgsqlBatchCommand(claimSql);
-                claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumerGroup });
-                claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = messageIds[i] });
-                claim.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now + lease });
-                claim.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
-                batch.BatchCommands.Add(claim);
-            }
-
-            foreach (var i in order)
-            {
-                var read = new NpgsqlBatchCommand(stateSql);
-                read.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumerGroup });
-                read.Parameters.Add(new NpgsqlParameter<string> { TypedValue = messageIds[i] });
-                batch.BatchCommands.Add(read);
-            }
-
-            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            for (var k = 0; k < order.Length; k++)
-            {
-                if (k > 0)
-                {
-                    await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                claimed[order[k]] = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            for (var k = 0; k < order.Length; k++)
-            {
-                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-                states[order[k]] = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetString(0) : null;
-            }
-        }
-
+        var answers = await WriteThenReadAsync(consumerGroup, messageIds, owner, claimSql, [now + lease, now], cancellationToken).ConfigureAwait(false);
+        var results = new DeduplicationClaim[answers.Length];
         for (var i = 0; i < results.Length; i++)
         {
-            results[i] = claimed[i]
-                ? DeduplicationClaim.Claimed
-                : states[i] switch
-                {
-                    "processed" => DeduplicationClaim.AlreadyProcessed,
-                    "claimed" => DeduplicationClaim.ClaimedElsewhere,
+            results[i] = answers[i] switch
+            {
+                Answer.Written => DeduplicationClaim.Claimed,
+                Answer.Processed => DeduplicationClaim.AlreadyProcessed,
 
-                    // The row that refused the claim vanished a moment later (released or purged): ask again alone.
-                    _ => await TryClaimAsync(consumerGroup, messageIds[i], lease, cancellationToken).ConfigureAwait(false),
-                };
+                // A live claim, or (after MaxAttempts) a row that keeps vanishing: someone else is busy with it.
+                _ => DeduplicationClaim.ClaimedElsewhere,
+            };
         }
 
         return results;
     }
 
     /// <inheritdoc />
-    /// <remarks>One round trip and one (implicit) transaction for the whole batch.</remarks>
-    public async Task MarkProcessedManyAsync(string consumerGroup, IReadOnlyList<string> messageIds, CancellationToken cancellationToken)
+    /// <remarks>One round trip and one (implicit) transaction.</remarks>
+    public async Task<IReadOnlyList<bool>> RenewAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, TimeSpan lease, CancellationToken cancellationToken)
     {
-        ValidateMany(consumerGroup, messageIds);
+        DeduplicationArguments.Validate(consumerGroup, messageIds, owner, lease);
         cancellationToken.ThrowIfCancellationRequested();
-        if (messageIds.Count == 0)
+        var results = new bool[messageIds.Count];
+        if (results.Length == 0)
         {
-            return;
+            return results;
         }
 
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        var now = timeProvider.GetUtcNow().ToUniversalTime();
+        var expires = timeProvider.GetUtcNow().ToUniversalTime() + lease;
         await using var connection = await table.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var batch = new NpgsqlBatch(connection);
-        foreach (var i in SortedOrder(messageIds))
+        var order = SortedOrder(messageIds);
+        foreach (var i in order)
         {
-            var command = new NpgsqlBatchCommand(markProcessedSql);
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumerGroup });
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = messageIds[i] });
-            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
-            batch.BatchCommands.Add(command);
+            batch.BatchCommands.Add(Statement(renewSql, consumerGroup, messageIds[i], owner, [expires]));
         }
 
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        for (var k = 0; k < order.Length; k++)
+        {
+            results[order[k]] = batch.BatchCommands[k].RecordsAffected > 0;
+        }
+
+        return results;
     }
 
     /// <inheritdoc />
-    /// <remarks>One round trip and one (implicit) transaction for the whole batch.</remarks>
-    public async Task ReleaseManyAsync(string consumerGroup, IReadOnlyList<string> messageIds, CancellationToken cancellationToken)
+    /// <remarks>One round trip and one (implicit) transaction: the marks, in message ID order, then the states of the rows they left alone.</remarks>
+    public async Task<IReadOnlyList<bool>> MarkProcessedAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, CancellationToken cancellationToken)
     {
-        ValidateMany(consumerGroup, messageIds);
+        DeduplicationArguments.Validate(consumerGroup, messageIds, owner);
+        cancellationToken.ThrowIfCancellationRequested();
+        var now = timeProvider.GetUtcNow().ToUniversalTime();
+        var answers = await WriteThenReadAsync(consumerGroup, messageIds, owner, markProcessedSql, [now], cancellationToken).ConfigureAwait(false);
+        var results = new bool[answers.Length];
+        for (var i = 0; i < results.Length; i++)
+        {
+            results[i] = answers[i] is Answer.Written or Answer.Processed;
+        }
+
+        return results;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One round trip and one (implicit) transaction.</remarks>
+    public async Task ReleaseAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, CancellationToken cancellationToken)
+    {
+        DeduplicationArguments.Validate(consumerGroup, messageIds, owner);
         cancellationToken.ThrowIfCancellationRequested();
         if (messageIds.Count == 0)
         {
@@ -304,10 +206,7 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
         await using var batch = new NpgsqlBatch(connection);
         foreach (var i in SortedOrder(messageIds))
         {
-            var command = new NpgsqlBatchCommand(releaseSql);
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumerGroup });
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = messageIds[i] });
-            batch.BatchCommands.Add(command);
+            batch.BatchCommands.Add(Statement(releaseSql, consumerGroup, messageIds[i], owner, []));
         }
 
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -340,24 +239,153 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
             state            text        NOT NULL CHECK (state IN ('claimed', 'processed')),
             lease_expires_at timestamptz NULL,
             processed_at     timestamptz NULL,
+            owner            uuid        NULL,
             PRIMARY KEY (consumer_group, message_id)
         );
         CREATE INDEX IF NOT EXISTS "{table.Name}_processed_at" ON {table.QualifiedName} (processed_at) WHERE state = 'processed';
         """;
 
-    private static void ValidateMany(string consumerGroup, IReadOnlyList<string> messageIds)
+    /// <summary>
+    /// Runs <paramref name="writeSql"/> (a claim or a mark, with <c>RETURNING</c>) for every ID, in ID order, then reads
+    /// the state of each row, in one round trip and one implicit transaction, and says for each ID what became of it. A
+    /// row that refused the write and then vanished (released or purged in between) is written again, up to
+    /// <see cref="MaxAttempts"/> rounds. A data error is a <see cref="MessageIdRejectedException"/> once the record is
+    /// shown to be at fault.
+    /// </summary>
+    private async Task<Answer[]> WriteThenReadAsync(
+        string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, string writeSql, DateTimeOffset[] extra, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(consumerGroup);
-        ArgumentNullException.ThrowIfNull(messageIds);
-        foreach (var messageId in messageIds)
+        var answers = new Answer[messageIds.Count];
+        if (answers.Length == 0)
         {
-            ArgumentException.ThrowIfNullOrEmpty(messageId);
+            return answers;
         }
+
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        var pending = SortedOrder(messageIds);
+        for (var attempt = 1; attempt <= MaxAttempts && pending.Length > 0; attempt++)
+        {
+            var written = new bool[pending.Length];
+            var states = new string?[pending.Length];
+            try
+            {
+                await using var connection = await table.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                await using var batch = new NpgsqlBatch(connection);
+                foreach (var i in pending)
+                {
+                    batch.BatchCommands.Add(Statement(writeSql, consumerGroup, messageIds[i], owner, extra));
+                }
+
+                foreach (var i in pending)
+                {
+                    batch.BatchCommands.Add(Statement(stateSql, consumerGroup, messageIds[i], owner: null, []));
+                }
+
+                await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                for (var k = 0; k < pending.Length; k++)
+                {
+                    if (k > 0)
+                    {
+                        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    written[k] = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                for (var k = 0; k < pending.Length; k++)
+                {
+                    await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                    states[k] = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetString(0) : null;
+                }
+            }
+            catch (PostgresException exception) when (PostgreSqlErrors.IsDataError(exception))
+            {
+                throw await RejectionOrSelfAsync(exception, consumerGroup, messageIds, cancellationToken).ConfigureAwait(false);
+            }
+
+            var again = new List<int>();
+            for (var k = 0; k < pending.Length; k++)
+            {
+                var i = pending[k];
+                answers[i] = written[k] ? Answer.Written
+                    : states[k] == "processed" ? Answer.Processed
+                    : states[k] == "claimed" ? Answer.HeldElsewhere
+                    : Answer.Vanished;
+                if (answers[i] == Answer.Vanished)
+                {
+                    again.Add(i);
+                }
+            }
+
+            pending = [.. again];
+        }
+
+        return answers;
+    }
+
+    /// <summary>
+    /// The exception for a data error: <see cref="MessageIdRejectedException"/> for the ID of the failing statement when
+    /// a known-good ID is accepted (so that ID is at fault), else the original error, which the consumer retries.
+    /// </summary>
+    private async Task<Exception> RejectionOrSelfAsync(PostgresException exception, string consumerGroup, IReadOnlyList<string> messageIds, CancellationToken cancellationToken)
+    {
+        var messageId = PostgreSqlErrors.FailingMessageId(exception, parameterIndex: 1, single: messageIds.Count == 1 ? messageIds[0] : null);
+        if (messageId is null)
+        {
+            return exception;
+        }
+
+        var now = timeProvider.GetUtcNow().ToUniversalTime();
+        var recordAtFault = await PostgreSqlErrors.ProbeAsync(
+            table.DataSource,
+            async (connection, transaction) =>
+            {
+                await using var probe = new NpgsqlBatch(connection, transaction);
+                probe.BatchCommands.Add(Statement(claimSql, consumerGroup, PostgreSqlErrors.ProbeMessageId, Guid.NewGuid(), [now + TimeSpan.FromSeconds(1), now]));
+                await probe.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
+        return recordAtFault ? PostgreSqlErrors.Rejected(StoreName, messageId, exception) : exception;
+    }
+
+    /// <summary>One statement: $1 the group, $2 the message ID, $3 the owner (when given), then <paramref name="extra"/>.</summary>
+    private static NpgsqlBatchCommand Statement(string sql, string consumerGroup, string messageId, Guid? owner, DateTimeOffset[] extra)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumerGroup });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = messageId });
+        if (owner is { } token)
+        {
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = token });
+        }
+
+        foreach (var value in extra)
+        {
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = value });
+        }
+
+        return command;
     }
 
     /// <summary>The indexes of <paramref name="messageIds"/> in ordinal ID order; equal IDs keep their order (a stable sort).</summary>
     private static int[] SortedOrder(IReadOnlyList<string> messageIds) =>
         Enumerable.Range(0, messageIds.Count).OrderBy(i => messageIds[i], StringComparer.Ordinal).ToArray();
+
+    /// <summary>What a claim or a mark did to one row.</summary>
+    private enum Answer
+    {
+        /// <summary>The statement wrote the row: claimed, or marked.</summary>
+        Written,
+
+        /// <summary>Left alone: processed before.</summary>
+        Processed,
+
+        /// <summary>Left alone: another owner's live claim.</summary>
+        HeldElsewhere,
+
+        /// <summary>Left alone, and gone by the time its state was read.</summary>
+        Vanished,
+    }
 
     private static NpgsqlDataSource CreateDataSource(string connectionString)
     {

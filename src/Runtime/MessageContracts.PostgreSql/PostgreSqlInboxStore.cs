@@ -34,18 +34,45 @@ internal sealed class PostgreSqlInboxStore : IInboxStore, IAsyncDisposable, IDis
     public async Task<InboxUnit?> TryBeginAsync(string consumerGroup, string messageId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await table.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        var connection = await table.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await InboxUnit.StartAsync(
-            connection,
-            open => open.BeginTransactionAsync(cancellationToken),
-            async unit =>
+        try
+        {
+            var connection = await table.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            return await InboxUnit.StartAsync(
+                connection,
+                open => open.BeginTransactionAsync(cancellationToken),
+                async unit =>
+                {
+                    await using var command = InsertCommand(connection, (NpgsqlTransaction)unit.Transaction, consumerGroup, messageId, now);
+                    return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+                }).ConfigureAwait(false);
+        }
+        catch (PostgresException exception) when (PostgreSqlErrors.IsDataError(exception))
+        {
+            // The unit was rolled back. A known-good ID accepted by the same insert proves the record at fault.
+            var recordAtFault = await PostgreSqlErrors.ProbeAsync(
+                table.DataSource,
+                async (connection, transaction) =>
+                {
+                    await using var probe = InsertCommand(connection, transaction, consumerGroup, PostgreSqlErrors.ProbeMessageId, now);
+                    await probe.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                },
+                cancellationToken).ConfigureAwait(false);
+            if (recordAtFault)
             {
-                await using var command = new NpgsqlCommand(insertSql, connection, (NpgsqlTransaction)unit.Transaction);
-                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumerGroup });
-                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = messageId });
-                command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now.ToUniversalTime() });
-                return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
-            }).ConfigureAwait(false);
+                throw PostgreSqlErrors.Rejected("PostgreSQL inbox", messageId, exception);
+            }
+
+            throw;
+        }
+    }
+
+    private NpgsqlCommand InsertCommand(NpgsqlConnection connection, NpgsqlTransaction transaction, string consumerGroup, string messageId, DateTimeOffset now)
+    {
+        var command = new NpgsqlCommand(insertSql, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumerGroup });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = messageId });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now.ToUniversalTime() });
+        return command;
     }
 
     public async Task MarkDeadLetteredAsync(InboxUnit unit, string consumerGroup, string messageId, CancellationToken cancellationToken)

@@ -15,6 +15,7 @@ internal sealed class PostgreSqlTable : IAsyncDisposable, IDisposable
     private readonly bool ownsDataSource;
     private readonly string lockScope;
     private readonly Func<PostgreSqlTable, string> createTableSql;
+    private readonly string? addedColumn;
     private readonly SemaphoreSlim createGate = new(1, 1);
     private volatile bool created;
 
@@ -30,8 +31,14 @@ internal sealed class PostgreSqlTable : IAsyncDisposable, IDisposable
     /// The idempotent DDL of the table and its indexes, from <see cref="QualifiedName"/> and <see cref="Name"/>; it runs
     /// after the schema's creation when the schema is missing.
     /// </param>
-    public PostgreSqlTable(NpgsqlDataSource dataSource, bool ownsDataSource, string schema, string tableName, string lockScope, Func<PostgreSqlTable, string> createTableSql)
+    /// <param name="addedColumn">
+    /// A column a later version added to the table (its definition, e.g. <c>owner uuid NULL</c>), or null: added to a
+    /// table an earlier version created without it. Looked up first, so a user without DDL rights on an up-to-date table
+    /// is never refused.
+    /// </param>
+    public PostgreSqlTable(NpgsqlDataSource dataSource, bool ownsDataSource, string schema, string tableName, string lockScope, Func<PostgreSqlTable, string> createTableSql, string? addedColumn = null)
     {
+        this.addedColumn = addedColumn;
         Schema = ValidateIdentifier(schema, nameof(schema));
         Name = ValidateIdentifier(tableName, nameof(tableName));
         DataSource = dataSource;
@@ -111,6 +118,7 @@ internal sealed class PostgreSqlTable : IAsyncDisposable, IDisposable
         if (await ExistsAsync(connection, cancellationToken).ConfigureAwait(false))
         {
             // Also the path for a user who may not create tables: the DDL is never sent, so it cannot be refused.
+            await AddMissingColumnAsync(connection, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -135,13 +143,41 @@ internal sealed class PostgreSqlTable : IAsyncDisposable, IDisposable
                 }
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return;
+                break;
             }
             catch (PostgresException exception) when (attempt < 3 && IsConcurrentCreate(exception))
             {
                 // Someone created the schema or table outside the lock (another tool, an older version): look again.
             }
         }
+
+        // The table may be an older version's, created by another instance while this one waited.
+        await AddMissingColumnAsync(connection, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task AddMissingColumnAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        if (addedColumn is null)
+        {
+            return;
+        }
+
+        var column = addedColumn.Split(' ', 2)[0];
+        await using (var check = new NpgsqlCommand(
+            "SELECT count(*) FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name = $3", connection))
+        {
+            check.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Schema });
+            check.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Name });
+            check.Parameters.Add(new NpgsqlParameter<string> { TypedValue = column });
+            if ((long)(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! > 0)
+            {
+                return;
+            }
+        }
+
+        // IF NOT EXISTS: two instances upgrading at once both succeed.
+        await using var alter = new NpgsqlCommand($"ALTER TABLE {QualifiedName} ADD COLUMN IF NOT EXISTS {addedColumn}", connection);
+        await alter.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<bool> ExistsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

@@ -8,12 +8,16 @@ using Microsoft.Extensions.Logging;
 //
 //   MessageContracts.Tests.Worker --bootstrap <servers> --group <group> --dedup <sqlite file> --effects <file>
 //                                 --handle <count> [--lease-ms <ms>] [--set <librdkafka key>=<value>]...
+//                                 [--store sqlite|memory|postgres] [--postgres <connection string> --schema <schema>]
 //
 // It handles FaultProbe messages: the first <count> have their effect (their message ID appended, flushed, to the
 // effects file) and print "handled <id> <partition> <offset>"; every later one prints "blocked <id> <partition>
 // <offset>" and hangs in its handler (holding its dedup claim, with no effect) until the process is killed. So a
 // test knows exactly what was done when it kills the process. It prints "started" once its host is running, and
-// exits by itself when its standard input closes (the test process that started it has gone).
+// exits by itself when its standard input closes (the test process that started it has gone). A line "memory" on its
+// standard input makes it collect garbage and print "memory <heap> <working set> <peak working set> <allocated>" (bytes:
+// the managed heap after a full, compacting collection; the process's resident memory now and at its highest; every byte
+// allocated so far), so a test can measure the consumer alone, apart from the test process.
 var arguments = WorkerArguments.Parse(args);
 
 var builder = Host.CreateApplicationBuilder();
@@ -28,14 +32,19 @@ builder.Services.AddMessageContracts(options =>
     options.BootstrapServers = arguments.BootstrapServers;
     options.ConsumerGroup = arguments.Group;
     options.ServiceName = "fault-tests-worker";
-    options.DeduplicationStore = new SqliteDeduplicationStore($"Data Source={arguments.DedupPath}");
+    options.DeduplicationStore = arguments.Store switch
+    {
+        "memory" => new InMemoryDeduplicationStore(),
+        "postgres" => new MessageContracts.PostgreSql.PostgreSqlDeduplicationStore(arguments.PostgresConnectionString!, arguments.PostgresSchema),
+        _ => new SqliteDeduplicationStore($"Data Source={arguments.DedupPath}"),
+    };
     options.DeduplicationLease = arguments.Lease;
 
     // The embedded Kafka lives in the test process: this process reaches it as any client would, and the mock cluster
     // cannot create topics through the admin API. The tests create the topics beforehand.
     options.TopicProvisioning.Enabled = false;
 
-    // The handler never fails, and a short lease must outlast the retry schedule (the options validator checks).
+    // The handler never fails: a failure would be a bug of the test, not something to retry.
     options.Retry.MaxAttempts = 1;
     foreach (var (key, value) in arguments.ConsumerSettings)
     {
@@ -51,8 +60,17 @@ Console.WriteLine("started");
 // gone, and a worker hanging in its handlers must not outlive it.
 _ = Task.Run(async () =>
 {
-    while (await Console.In.ReadLineAsync() is not null)
+    while (await Console.In.ReadLineAsync() is { } command)
     {
+        if (command == "memory")
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            using var process = System.Diagnostics.Process.GetCurrentProcess();
+            process.Refresh();
+            Console.WriteLine($"memory {GC.GetTotalMemory(forceFullCollection: false)} {process.WorkingSet64} {process.PeakWorkingSet64} {GC.GetTotalAllocatedBytes()}");
+        }
     }
 
     Environment.Exit(3);
@@ -68,7 +86,10 @@ internal sealed record WorkerArguments(
     string EffectsPath,
     int HandleCount,
     TimeSpan Lease,
-    IReadOnlyList<KeyValuePair<string, string>> ConsumerSettings)
+    IReadOnlyList<KeyValuePair<string, string>> ConsumerSettings,
+    string Store,
+    string? PostgresConnectionString,
+    string? PostgresSchema)
 {
     public static WorkerArguments Parse(string[] args)
     {
@@ -95,14 +116,18 @@ internal sealed record WorkerArguments(
         string Required(string name) =>
             values.TryGetValue(name, out var value) ? value : throw new ArgumentException($"{name} is required.");
 
+        var store = values.GetValueOrDefault("--store", "sqlite");
         return new WorkerArguments(
             Required("--bootstrap"),
             Required("--group"),
-            Required("--dedup"),
+            store == "sqlite" ? Required("--dedup") : values.GetValueOrDefault("--dedup", ""),
             Required("--effects"),
             int.Parse(Required("--handle"), System.Globalization.CultureInfo.InvariantCulture),
             TimeSpan.FromMilliseconds(values.TryGetValue("--lease-ms", out var lease) ? int.Parse(lease, System.Globalization.CultureInfo.InvariantCulture) : 2000),
-            settings);
+            settings,
+            store,
+            store == "postgres" ? Required("--postgres") : null,
+            values.GetValueOrDefault("--schema"));
     }
 }
 

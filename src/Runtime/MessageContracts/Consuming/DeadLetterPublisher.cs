@@ -21,10 +21,24 @@ internal sealed class DeadLetterPublisher
         this.options = options.Value;
     }
 
+    /// <summary>The most characters of a reason kept in the dead-letter header and the log.</summary>
+    internal const int MaxReasonLength = 1_000;
+
     public string DeadLetterTopicFor(string topic) => topic + options.DeadLetterTopicSuffix;
+
+    /// <summary>
+    /// <paramref name="reason"/> cut to <see cref="MaxReasonLength"/> characters. Reasons quote exception messages, and a
+    /// parser's message may quote the payload: a hostile megabyte of garbage must not come back as a megabyte of reason
+    /// (in the log, and in a dead-letter record that would then be too large to write).
+    /// </summary>
+    internal static string BoundReason(string reason) =>
+        reason.Length <= MaxReasonLength
+            ? reason
+            : string.Create(CultureInfo.InvariantCulture, $"{reason.AsSpan(0, MaxReasonLength)}... ({reason.Length - MaxReasonLength:N0} more characters cut)");
 
     public async Task PublishAsync(ConsumeResult<byte[]?, byte[]?> record, string reason, Exception? exception, int attempts, CancellationToken cancellationToken)
     {
+        reason = BoundReason(reason);
         var headers = new Headers();
         if (record.Message.Headers is not null)
         {
@@ -34,6 +48,40 @@ internal sealed class DeadLetterPublisher
             }
         }
 
+        AddReasons(headers, record, reason, exception, attempts);
+        var message = new Message<byte[]?, byte[]>
+        {
+            Key = record.Message.Key,
+            Value = record.Message.Value ?? [],
+            Headers = headers,
+        };
+
+        try
+        {
+            await connection.Producer.ProduceAsync(DeadLetterTopicFor(record.Topic), message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProduceException<byte[]?, byte[]> refused) when (refused.Error.Code == ErrorCode.MsgSizeTooLarge)
+        {
+            // The copy, with the reasons added, is over the producer's (or the broker's) message size: retrying cannot
+            // help, and the partition must not stall on it. Write the reasons and where to find the record instead; the
+            // original stays in its topic until the retention removes it.
+            var stub = new Headers();
+            var size = PartitionWorker.SizeOf(record);
+            AddReasons(
+                stub,
+                record,
+                reason + string.Create(CultureInfo.InvariantCulture, $" (The record, {size:N0} bytes of key, value and headers, was too large to copy to the dead-letter topic: read it at {record.Topic}[{record.Partition.Value}]@{record.Offset.Value} before the topic's retention removes it.)"),
+                exception,
+                attempts);
+            var reference = new Message<byte[]?, byte[]> { Key = record.Message.Key is { Length: <= 1024 } key ? key : null, Value = [], Headers = stub };
+            await connection.Producer.ProduceAsync(DeadLetterTopicFor(record.Topic), reference, cancellationToken).ConfigureAwait(false);
+        }
+
+        MessagingTelemetry.DeadLettered.Add(1, MessagingTelemetry.Consumed(record.Topic, options.ConsumerGroup));
+    }
+
+    private void AddReasons(Headers headers, ConsumeResult<byte[]?, byte[]?> record, string reason, Exception? exception, int attempts)
+    {
         Add(headers, MessageHeaders.DeadLetterReason, reason);
         if (exception is not null)
         {
@@ -45,16 +93,6 @@ internal sealed class DeadLetterPublisher
         Add(headers, MessageHeaders.DeadLetterOriginalOffset, record.Offset.Value.ToString(CultureInfo.InvariantCulture));
         Add(headers, MessageHeaders.DeadLetterConsumerGroup, options.ConsumerGroup);
         Add(headers, MessageHeaders.DeadLetterAttempts, attempts.ToString(CultureInfo.InvariantCulture));
-
-        var message = new Message<byte[]?, byte[]>
-        {
-            Key = record.Message.Key,
-            Value = record.Message.Value ?? [],
-            Headers = headers,
-        };
-
-        await connection.Producer.ProduceAsync(DeadLetterTopicFor(record.Topic), message, cancellationToken).ConfigureAwait(false);
-        MessagingTelemetry.DeadLettered.Add(1, MessagingTelemetry.Consumed(record.Topic, options.ConsumerGroup));
     }
 
     private static void Add(Headers headers, string key, string value) => headers.Add(key, Encoding.UTF8.GetBytes(value));

@@ -101,9 +101,10 @@ internal sealed partial class MessageConsumerService : BackgroundService
         }
 
         worker.Enqueue(record);
-        if (!worker.Paused && worker.Queued >= options.MaxQueuedRecordsPerPartition)
+        if (!worker.Paused && (worker.Queued >= options.MaxQueuedRecordsPerPartition || worker.QueuedBytes >= options.MaxQueuedBytesPerPartition))
         {
-            // Back-pressure per partition: stop fetching it until its worker catches up; others go on.
+            // Back-pressure per partition, by count and by bytes (large records must not fill the memory): stop
+            // fetching it until its worker catches up; others go on.
             consumer.Pause([record.TopicPartition]);
             worker.Paused = true;
         }
@@ -113,7 +114,7 @@ internal sealed partial class MessageConsumerService : BackgroundService
     {
         foreach (var worker in workers.Values)
         {
-            if (worker.Paused && worker.Queued <= options.MaxQueuedRecordsPerPartition / 2)
+            if (worker.Paused && worker.Queued <= options.MaxQueuedRecordsPerPartition / 2 && worker.QueuedBytes <= options.MaxQueuedBytesPerPartition / 2)
             {
                 consumer.Resume([worker.Partition]);
                 worker.Paused = false;

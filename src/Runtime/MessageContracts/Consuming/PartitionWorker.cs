@@ -29,6 +29,7 @@ internal sealed partial class PartitionWorker : IDisposable
     private readonly List<ConsumeResult<byte[]?, byte[]?>> batch = new(MaxBatch);
     private readonly Queue<ConsumeResult<byte[]?, byte[]?>> pending = new();
     private int queued;
+    private long queuedBytes;
     private ConsumeResult<byte[]?, byte[]?>? current;
 
     public PartitionWorker(
@@ -60,6 +61,9 @@ internal sealed partial class PartitionWorker : IDisposable
     /// <summary>Records fetched but not yet started.</summary>
     public int Queued => Volatile.Read(ref queued);
 
+    /// <summary>The bytes (keys, values, headers) of the records fetched but not yet started.</summary>
+    public long QueuedBytes => Interlocked.Read(ref queuedBytes);
+
     /// <summary>
     /// The record the worker failed on, when it stopped because of an unexpected error; the consumer then rewinds the
     /// partition to it and starts a new worker.
@@ -72,7 +76,24 @@ internal sealed partial class PartitionWorker : IDisposable
     public void Enqueue(ConsumeResult<byte[]?, byte[]?> record)
     {
         Interlocked.Increment(ref queued);
+        Interlocked.Add(ref queuedBytes, SizeOf(record));
         queue.Writer.TryWrite(record);
+    }
+
+    /// <summary>What a record holds in memory, roughly: its key, value and header bytes.</summary>
+    internal static long SizeOf(ConsumeResult<byte[]?, byte[]?> record)
+    {
+        var message = record.Message;
+        long size = (message.Key?.Length ?? 0) + (message.Value?.Length ?? 0);
+        if (message.Headers is { } headers)
+        {
+            for (var i = 0; i < headers.Count; i++)
+            {
+                size += headers[i].Key.Length + (headers[i].GetValueBytes()?.Length ?? 0);
+            }
+        }
+
+        return size;
     }
 
     /// <summary>
@@ -159,6 +180,7 @@ internal sealed partial class PartitionWorker : IDisposable
         if (queue.Reader.TryRead(out record!))
         {
             Interlocked.Decrement(ref queued);
+            Interlocked.Add(ref queuedBytes, -SizeOf(record));
             return true;
         }
 

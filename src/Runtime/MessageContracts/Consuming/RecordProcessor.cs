@@ -10,12 +10,17 @@ using Microsoft.Extensions.Options;
 namespace MessageContracts;
 
 /// <summary>
-/// Settles one record, in this order: read the envelope, claim the message ID in the deduplication store,
-/// run the handlers (each with its retries), mark the ID processed. It returns only when the outcome is
-/// durable, so the caller may then store the offset; it throws <see cref="OperationCanceledException"/> when
-/// stopped first, and the record is then delivered again.
+/// Settles one record, in this order: read the envelope (within <see cref="EnvelopeLimits"/>), claim the message ID in
+/// the deduplication store, run the handlers (each with its retries) while <see cref="LeaseRenewal"/> keeps the claim
+/// alive, mark the ID processed. It returns only when the outcome is durable, so the caller may then store the offset;
+/// it throws <see cref="OperationCanceledException"/> when stopped first, and the record is then delivered again.
 /// </summary>
-internal sealed partial class RecordProcessor
+/// <remarks>
+/// A store that is down is retried until it answers (the partition waits; nothing is skipped). A store that refuses the
+/// record's message ID itself (<see cref="MessageIdRejectedException"/>) gets the record dead-lettered instead: retrying
+/// would stall the partition forever.
+/// </remarks>
+internal sealed partial class RecordProcessor : IDisposable
 {
     private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(5);
@@ -30,6 +35,8 @@ internal sealed partial class RecordProcessor
     private readonly ILogger<RecordProcessor> logger;
     private readonly MessageContractsOptions options;
     private readonly InboxProcessing? inbox;
+    private readonly EnvelopeLimits limits;
+    private readonly LeaseRenewal leases;
 
     public RecordProcessor(
         HandlerCatalog catalog,
@@ -49,13 +56,18 @@ internal sealed partial class RecordProcessor
         this.timeProvider = timeProvider;
         this.logger = logger;
         this.options = options.Value;
+        limits = EnvelopeLimits.From(this.options);
+        leases = new LeaseRenewal(deduplication, this.options.ConsumerGroup, this.options.DeduplicationLease, timeProvider, logger);
     }
+
+    /// <summary>Stops the lease renewal timer.</summary>
+    public void Dispose() => leases.Dispose();
 
     public async Task<RecordOutcome> ProcessAsync(ConsumeResult<byte[]?, byte[]?> record, CancellationToken cancellationToken)
     {
-        if (!EnvelopeReader.TryRead(record.Message.Headers, out var envelope, out var reason))
+        if (!EnvelopeReader.TryRead(record.Message.Headers, limits, out var envelope, out var reason))
         {
-            // No ID to deduplicate on: the dead-letter write itself is the outcome.
+            // No (usable) ID to deduplicate on: the dead-letter write itself is the outcome.
             await DeadLetterAsync(record, reason!, exception: null, attempts: 0, cancellationToken).ConfigureAwait(false);
             return RecordOutcome.DeadLettered;
         }
@@ -72,19 +84,40 @@ internal sealed partial class RecordProcessor
         {
             // The transactional inbox settles the record instead of the claim below: the dedup record commits in one
             // transaction with the handlers' own writes (docs/outbox.md).
-            return await inbox.ProcessAsync(
-                record,
-                envelope.MessageId,
-                (transaction, token) => HandleAsync(record, envelope, invoker, token, transaction),
-                cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await inbox.ProcessAsync(
+                    record,
+                    envelope.MessageId,
+                    (transaction, token) => HandleAsync(record, envelope, invoker, token, transaction),
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (MessageIdRejectedException rejected) when (rejected.MessageId == envelope.MessageId)
+            {
+                await DeadLetterAsync(record, rejected.Message, rejected, attempts: 0, cancellationToken).ConfigureAwait(false);
+                return RecordOutcome.DeadLettered;
+            }
         }
 
-        if (!await ClaimAsync(envelope.MessageId, cancellationToken).ConfigureAwait(false))
+        var owner = Guid.NewGuid();
+        bool claimed;
+        try
+        {
+            claimed = await ClaimAsync(envelope.MessageId, owner, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MessageIdRejectedException rejected)
+        {
+            await DeadLetterAsync(record, rejected.Message, rejected, attempts: 0, cancellationToken).ConfigureAwait(false);
+            return RecordOutcome.DeadLettered;
+        }
+
+        if (!claimed)
         {
             DropDuplicate(record, envelope);
             return RecordOutcome.Duplicate;
         }
 
+        using var held = leases.Hold(owner, [envelope.MessageId], timeProvider.GetTimestamp());
         RecordOutcome outcome;
         try
         {
@@ -94,11 +127,12 @@ internal sealed partial class RecordProcessor
         {
             // Stopped (or failed unexpectedly) before an outcome: give the claim back so the next delivery need not
             // wait for the lease.
-            await ReleaseQuietlyAsync(envelope.MessageId).ConfigureAwait(false);
+            held.Settled(envelope.MessageId);
+            await ReleaseQuietlyAsync([envelope.MessageId], owner).ConfigureAwait(false);
             throw;
         }
 
-        await RecordOutcomeAsync(envelope.MessageId, cancellationToken).ConfigureAwait(false);
+        await RecordOutcomesAsync([envelope.MessageId], held, cancellationToken).ConfigureAwait(false);
         return outcome;
     }
 
@@ -124,12 +158,10 @@ internal sealed partial class RecordProcessor
         var envelopes = new InboundEnvelope?[count];
         var reasons = new string?[count];
         var invokers = new MessageHandlerInvoker?[count];
-        var claimIndex = new int[count];
         var ids = new List<string>(count);
         for (var i = 0; i < count; i++)
         {
-            claimIndex[i] = -1;
-            if (!EnvelopeReader.TryRead(batch[i].Message.Headers, out var envelope, out var reason))
+            if (!EnvelopeReader.TryRead(batch[i].Message.Headers, limits, out var envelope, out var reason))
             {
                 reasons[i] = reason;
                 continue;
@@ -139,22 +171,26 @@ internal sealed partial class RecordProcessor
             invokers[i] = catalog.Find(envelope.MessageType);
             if (invokers[i] is not null)
             {
-                claimIndex[i] = ids.Count;
                 ids.Add(envelope.MessageId);
             }
         }
 
-        var claims = ids.Count == 0
-            ? Array.Empty<DeduplicationClaim>()
-            : await PersistAsync(
-                "claim messages",
-                (Processor: this, MessageIds: ids),
-                static (state, token) => state.Processor.deduplication.TryClaimManyAsync(
-                    state.Processor.options.ConsumerGroup, state.MessageIds, state.Processor.options.DeduplicationLease, token),
-                cancellationToken).ConfigureAwait(false);
+        var owner = Guid.NewGuid();
+        var (claimedIds, answers, rejected) = await ClaimManyAsync(ids, owner, cancellationToken).ConfigureAwait(false);
         var claimedAt = timeProvider.GetTimestamp();
         var halfLease = options.DeduplicationLease / 2;
 
+        // The answer for each record that was claimed (in the order of claimedIds), or null.
+        var claims = new DeduplicationClaim?[count];
+        for (int i = 0, k = 0; i < count && k < claimedIds.Count; i++)
+        {
+            if (invokers[i] is not null && !rejected.ContainsKey(envelopes[i]!.Value.MessageId))
+            {
+                claims[i] = answers[k++];
+            }
+        }
+
+        using var held = leases.Hold(owner, ClaimedBy(claimedIds, answers), claimedAt);
         var handled = new List<string>(ids.Count);
         var settled = 0;
         var offsetsStored = 0;
@@ -181,16 +217,23 @@ internal sealed partial class RecordProcessor
                     continue;
                 }
 
-                var claim = claims[claimIndex[settled]];
+                if (rejected.TryGetValue(envelope.MessageId, out var refusal))
+                {
+                    await DeadLetterAsync(record, refusal.Message, refusal, attempts: 0, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                var claim = claims[settled];
                 if (claim == DeduplicationClaim.AlreadyProcessed)
                 {
                     DropDuplicate(record, envelope);
                     continue;
                 }
 
-                if (claim != DeduplicationClaim.Claimed)
+                if (claim != DeduplicationClaim.Claimed || held.WasTakenOver(envelope.MessageId))
                 {
-                    // Held elsewhere (or earlier in this batch): the caller waits for it alone, as ProcessAsync does.
+                    // Held elsewhere (or earlier in this batch, or taken over since): the caller waits for it alone, as
+                    // ProcessAsync does.
                     break;
                 }
 
@@ -203,7 +246,7 @@ internal sealed partial class RecordProcessor
                     var flushDue = Task.Delay(SlowHandlerFlush, timeProvider, flushTimer.Token);
                     if (await Task.WhenAny(handling, flushDue).ConfigureAwait(false) != handling)
                     {
-                        await RecordOutcomesAsync(handled, cancellationToken).ConfigureAwait(false);
+                        await RecordOutcomesAsync(handled, held, cancellationToken).ConfigureAwait(false);
                         handled.Clear();
                         for (; offsetsStored < settled; offsetsStored++)
                         {
@@ -228,20 +271,21 @@ internal sealed partial class RecordProcessor
         var unsettled = new List<string>();
         for (var i = settled; i < count; i++)
         {
-            if (claimIndex[i] >= 0 && claims[claimIndex[i]] == DeduplicationClaim.Claimed)
+            if (claims[i] == DeduplicationClaim.Claimed)
             {
-                unsettled.Add(ids[claimIndex[i]]);
+                unsettled.Add(envelopes[i]!.Value.MessageId);
             }
         }
 
         if (unsettled.Count > 0)
         {
-            await ReleaseQuietlyAsync(unsettled).ConfigureAwait(false);
+            held.Settled(unsettled);
+            await ReleaseQuietlyAsync(unsettled, owner).ConfigureAwait(false);
         }
 
         if (handled.Count > 0)
         {
-            await RecordOutcomesAsync(handled, cancellationToken).ConfigureAwait(false);
+            await RecordOutcomesAsync(handled, held, cancellationToken).ConfigureAwait(false);
         }
 
         for (; offsetsStored < settled; offsetsStored++)
@@ -257,6 +301,51 @@ internal sealed partial class RecordProcessor
         return settled;
     }
 
+    /// <summary>The IDs of <paramref name="messageIds"/> that <paramref name="answers"/> says this call claimed.</summary>
+    private static IEnumerable<string> ClaimedBy(IReadOnlyList<string> messageIds, IReadOnlyList<DeduplicationClaim> answers)
+    {
+        for (var i = 0; i < messageIds.Count; i++)
+        {
+            if (answers[i] == DeduplicationClaim.Claimed)
+            {
+                yield return messageIds[i];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Claims <paramref name="messageIds"/> in one store call, retried while the store is down. An ID the store refuses
+    /// (<see cref="MessageIdRejectedException"/>: nothing of that call was claimed) is set aside with its refusal and the
+    /// rest claimed again, so one hostile ID costs one more call, not the batch.
+    /// </summary>
+    private async Task<(IReadOnlyList<string> Claimed, IReadOnlyList<DeduplicationClaim> Answers, Dictionary<string, MessageIdRejectedException> Rejected)> ClaimManyAsync(
+        List<string> messageIds, Guid owner, CancellationToken cancellationToken)
+    {
+        var rejected = new Dictionary<string, MessageIdRejectedException>(StringComparer.Ordinal);
+        IReadOnlyList<string> remaining = messageIds;
+        while (remaining.Count > 0)
+        {
+            try
+            {
+                var answers = await PersistAsync(
+                    "claim messages",
+                    (Processor: this, MessageIds: remaining, Owner: owner),
+                    static (state, token) => state.Processor.deduplication.TryClaimAsync(
+                        state.Processor.options.ConsumerGroup, state.MessageIds, state.Owner, state.Processor.options.DeduplicationLease, token),
+                    cancellationToken,
+                    rejectable: remaining).ConfigureAwait(false);
+                return (remaining, answers, rejected);
+            }
+            catch (MessageIdRejectedException refusal)
+            {
+                rejected[refusal.MessageId] = refusal;
+                remaining = remaining.Where(id => !string.Equals(id, refusal.MessageId, StringComparison.Ordinal)).ToList();
+            }
+        }
+
+        return (remaining, [], rejected);
+    }
+
     /// <summary>Counts and logs a delivery of a message that was processed before; the caller then skips it.</summary>
     private void DropDuplicate(ConsumeResult<byte[]?, byte[]?> record, InboundEnvelope envelope)
     {
@@ -264,78 +353,107 @@ internal sealed partial class RecordProcessor
         LogDuplicate(envelope.MessageId, envelope.MessageType, record.Topic, record.Partition.Value, record.Offset.Value);
     }
 
-    /// <summary>As <see cref="RecordOutcomeAsync"/>, for the handled records of a batch in one store call.</summary>
-    private async Task RecordOutcomesAsync(List<string> messageIds, CancellationToken cancellationToken)
+    /// <summary>
+    /// Marks the handled <paramref name="messageIds"/> processed, in one store call, as their owner. The handlers have run
+    /// by now, so a stop signal gets a short grace to record that rather than cutting it off: an unrecorded claim would
+    /// hold the message (and its partition) until the lease runs out. If even the grace is not enough, the claims are
+    /// released, so the redelivery runs the (idempotent) handlers again instead of waiting.
+    /// </summary>
+    /// <remarks>
+    /// An ID whose claim was taken over by another instance (found by a renewal, or refused by the mark itself) is not
+    /// marked: the new owner's outcome counts. An ID the store refuses to record is logged and left unmarked; its
+    /// handlers did run.
+    /// </remarks>
+    private async Task RecordOutcomesAsync(List<string> messageIds, LeaseRenewal.HeldClaims held, CancellationToken cancellationToken)
     {
+        var marking = new List<string>(messageIds.Count);
+        foreach (var messageId in messageIds)
+        {
+            if (held.WasTakenOver(messageId))
+            {
+                LogNotMarkedTakenOver(messageId);
+            }
+            else
+            {
+                marking.Add(messageId);
+            }
+        }
+
         using var settle = new CancellationTokenSource();
         using var graceOnStop = cancellationToken.Register(static state => ((CancellationTokenSource)state!).CancelAfter(OutcomeGrace), settle);
         try
         {
-            await PersistAsync(
-                "mark messages as processed",
-                (Processor: this, MessageIds: messageIds),
-                static (state, token) => state.Processor.deduplication.MarkProcessedManyAsync(state.Processor.options.ConsumerGroup, state.MessageIds, token),
-                settle.Token).ConfigureAwait(false);
+            while (marking.Count > 0)
+            {
+                try
+                {
+                    var marked = await PersistAsync(
+                        "mark messages as processed",
+                        (Processor: this, MessageIds: marking, held.Owner),
+                        static (state, token) => state.Processor.deduplication.MarkProcessedAsync(state.Processor.options.ConsumerGroup, state.MessageIds, state.Owner, token),
+                        settle.Token,
+                        rejectable: marking).ConfigureAwait(false);
+                    for (var i = 0; i < marking.Count; i++)
+                    {
+                        if (!marked[i])
+                        {
+                            LogNotMarkedTakenOver(marking[i]);
+                        }
+                    }
+
+                    break;
+                }
+                catch (MessageIdRejectedException refusal)
+                {
+                    LogMarkRefused(refusal, refusal.MessageId);
+                    marking.RemoveAll(id => string.Equals(id, refusal.MessageId, StringComparison.Ordinal));
+                }
+            }
+
+            held.Settled(messageIds);
         }
         catch (OperationCanceledException) when (settle.IsCancellationRequested)
         {
-            await ReleaseQuietlyAsync(messageIds).ConfigureAwait(false);
+            held.Settled(messageIds);
+            await ReleaseQuietlyAsync(messageIds, held.Owner).ConfigureAwait(false);
             throw new OperationCanceledException("Stopped before the outcomes could be recorded.", cancellationToken);
         }
     }
 
-    private async Task ReleaseQuietlyAsync(List<string> messageIds)
+    private async Task ReleaseQuietlyAsync(List<string> messageIds, Guid owner)
     {
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), timeProvider);
-            await deduplication.ReleaseManyAsync(options.ConsumerGroup, messageIds, timeout.Token).ConfigureAwait(false);
+            await deduplication.ReleaseAsync(options.ConsumerGroup, messageIds, owner, timeout.Token).ConfigureAwait(false);
+            if (logger.IsEnabled(LogLevel.Debug))
+            {
+                LogReleased(messageIds.Count, string.Join(", ", messageIds));
+            }
         }
         catch (Exception exception)
         {
+            // The leases run out on their own; releasing only saves the wait.
             LogReleaseFailed(exception, string.Join(", ", messageIds));
         }
     }
 
-    /// <summary>
-    /// Marks the message processed. The handlers have run by now, so a stop signal gets a short grace to record
-    /// that rather than cutting it off: an unrecorded claim would hold the message (and its partition) until the
-    /// lease runs out. If even the grace is not enough, the claim is released, so the redelivery runs the
-    /// (idempotent) handlers again instead of waiting.
-    /// </summary>
-    private async Task RecordOutcomeAsync(string messageId, CancellationToken cancellationToken)
-    {
-        using var settle = new CancellationTokenSource();
-        using var graceOnStop = cancellationToken.Register(static state => ((CancellationTokenSource)state!).CancelAfter(OutcomeGrace), settle);
-        try
-        {
-            await PersistAsync(
-                "mark message as processed",
-                (Processor: this, MessageId: messageId),
-                static (state, token) => state.Processor.deduplication.MarkProcessedAsync(state.Processor.options.ConsumerGroup, state.MessageId, token),
-                settle.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (settle.IsCancellationRequested)
-        {
-            await ReleaseQuietlyAsync(messageId).ConfigureAwait(false);
-            throw new OperationCanceledException("Stopped before the outcome could be recorded.", cancellationToken);
-        }
-    }
-
-    /// <summary>True when this instance may process the message; false when it was processed before.</summary>
-    private async Task<bool> ClaimAsync(string messageId, CancellationToken cancellationToken)
+    /// <summary>True when <paramref name="owner"/> now holds the claim; false when the message was processed before.</summary>
+    private async Task<bool> ClaimAsync(string messageId, Guid owner, CancellationToken cancellationToken)
     {
         var pause = FirstPause;
+        string[] messageIds = [messageId];
         while (true)
         {
-            var claim = await PersistAsync(
+            var claims = await PersistAsync(
                 "claim message",
-                (Processor: this, MessageId: messageId),
+                (Processor: this, MessageIds: messageIds, Owner: owner),
                 static (state, token) => state.Processor.deduplication.TryClaimAsync(
-                    state.Processor.options.ConsumerGroup, state.MessageId, state.Processor.options.DeduplicationLease, token),
-                cancellationToken).ConfigureAwait(false);
+                    state.Processor.options.ConsumerGroup, state.MessageIds, state.Owner, state.Processor.options.DeduplicationLease, token),
+                cancellationToken,
+                rejectable: messageIds).ConfigureAwait(false);
 
-            switch (claim)
+            switch (claims[0])
             {
                 case DeduplicationClaim.Claimed:
                     return true;
@@ -415,6 +533,7 @@ internal sealed partial class RecordProcessor
 
     private async Task DeadLetterAsync(ConsumeResult<byte[]?, byte[]?> record, string reason, Exception? exception, int attempts, CancellationToken cancellationToken)
     {
+        reason = DeadLetterPublisher.BoundReason(reason);
         LogDeadLettering(record.Topic, record.Partition.Value, record.Offset.Value, deadLetters.DeadLetterTopicFor(record.Topic), reason);
         await PersistAsync(
             "write to the dead-letter topic",
@@ -454,8 +573,13 @@ internal sealed partial class RecordProcessor
         }
     }
 
-    /// <summary>As <see cref="PersistAsync{TState}"/>, for a write with a result.</summary>
-    private async Task<TResult> PersistAsync<TState, TResult>(string what, TState state, Func<TState, CancellationToken, Task<TResult>> write, CancellationToken cancellationToken)
+    /// <summary>
+    /// As <see cref="PersistAsync{TState}"/>, for a write with a result. A <see cref="MessageIdRejectedException"/> for
+    /// one of <paramref name="rejectable"/> is thrown at once: the store can never record that ID, so retrying would stall
+    /// the partition for good. Any other failure (a refusal of an ID not in the call included: a store bug) is retried.
+    /// </summary>
+    private async Task<TResult> PersistAsync<TState, TResult>(
+        string what, TState state, Func<TState, CancellationToken, Task<TResult>> write, CancellationToken cancellationToken, IReadOnlyList<string> rejectable)
     {
         var pause = FirstPause;
         while (true)
@@ -468,26 +592,17 @@ internal sealed partial class RecordProcessor
             {
                 throw;
             }
+            catch (MessageIdRejectedException refusal) when (rejectable.Contains(refusal.MessageId, StringComparer.Ordinal))
+            {
+                LogIdRejected(refusal.MessageId.Length > 64 ? refusal.MessageId[..64] + "..." : refusal.MessageId, refusal.Message);
+                throw;
+            }
             catch (Exception exception)
             {
                 LogPersistFailed(exception, what, pause);
                 await Task.Delay(pause, timeProvider, cancellationToken).ConfigureAwait(false);
                 pause = Grow(pause);
             }
-        }
-    }
-
-    private async Task ReleaseQuietlyAsync(string messageId)
-    {
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), timeProvider);
-            await deduplication.ReleaseAsync(options.ConsumerGroup, messageId, timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception exception)
-        {
-            // The lease runs out on its own; releasing only saves the wait.
-            LogReleaseFailed(exception, messageId);
         }
     }
 
@@ -508,6 +623,18 @@ internal sealed partial class RecordProcessor
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not {What}; trying again in {Pause} (the partition waits, nothing is skipped)")]
     private partial void LogPersistFailed(Exception exception, string what, TimeSpan pause);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release the claim on message {MessageId}; it lapses when its lease ends")]
-    private partial void LogReleaseFailed(Exception exception, string messageId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release the claim on message(s) {MessageIds}; each lapses when its lease ends")]
+    private partial void LogReleaseFailed(Exception exception, string messageIds);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Released the claim(s) on {Count} message(s) without an outcome: {MessageIds}")]
+    private partial void LogReleased(int count, string messageIds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The deduplication store refused message ID {MessageId}; the record is dead-lettered, not retried: {Reason}")]
+    private partial void LogIdRejected(string messageId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} was handled here, but its claim was taken over by another instance: it is not marked processed by this one (the other instance's outcome counts)")]
+    private partial void LogNotMarkedTakenOver(string messageId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} was handled, but the deduplication store refused to record it; a redelivery would run its handlers again")]
+    private partial void LogMarkRefused(Exception exception, string messageId);
 }

@@ -17,11 +17,6 @@ public sealed class InMemoryDeduplicationStore : IDeduplicationStore
     /// <summary>The number of entries kept when the constructor is not told otherwise.</summary>
     public const int DefaultMaxEntries = 100_000;
 
-    // The three answers as completed tasks, made once: a claim is asked for every message consumed.
-    private static readonly Task<DeduplicationClaim> ClaimedTask = Task.FromResult(DeduplicationClaim.Claimed);
-    private static readonly Task<DeduplicationClaim> AlreadyProcessedTask = Task.FromResult(DeduplicationClaim.AlreadyProcessed);
-    private static readonly Task<DeduplicationClaim> ClaimedElsewhereTask = Task.FromResult(DeduplicationClaim.ClaimedElsewhere);
-
     /// <summary>How long an entry is kept when the constructor is not told otherwise: one day.</summary>
     public static readonly TimeSpan DefaultWindow = TimeSpan.FromDays(1);
 
@@ -76,46 +71,105 @@ public sealed class InMemoryDeduplicationStore : IDeduplicationStore
     }
 
     /// <inheritdoc />
-    public Task<DeduplicationClaim> TryClaimAsync(string consumerGroup, string messageId, TimeSpan lease, CancellationToken cancellationToken)
+    /// <remarks>All of the IDs are claimed under one lock, as one step.</remarks>
+    public Task<IReadOnlyList<DeduplicationClaim>> TryClaimAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, TimeSpan lease, CancellationToken cancellationToken)
     {
-        DeduplicationArguments.Validate(consumerGroup, messageId);
-        DeduplicationArguments.ValidateLease(lease);
+        DeduplicationArguments.Validate(consumerGroup, messageIds, owner, lease);
         if (cancellationToken.IsCancellationRequested)
         {
-            return Task.FromCanceled<DeduplicationClaim>(cancellationToken);
+            return Task.FromCanceled<IReadOnlyList<DeduplicationClaim>>(cancellationToken);
         }
 
+        var results = new DeduplicationClaim[messageIds.Count];
         lock (gate)
         {
             var now = timeProvider.GetUtcNow();
             EvictExpired(now);
-            var key = new Key(consumerGroup, messageId);
-            if (entries.TryGetValue(key, out var node))
+            for (var i = 0; i < results.Length; i++)
             {
-                var entry = node.Value;
-                if (entry.Processed)
-                {
-                    return AlreadyProcessedTask;
-                }
-
-                if (entry.LeaseExpiresAt > now)
-                {
-                    return ClaimedElsewhereTask;
-                }
-
-                // The holder's lease ran out (it died or stalled): the claim passes to this caller.
-                Remove(node);
+                results[i] = Claim(new Key(consumerGroup, messageIds[i]), owner, now, lease);
             }
-
-            Add(new Entry(key, Processed: false, LeaseExpiresAt: now + lease, ChangedAt: now));
-            return ClaimedTask;
         }
+
+        return Task.FromResult<IReadOnlyList<DeduplicationClaim>>(results);
     }
 
     /// <inheritdoc />
-    public Task MarkProcessedAsync(string consumerGroup, string messageId, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<bool>> RenewAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, TimeSpan lease, CancellationToken cancellationToken)
     {
-        DeduplicationArguments.Validate(consumerGroup, messageId);
+        DeduplicationArguments.Validate(consumerGroup, messageIds, owner, lease);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<IReadOnlyList<bool>>(cancellationToken);
+        }
+
+        var results = new bool[messageIds.Count];
+        lock (gate)
+        {
+            var now = timeProvider.GetUtcNow();
+            EvictExpired(now);
+            for (var i = 0; i < results.Length; i++)
+            {
+                if (entries.TryGetValue(new Key(consumerGroup, messageIds[i]), out var node) && !node.Value.Processed && node.Value.Owner == owner)
+                {
+                    Remove(node);
+                    Add(node.Value with { LeaseExpiresAt = now + lease, ChangedAt = now });
+                    results[i] = true;
+                }
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<bool>>(results);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<bool>> MarkProcessedAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, CancellationToken cancellationToken)
+    {
+        DeduplicationArguments.Validate(consumerGroup, messageIds, owner);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<IReadOnlyList<bool>>(cancellationToken);
+        }
+
+        var results = new bool[messageIds.Count];
+        lock (gate)
+        {
+            var now = timeProvider.GetUtcNow();
+            EvictExpired(now);
+            for (var i = 0; i < results.Length; i++)
+            {
+                var key = new Key(consumerGroup, messageIds[i]);
+                if (entries.TryGetValue(key, out var node))
+                {
+                    var entry = node.Value;
+                    if (entry.Processed)
+                    {
+                        results[i] = true;
+                        continue;
+                    }
+
+                    if (entry.Owner != owner && entry.LeaseExpiresAt > now)
+                    {
+                        // Another owner holds it now (this owner's claim was taken over): its outcome counts.
+                        continue;
+                    }
+
+                    Remove(node);
+                }
+
+                // Recorded also without a claim of this owner, as long as nobody else holds one: the outcome is final.
+                Add(new Entry(key, Processed: true, Owner: Guid.Empty, LeaseExpiresAt: DateTimeOffset.MinValue, ChangedAt: now));
+                results[i] = true;
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<bool>>(results);
+    }
+
+    /// <inheritdoc />
+    public Task ReleaseAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, CancellationToken cancellationToken)
+    {
+        DeduplicationArguments.Validate(consumerGroup, messageIds, owner);
         if (cancellationToken.IsCancellationRequested)
         {
             return Task.FromCanceled(cancellationToken);
@@ -123,39 +177,12 @@ public sealed class InMemoryDeduplicationStore : IDeduplicationStore
 
         lock (gate)
         {
-            var now = timeProvider.GetUtcNow();
-            EvictExpired(now);
-            var key = new Key(consumerGroup, messageId);
-            if (entries.TryGetValue(key, out var node))
+            foreach (var messageId in messageIds)
             {
-                if (node.Value.Processed)
+                if (entries.TryGetValue(new Key(consumerGroup, messageId), out var node) && !node.Value.Processed && node.Value.Owner == owner)
                 {
-                    return Task.CompletedTask;
+                    Remove(node);
                 }
-
-                Remove(node);
-            }
-
-            // Recorded even without a live claim: the outcome is final whoever held the lease.
-            Add(new Entry(key, Processed: true, LeaseExpiresAt: DateTimeOffset.MinValue, ChangedAt: now));
-            return Task.CompletedTask;
-        }
-    }
-
-    /// <inheritdoc />
-    public Task ReleaseAsync(string consumerGroup, string messageId, CancellationToken cancellationToken)
-    {
-        DeduplicationArguments.Validate(consumerGroup, messageId);
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled(cancellationToken);
-        }
-
-        lock (gate)
-        {
-            if (entries.TryGetValue(new Key(consumerGroup, messageId), out var node) && !node.Value.Processed)
-            {
-                Remove(node);
             }
         }
 
@@ -190,6 +217,29 @@ public sealed class InMemoryDeduplicationStore : IDeduplicationStore
         }
     }
 
+    private DeduplicationClaim Claim(Key key, Guid owner, DateTimeOffset now, TimeSpan lease)
+    {
+        if (entries.TryGetValue(key, out var node))
+        {
+            var entry = node.Value;
+            if (entry.Processed)
+            {
+                return DeduplicationClaim.AlreadyProcessed;
+            }
+
+            if (entry.LeaseExpiresAt > now)
+            {
+                return DeduplicationClaim.ClaimedElsewhere;
+            }
+
+            // The holder's lease ran out (it died or stalled): the claim passes to this owner.
+            Remove(node);
+        }
+
+        Add(new Entry(key, Processed: false, owner, LeaseExpiresAt: now + lease, ChangedAt: now));
+        return DeduplicationClaim.Claimed;
+    }
+
     private void Add(Entry entry)
     {
         entries.Add(entry.Key, byAge.AddLast(entry));
@@ -216,6 +266,6 @@ public sealed class InMemoryDeduplicationStore : IDeduplicationStore
 
     private readonly record struct Key(string ConsumerGroup, string MessageId);
 
-    // A processed entry has its processed time in ChangedAt; a claimed one, the time of the claim.
-    private sealed record Entry(Key Key, bool Processed, DateTimeOffset LeaseExpiresAt, DateTimeOffset ChangedAt);
+    // A processed entry has its processed time in ChangedAt; a claimed one, the time of the claim or its last renewal.
+    private sealed record Entry(Key Key, bool Processed, Guid Owner, DateTimeOffset LeaseExpiresAt, DateTimeOffset ChangedAt);
 }

@@ -32,6 +32,7 @@ public sealed class SqliteDeduplicationStore : IDeduplicationStore
             state            TEXT    NOT NULL CHECK (state IN ('claimed', 'processed')),
             lease_expires_at INTEGER NULL,
             processed_at     INTEGER NULL,
+            owner            BLOB    NULL,
             PRIMARY KEY (consumer_group, message_id)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS {TableName}_processed_at ON {TableName} (processed_at) WHERE state = 'processed';
@@ -40,27 +41,36 @@ public sealed class SqliteDeduplicationStore : IDeduplicationStore
     // One statement claims a new ID or takes over an expired lease; a live claim or a processed row is left alone,
     // and then RETURNING yields nothing.
     private const string ClaimSql = $"""
-        INSERT INTO {TableName} (consumer_group, message_id, state, lease_expires_at, processed_at)
-        VALUES ($group, $id, 'claimed', $leaseExpiresAt, NULL)
+        INSERT INTO {TableName} (consumer_group, message_id, state, lease_expires_at, processed_at, owner)
+        VALUES ($group, $id, 'claimed', $leaseExpiresAt, NULL, $owner)
         ON CONFLICT (consumer_group, message_id) DO UPDATE
-            SET lease_expires_at = excluded.lease_expires_at
+            SET lease_expires_at = excluded.lease_expires_at, owner = excluded.owner
             WHERE {TableName}.state = 'claimed' AND {TableName}.lease_expires_at <= $now
         RETURNING state;
         """;
 
     private const string StateSql = $"SELECT state FROM {TableName} WHERE consumer_group = $group AND message_id = $id;";
 
-    private const string MarkProcessedSql = $"""
-        INSERT INTO {TableName} (consumer_group, message_id, state, lease_expires_at, processed_at)
-        VALUES ($group, $id, 'processed', NULL, $now)
-        ON CONFLICT (consumer_group, message_id) DO UPDATE
-            SET state = 'processed', lease_expires_at = NULL, processed_at = excluded.processed_at
-            WHERE {TableName}.state <> 'processed';
+    private const string RenewSql = $"""
+        UPDATE {TableName} SET lease_expires_at = $leaseExpiresAt
+        WHERE consumer_group = $group AND message_id = $id AND state = 'claimed' AND owner = $owner;
         """;
 
-    private const string ReleaseSql = $"DELETE FROM {TableName} WHERE consumer_group = $group AND message_id = $id AND state = 'claimed';";
+    // Marked unless another owner holds an unexpired claim; a processed row is left as it is (then nothing changes, and
+    // the state read says why).
+    private const string MarkProcessedSql = $"""
+        INSERT INTO {TableName} (consumer_group, message_id, state, lease_expires_at, processed_at, owner)
+        VALUES ($group, $id, 'processed', NULL, $now, NULL)
+        ON CONFLICT (consumer_group, message_id) DO UPDATE
+            SET state = 'processed', lease_expires_at = NULL, processed_at = excluded.processed_at, owner = NULL
+            WHERE {TableName}.state = 'claimed' AND ({TableName}.owner = $owner OR {TableName}.lease_expires_at <= $now);
+        """;
+
+    private const string ReleaseSql = $"DELETE FROM {TableName} WHERE consumer_group = $group AND message_id = $id AND state = 'claimed' AND owner = $owner;";
 
     private const string PurgeSql = $"DELETE FROM {TableName} WHERE state = 'processed' AND processed_at < $olderThan;";
+
+    private const string StoreName = "SQLite deduplication store";
 
     private readonly SqliteDatabase database;
     private readonly TimeProvider timeProvider;
@@ -81,7 +91,8 @@ public sealed class SqliteDeduplicationStore : IDeduplicationStore
             // redelivery is about) and is lost only to a power cut or OS crash, which then may run a handler twice.
             extraConnectionPragmas: "PRAGMA synchronous = NORMAL;",
             inMemoryMessage: static connectionString =>
-                $"The SQLite deduplication store needs a database file, but '{connectionString}' names an in-memory database. Name a file, e.g. with {nameof(SqliteDeduplicationStore)}.{nameof(DefaultPath)}(consumerGroup).");
+                $"The SQLite deduplication store needs a database file, but '{connectionString}' names an in-memory database. Name a file, e.g. with {nameof(SqliteDeduplicationStore)}.{nameof(DefaultPath)}(consumerGroup).",
+            upgrade: AddOwnerColumnAsync);
         this.timeProvider = timeProvider ?? TimeProvider.System;
     }
 
@@ -100,94 +111,71 @@ public sealed class SqliteDeduplicationStore : IDeduplicationStore
     }
 
     /// <inheritdoc />
-    public async Task<DeduplicationClaim> TryClaimAsync(string consumerGroup, string messageId, TimeSpan lease, CancellationToken cancellationToken)
+    /// <remarks>One <c>BEGIN IMMEDIATE</c> transaction (one commit) for all of the IDs, the statements prepared once.</remarks>
+    public async Task<IReadOnlyList<DeduplicationClaim>> TryClaimAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, TimeSpan lease, CancellationToken cancellationToken)
     {
-        DeduplicationArguments.Validate(consumerGroup, messageId);
-        DeduplicationArguments.ValidateLease(lease);
-        var now = timeProvider.GetUtcNow();
-
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-
-        // BEGIN IMMEDIATE: the claim and the reading of the state that refused it see the same row.
-        await using var transaction = connection.BeginTransaction(deferred: false);
-
-        await using var claim = Command(connection, ClaimSql, consumerGroup, messageId);
-        claim.Transaction = transaction;
-        claim.Parameters.AddWithValue("$leaseExpiresAt", (now + lease).ToUnixTimeMilliseconds());
-        claim.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-        var claimed = await claim.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
-
-        DeduplicationClaim result;
-        if (claimed)
-        {
-            result = DeduplicationClaim.Claimed;
-        }
-        else
-        {
-            await using var read = Command(connection, StateSql, consumerGroup, messageId);
-            read.Transaction = transaction;
-            var state = (string?)await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-            result = state == "processed" ? DeduplicationClaim.AlreadyProcessed : DeduplicationClaim.ClaimedElsewhere;
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return result;
-    }
-
-    /// <inheritdoc />
-    public async Task MarkProcessedAsync(string consumerGroup, string messageId, CancellationToken cancellationToken)
-    {
-        DeduplicationArguments.Validate(consumerGroup, messageId);
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, MarkProcessedSql, consumerGroup, messageId);
-        command.Parameters.AddWithValue("$now", timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
-    public async Task ReleaseAsync(string consumerGroup, string messageId, CancellationToken cancellationToken)
-    {
-        DeduplicationArguments.Validate(consumerGroup, messageId);
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, ReleaseSql, consumerGroup, messageId);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
-    public async Task<IReadOnlyList<DeduplicationClaim>> TryClaimManyAsync(string consumerGroup, IReadOnlyList<string> messageIds, TimeSpan lease, CancellationToken cancellationToken)
-    {
-        ValidateMany(consumerGroup, messageIds);
-        DeduplicationArguments.ValidateLease(lease);
+        DeduplicationArguments.Validate(consumerGroup, messageIds, owner, lease);
         var results = new DeduplicationClaim[messageIds.Count];
         if (results.Length == 0)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             return results;
         }
 
         var now = timeProvider.GetUtcNow();
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-
-        // One BEGIN IMMEDIATE transaction (one commit) for the whole batch; the two statements are prepared once.
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        await using var claim = Command(connection, ClaimSql, consumerGroup, messageIds[0]);
-        claim.Transaction = transaction;
-        claim.Parameters.AddWithValue("$leaseExpiresAt", (now + lease).ToUnixTimeMilliseconds());
-        claim.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-        await using var read = Command(connection, StateSql, consumerGroup, messageIds[0]);
-        read.Transaction = transaction;
-
-        for (var i = 0; i < results.Length; i++)
+        var current = 0;
+        try
         {
-            claim.Parameters["$id"].Value = messageIds[i];
-            if (await claim.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null)
+            await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+
+            // BEGIN IMMEDIATE: the claims and the reading of the states that refused them see the same rows.
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            await using var claim = ClaimCommand(connection, transaction, consumerGroup, owner, now, lease);
+            await using var read = Command(connection, transaction, StateSql, consumerGroup);
+            for (; current < results.Length; current++)
             {
-                results[i] = DeduplicationClaim.Claimed;
-                continue;
+                claim.Parameters["$id"].Value = messageIds[current];
+                if (await claim.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null)
+                {
+                    results[current] = DeduplicationClaim.Claimed;
+                    continue;
+                }
+
+                read.Parameters["$id"].Value = messageIds[current];
+                var state = (string?)await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+                results[current] = state == "processed" ? DeduplicationClaim.AlreadyProcessed : DeduplicationClaim.ClaimedElsewhere;
             }
 
-            read.Parameters["$id"].Value = messageIds[i];
-            var state = (string?)await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-            results[i] = state == "processed" ? DeduplicationClaim.AlreadyProcessed : DeduplicationClaim.ClaimedElsewhere;
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException exception) when (SqliteErrors.IsDataError(exception) && current < messageIds.Count)
+        {
+            throw await RejectionOrSelfAsync(exception, consumerGroup, messageIds[current], cancellationToken).ConfigureAwait(false);
+        }
+
+        return results;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<bool>> RenewAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        DeduplicationArguments.Validate(consumerGroup, messageIds, owner, lease);
+        var results = new bool[messageIds.Count];
+        if (results.Length == 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return results;
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var renew = Command(connection, transaction, RenewSql, consumerGroup);
+        renew.Parameters.AddWithValue("$owner", owner);
+        renew.Parameters.AddWithValue("$leaseExpiresAt", (timeProvider.GetUtcNow() + lease).ToUnixTimeMilliseconds());
+        for (var i = 0; i < results.Length; i++)
+        {
+            renew.Parameters["$id"].Value = messageIds[i];
+            results[i] = await renew.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -195,45 +183,67 @@ public sealed class SqliteDeduplicationStore : IDeduplicationStore
     }
 
     /// <inheritdoc />
-    public async Task MarkProcessedManyAsync(string consumerGroup, IReadOnlyList<string> messageIds, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<bool>> MarkProcessedAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, CancellationToken cancellationToken)
     {
-        ValidateMany(consumerGroup, messageIds);
-        if (messageIds.Count == 0)
+        DeduplicationArguments.Validate(consumerGroup, messageIds, owner);
+        var results = new bool[messageIds.Count];
+        if (results.Length == 0)
         {
-            return;
+            cancellationToken.ThrowIfCancellationRequested();
+            return results;
         }
 
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        await using var command = Command(connection, MarkProcessedSql, consumerGroup, messageIds[0]);
-        command.Transaction = transaction;
-        command.Parameters.AddWithValue("$now", timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
-        foreach (var messageId in messageIds)
+        var current = 0;
+        try
         {
-            command.Parameters["$id"].Value = messageId;
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            await using var mark = Command(connection, transaction, MarkProcessedSql, consumerGroup);
+            mark.Parameters.AddWithValue("$owner", owner);
+            mark.Parameters.AddWithValue("$now", timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
+            await using var read = Command(connection, transaction, StateSql, consumerGroup);
+            for (; current < results.Length; current++)
+            {
+                mark.Parameters["$id"].Value = messageIds[current];
+                if (await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0)
+                {
+                    results[current] = true;
+                    continue;
+                }
+
+                // Unchanged: processed before (true), or another owner's live claim (false).
+                read.Parameters["$id"].Value = messageIds[current];
+                results[current] = (string?)await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) == "processed";
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException exception) when (SqliteErrors.IsDataError(exception) && current < messageIds.Count)
+        {
+            throw await RejectionOrSelfAsync(exception, consumerGroup, messageIds[current], cancellationToken).ConfigureAwait(false);
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return results;
     }
 
     /// <inheritdoc />
-    public async Task ReleaseManyAsync(string consumerGroup, IReadOnlyList<string> messageIds, CancellationToken cancellationToken)
+    public async Task ReleaseAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, CancellationToken cancellationToken)
     {
-        ValidateMany(consumerGroup, messageIds);
+        DeduplicationArguments.Validate(consumerGroup, messageIds, owner);
         if (messageIds.Count == 0)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             return;
         }
 
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = connection.BeginTransaction(deferred: false);
-        await using var command = Command(connection, ReleaseSql, consumerGroup, messageIds[0]);
-        command.Transaction = transaction;
+        await using var release = Command(connection, transaction, ReleaseSql, consumerGroup);
+        release.Parameters.AddWithValue("$owner", owner);
         foreach (var messageId in messageIds)
         {
-            command.Parameters["$id"].Value = messageId;
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            release.Parameters["$id"].Value = messageId;
+            await release.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -249,27 +259,65 @@ public sealed class SqliteDeduplicationStore : IDeduplicationStore
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static void ValidateMany(string consumerGroup, IReadOnlyList<string> messageIds)
+    /// <summary>
+    /// The exception for a data error on <paramref name="messageId"/>: <see cref="MessageIdRejectedException"/> when a
+    /// known-good ID is accepted (so the ID is at fault), else the original error, which the consumer retries.
+    /// </summary>
+    private async Task<Exception> RejectionOrSelfAsync(SqliteException exception, string consumerGroup, string messageId, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(messageIds);
-        foreach (var messageId in messageIds)
-        {
-            DeduplicationArguments.Validate(consumerGroup, messageId);
-        }
-
-        if (messageIds.Count == 0)
-        {
-            ArgumentException.ThrowIfNullOrEmpty(consumerGroup);
-        }
+        var now = timeProvider.GetUtcNow();
+        var probeOwner = Guid.NewGuid();
+        var recordAtFault = await SqliteErrors.ProbeAsync(
+            database,
+            async (connection, transaction) =>
+            {
+                await using var claim = ClaimCommand(connection, transaction, consumerGroup, probeOwner, now, TimeSpan.FromSeconds(1));
+                claim.Parameters["$id"].Value = SqliteErrors.ProbeMessageId;
+                await claim.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
+        return recordAtFault ? SqliteErrors.Rejected(StoreName, messageId, exception) : exception;
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, string sql, string consumerGroup, string messageId)
+    private static SqliteCommand ClaimCommand(SqliteConnection connection, SqliteTransaction transaction, string consumerGroup, Guid owner, DateTimeOffset now, TimeSpan lease)
+    {
+        var command = Command(connection, transaction, ClaimSql, consumerGroup);
+        command.Parameters.AddWithValue("$owner", owner);
+        command.Parameters.AddWithValue("$leaseExpiresAt", (now + lease).ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        return command;
+    }
+
+    /// <summary>A command of <paramref name="sql"/> in <paramref name="transaction"/> with <c>$group</c> set and <c>$id</c> to be set per ID.</summary>
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, string consumerGroup)
     {
         var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = sql;
         command.Parameters.AddWithValue("$group", consumerGroup);
-        command.Parameters.AddWithValue("$id", messageId);
+        command.Parameters.Add("$id", SqliteType.Text);
         return command;
+    }
+
+    /// <summary>
+    /// Adds the <c>owner</c> column to a table an earlier version created without it (claims then had no owner). In a
+    /// <c>BEGIN IMMEDIATE</c> transaction, so two processes upgrading one file at once do it once.
+    /// </summary>
+    private static async Task AddOwnerColumnAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var check = connection.CreateCommand();
+        check.Transaction = transaction;
+        check.CommandText = $"SELECT count(*) FROM pragma_table_info('{TableName}') WHERE name = 'owner';";
+        if ((long)(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 0)
+        {
+            await using var alter = connection.CreateCommand();
+            alter.Transaction = transaction;
+            alter.CommandText = $"ALTER TABLE {TableName} ADD COLUMN owner BLOB NULL;";
+            await alter.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static string SanitizeFileName(string consumerGroup)

@@ -8,7 +8,8 @@ namespace MessageContracts;
 
 /// <summary>
 /// Reads the CloudEvents binary-mode headers of a received record. A record whose envelope is missing or
-/// malformed cannot be deduplicated or dispatched, so the reason is returned for the dead-letter topic.
+/// malformed, or over one of the consumer's limits (<see cref="EnvelopeLimits"/>), cannot be deduplicated or dispatched,
+/// so the reason is returned for the dead-letter topic.
 /// </summary>
 internal static class EnvelopeReader
 {
@@ -17,12 +18,23 @@ internal static class EnvelopeReader
     private static readonly byte[] SpecVersionUtf8 = Encoding.UTF8.GetBytes(MessageHeaders.SpecVersionValue);
     private static readonly byte[] JsonContentTypeUtf8 = Encoding.UTF8.GetBytes(MessageHeaders.JsonContentType);
 
-    public static bool TryRead(Headers? headers, out InboundEnvelope envelope, out string? reason)
+    /// <summary>Reads the envelope within the default limits.</summary>
+    public static bool TryRead(Headers? headers, out InboundEnvelope envelope, out string? reason) =>
+        TryRead(headers, EnvelopeLimits.Default, out envelope, out reason);
+
+    public static bool TryRead(Headers? headers, in EnvelopeLimits limits, out InboundEnvelope envelope, out string? reason)
     {
         envelope = default;
         if (headers is null || headers.Count == 0)
         {
             reason = "The record has no headers: a message needs the CloudEvents headers ce_specversion, ce_id and ce_type.";
+            return false;
+        }
+
+        // First the sizes: nothing of an oversized header is decoded, logged or written to a store.
+        reason = limits.SizeProblem(headers);
+        if (reason is not null)
+        {
             return false;
         }
 
@@ -36,12 +48,20 @@ internal static class EnvelopeReader
             return false;
         }
 
-        var id = LastString(headers, MessageHeaders.Id);
-        if (string.IsNullOrWhiteSpace(id))
+        if (!headers.TryGetLastBytes(MessageHeaders.Id, out var idBytes) || idBytes is null)
         {
             reason = "The record has no ce_id header, so it cannot be deduplicated.";
             return false;
         }
+
+        reason = IdProblem(idBytes, limits.MaxMessageIdBytes);
+        if (reason is not null)
+        {
+            return false;
+        }
+
+        // Printable ASCII, checked above: every byte is one character.
+        var id = Encoding.ASCII.GetString(idBytes);
 
         var type = LastString(headers, MessageHeaders.Type);
         if (string.IsNullOrWhiteSpace(type))
@@ -86,6 +106,29 @@ internal static class EnvelopeReader
         envelope = new InboundEnvelope(id, type, LastString(headers, MessageHeaders.Source), time, traceContext);
         reason = null;
         return true;
+    }
+
+    /// <summary>
+    /// Why the <c>ce_id</c> bytes are not a usable message ID (<see cref="MessageIdRules"/>, with the consumer's length
+    /// limit), or null. A blank ID is refused too: it is valid printable ASCII, but no producer means it.
+    /// </summary>
+    private static string? IdProblem(byte[] id, int maxBytes)
+    {
+        if (id.AsSpan().IndexOfAnyExcept((byte)' ') < 0)
+        {
+            return "The record's ce_id is empty, so it cannot be deduplicated.";
+        }
+
+        if (id.Length > maxBytes)
+        {
+            return string.Create(
+                CultureInfo.InvariantCulture,
+                $"The record's ce_id is {id.Length:N0} bytes long; a message ID may have at most {maxBytes:N0} bytes (MessageContractsOptions.{nameof(MessageContractsOptions.MaxMessageIdBytes)}).");
+        }
+
+        return MessageIdRules.FindProblem(id, maxBytes) is { } problem
+            ? $"The record's ce_id is not a usable message ID: {problem}."
+            : null;
     }
 
     private static bool IsJson(string contentType)

@@ -26,9 +26,10 @@ public sealed partial class MessageContractsOptions
     public IDeduplicationStore? DeduplicationStore { get; set; }
 
     /// <summary>
-    /// How long a claim on a message protects it from being processed by another instance. An instance that
-    /// dies mid-handler blocks the message for at most this long. Defaults to 2 minutes; keep it above the
-    /// longest handler run including retries.
+    /// How long a claim on a message protects it from being processed by another instance, unless renewed. The claim
+    /// is renewed every third of this while the handlers run (retries included), so a slow handler keeps it; an
+    /// instance that dies or stalls mid-handler blocks the message for at most this long. Defaults to 2 minutes; at
+    /// least 1 second.
     /// </summary>
     public TimeSpan DeduplicationLease { get; set; } = TimeSpan.FromMinutes(2);
 

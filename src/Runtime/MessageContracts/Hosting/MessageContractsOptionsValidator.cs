@@ -5,6 +5,9 @@ namespace MessageContracts;
 /// <summary>Checks the options at startup, with errors that say what to change.</summary>
 internal sealed class MessageContractsOptionsValidator : IValidateOptions<MessageContractsOptions>
 {
+    private static readonly TimeSpan MinimumLease = TimeSpan.FromSeconds(1);
+    private const int MinimumHeaderBytes = 256;
+
     public ValidateOptionsResult Validate(string? name, MessageContractsOptions options)
     {
         var failures = new List<string>();
@@ -48,22 +51,32 @@ internal sealed class MessageContractsOptionsValidator : IValidateOptions<Messag
             failures.Add("MessageContractsOptions.DeduplicationRetention must be positive: it is how long processed message IDs are remembered.");
         }
 
-        if (options.DeduplicationLease <= TimeSpan.Zero)
+        // A claim is renewed every third of its lease while its handlers run (retries included), so the lease no longer
+        // has to outlast the handlers: only a stalled or dead instance's last renewal. A very short lease would turn the
+        // renewals into a stream of store calls, and lose the claim to one slow call.
+        if (options.DeduplicationLease < MinimumLease)
         {
-            failures.Add("MessageContractsOptions.DeduplicationLease must be positive: it is how long a claim on a message lasts.");
+            failures.Add($"MessageContractsOptions.DeduplicationLease is {options.DeduplicationLease}: it must be at least {MinimumLease.TotalSeconds:0} second. Claims are renewed every third of the lease while the handlers run, so the lease only bounds how long a crashed instance blocks a message; 2 minutes (the default) suits most services.");
         }
-        else
+
+        if (options.MaxMessageIdBytes < 1)
         {
-            // A claim is not renewed while a handler retries: the lease must outlast the longest retry schedule,
-            // or another instance could take the message over mid-retry.
-            foreach (var (policyName, retry) in RetryPolicies(options))
-            {
-                var worstCaseWaiting = retry.MaxDelay * Math.Max(0, retry.MaxAttempts - 1);
-                if (worstCaseWaiting >= options.DeduplicationLease)
-                {
-                    failures.Add($"{policyName} can wait {worstCaseWaiting} between attempts, which is not shorter than MessageContractsOptions.DeduplicationLease ({options.DeduplicationLease}): raise the lease or lower MaxAttempts/MaxDelay.");
-                }
-            }
+            failures.Add($"MessageContractsOptions.MaxMessageIdBytes is {options.MaxMessageIdBytes}: it must be at least 1 (the default, 200, fits a UUID or a business key).");
+        }
+
+        if (options.MaxHeaderBytes < MinimumHeaderBytes)
+        {
+            failures.Add($"MessageContractsOptions.MaxHeaderBytes is {options.MaxHeaderBytes}: it must be at least {MinimumHeaderBytes}, or the CloudEvents and trace headers themselves would be refused.");
+        }
+
+        if (options.MaxTotalHeaderBytes < options.MaxHeaderBytes)
+        {
+            failures.Add($"MessageContractsOptions.MaxTotalHeaderBytes ({options.MaxTotalHeaderBytes}) is less than MaxHeaderBytes ({options.MaxHeaderBytes}): a record's headers together must be allowed at least as much as one header.");
+        }
+
+        if (options.MaxQueuedBytesPerPartition < 1)
+        {
+            failures.Add($"MessageContractsOptions.MaxQueuedBytesPerPartition is {options.MaxQueuedBytesPerPartition}: it must be at least 1.");
         }
 
         failures.AddRange(ProducerTimeouts.FindConflicts(options));
@@ -74,14 +87,5 @@ internal sealed class MessageContractsOptionsValidator : IValidateOptions<Messag
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-
-    private static IEnumerable<(string Name, RetryOptions Retry)> RetryPolicies(MessageContractsOptions options)
-    {
-        yield return ("MessageContractsOptions.Retry", options.Retry);
-        foreach (var (handlerType, retry) in options.BuildHandlerRetries())
-        {
-            yield return ($"The retry policy of {handlerType.Name}", retry);
-        }
     }
 }

@@ -33,7 +33,10 @@ internal sealed partial class InboxProcessing : IAsyncDisposable
     /// <summary>Whether an inbox is configured; otherwise the claim-based deduplication settles records.</summary>
     public bool Enabled => store is not null;
 
-    /// <summary>Settles one record in one database transaction; returns its outcome once committed.</summary>
+    /// <summary>
+    /// Settles one record in one database transaction; returns its outcome once committed. Throws
+    /// <see cref="MessageIdRejectedException"/> (nothing committed) when the inbox table cannot hold the message ID.
+    /// </summary>
     /// <param name="record">The record (for logs and metrics).</param>
     /// <param name="messageId">Its <c>ce_id</c>.</param>
     /// <param name="handle">Runs the handlers (or dead-letters) with the transaction; returns the outcome.</param>
@@ -74,9 +77,10 @@ internal sealed partial class InboxProcessing : IAsyncDisposable
             {
                 throw;
             }
-            catch (Exception exception)
+            catch (Exception exception) when (exception is not MessageIdRejectedException)
             {
-                // Rolled back (disposing the unit): nothing of this attempt stays, and the offset does not move.
+                // Rolled back (disposing the unit): nothing of this attempt stays, and the offset does not move. A
+                // message ID the inbox refuses goes up to the caller, which dead-letters the record.
                 LogUnitFailed(exception, messageId, record.Topic, record.Partition.Value, record.Offset.Value, pause);
                 await Task.Delay(pause, timeProvider, cancellationToken).ConfigureAwait(false);
                 pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestPause.Ticks));
@@ -100,13 +104,18 @@ internal sealed partial class InboxProcessing : IAsyncDisposable
 /// </summary>
 internal sealed class InboxRetention(IInboxStore inbox) : IDeduplicationStore
 {
-    public Task<DeduplicationClaim> TryClaimAsync(string consumerGroup, string messageId, TimeSpan lease, CancellationToken cancellationToken) =>
-        throw new InvalidOperationException("The transactional inbox settles records; the claim-based deduplication is not used.");
+    private const string NotUsed = "The transactional inbox settles records; the claim-based deduplication is not used.";
 
-    public Task MarkProcessedAsync(string consumerGroup, string messageId, CancellationToken cancellationToken) =>
-        throw new InvalidOperationException("The transactional inbox settles records; the claim-based deduplication is not used.");
+    public Task<IReadOnlyList<DeduplicationClaim>> TryClaimAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, TimeSpan lease, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException(NotUsed);
 
-    public Task ReleaseAsync(string consumerGroup, string messageId, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task<IReadOnlyList<bool>> RenewAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, TimeSpan lease, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException(NotUsed);
+
+    public Task<IReadOnlyList<bool>> MarkProcessedAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException(NotUsed);
+
+    public Task ReleaseAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task<int> PurgeAsync(DateTimeOffset olderThan, CancellationToken cancellationToken) => inbox.PurgeAsync(olderThan, cancellationToken);
 }

@@ -43,21 +43,48 @@ internal sealed class SqliteInboxStore : IInboxStore
 
     public async Task<InboxUnit?> TryBeginAsync(string consumerGroup, string messageId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await InboxUnit.StartAsync(
-            connection,
-            // Immediate, not deferred: take the write lock now, so a busy database is met here and not mid-handler.
-            open => ValueTask.FromResult<DbTransaction>(((SqliteConnection)open).BeginTransaction(deferred: false)),
-            async unit =>
+        try
+        {
+            var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return await InboxUnit.StartAsync(
+                connection,
+                // Immediate, not deferred: take the write lock now, so a busy database is met here and not mid-handler.
+                open => ValueTask.FromResult<DbTransaction>(((SqliteConnection)open).BeginTransaction(deferred: false)),
+                async unit =>
+                {
+                    await using var command = InsertCommand(connection, (SqliteTransaction)unit.Transaction, consumerGroup, messageId, now);
+                    return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+                }).ConfigureAwait(false);
+        }
+        catch (SqliteException exception) when (SqliteErrors.IsDataError(exception))
+        {
+            // The unit was rolled back. A known-good ID accepted by the same insert proves the record at fault.
+            var recordAtFault = await SqliteErrors.ProbeAsync(
+                database,
+                async (connection, transaction) =>
+                {
+                    await using var probe = InsertCommand(connection, transaction, consumerGroup, SqliteErrors.ProbeMessageId, now);
+                    await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+                },
+                cancellationToken).ConfigureAwait(false);
+            if (recordAtFault)
             {
-                await using var command = connection.CreateCommand();
-                command.Transaction = (SqliteTransaction)unit.Transaction;
-                command.CommandText = InsertSql;
-                command.Parameters.AddWithValue("$group", consumerGroup);
-                command.Parameters.AddWithValue("$id", messageId);
-                command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-                return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
-            }).ConfigureAwait(false);
+                throw SqliteErrors.Rejected("SQLite inbox", messageId, exception);
+            }
+
+            throw;
+        }
+    }
+
+    private static SqliteCommand InsertCommand(SqliteConnection connection, SqliteTransaction transaction, string consumerGroup, string messageId, DateTimeOffset now)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = InsertSql;
+        command.Parameters.AddWithValue("$group", consumerGroup);
+        command.Parameters.AddWithValue("$id", messageId);
+        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        return command;
     }
 
     public async Task MarkDeadLetteredAsync(InboxUnit unit, string consumerGroup, string messageId, CancellationToken cancellationToken)

@@ -14,6 +14,7 @@ internal sealed class SqliteDatabase
     private readonly string? databaseFile;
     private readonly string connectionPragmas;
     private readonly string schema;
+    private readonly Func<SqliteConnection, CancellationToken, Task>? upgrade;
     private readonly SemaphoreSlim initializeGate = new(1, 1);
     private volatile bool initialized;
 
@@ -21,8 +22,13 @@ internal sealed class SqliteDatabase
     /// <param name="schema">The store's idempotent DDL, run once before the first connection is handed out.</param>
     /// <param name="extraConnectionPragmas">Pragmas run on every connection after <c>busy_timeout</c>, or null.</param>
     /// <param name="inMemoryMessage">The message of the exception that refuses an in-memory <paramref name="connectionString"/>.</param>
-    public SqliteDatabase(string connectionString, string schema, string? extraConnectionPragmas, Func<string, string> inMemoryMessage)
+    /// <param name="upgrade">
+    /// Brings a table an earlier version created up to date (adds the columns it lacks), on the connection that ran the
+    /// schema, or null. It must be idempotent and safe against another process upgrading at the same moment.
+    /// </param>
+    public SqliteDatabase(string connectionString, string schema, string? extraConnectionPragmas, Func<string, string> inMemoryMessage, Func<SqliteConnection, CancellationToken, Task>? upgrade = null)
     {
+        this.upgrade = upgrade;
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
         var builder = new SqliteConnectionStringBuilder(connectionString);
         if (builder.Mode == SqliteOpenMode.Memory
@@ -140,6 +146,11 @@ internal sealed class SqliteDatabase
                 while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
                 {
                 }
+            }
+
+            if (upgrade is not null)
+            {
+                await upgrade(connection, cancellationToken).ConfigureAwait(false);
             }
 
             initialized = true;

@@ -43,6 +43,9 @@ public sealed class FaultHost : IAsyncDisposable
     /// <param name="effects">The effects sink; shared by the hosts of one test to see a whole group. New when null.</param>
     /// <param name="deduplication">The deduplication store; a new in-memory one when null.</param>
     /// <param name="configure">More options, applied last.</param>
+    /// <param name="timeProvider">The clock of the consumer (leases, renewals, retry pauses); the system's when null.</param>
+    /// <param name="gate">Holds the handlers of <see cref="FaultProbeBehaviors.Hold"/> messages; a new one when null.</param>
+    /// <param name="logLevel">The lowest level the log capture keeps; Information when null.</param>
     public static async Task<FaultHost> StartAsync(
         EmbeddedKafka kafka,
         string group,
@@ -50,15 +53,24 @@ public sealed class FaultHost : IAsyncDisposable
         ITestOutputHelper? output = null,
         FaultEffects? effects = null,
         IDeduplicationStore? deduplication = null,
-        Action<MessageContractsOptions>? configure = null)
+        Action<MessageContractsOptions>? configure = null,
+        TimeProvider? timeProvider = null,
+        FaultGate? gate = null,
+        LogLevel? logLevel = null)
     {
         effects ??= new FaultEffects();
-        var logs = new LogCapture(name, output);
+        var logs = new LogCapture(name, output, logLevel ?? LogLevel.Information);
         var host = new HostBuilder()
-            .ConfigureLogging(logging => logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Information))
+            .ConfigureLogging(logging => logging.ClearProviders().AddProvider(logs).SetMinimumLevel(logLevel ?? LogLevel.Information))
             .ConfigureServices(services =>
             {
+                if (timeProvider is not null)
+                {
+                    services.AddSingleton(timeProvider);
+                }
+
                 services.AddSingleton(effects);
+                services.AddSingleton(gate ?? new FaultGate());
                 services.AddSingleton(new FaultInstance(name));
                 services.AddMessageContracts(options =>
                 {
@@ -98,6 +110,14 @@ public sealed class FaultHost : IAsyncDisposable
         }
 
         return CountOccurrences(last.Message, Probes.Topic + " [");
+    }
+
+    /// <summary>Stops the host with no grace: handlers still running are cancelled, as when the shutdown timeout runs out.</summary>
+    public async Task StopNowAsync()
+    {
+        using var noGrace = new CancellationTokenSource();
+        await noGrace.CancelAsync();
+        await host.StopAsync(noGrace.Token);
     }
 
     public async ValueTask DisposeAsync()

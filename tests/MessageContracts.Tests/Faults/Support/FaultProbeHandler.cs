@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Faults.Contracts;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,6 +19,34 @@ public static class FaultProbeBehaviors
 
     /// <summary>Takes <see cref="FaultProbeHandler.SlowHandlerTime"/> (work, not waiting) before its effect.</summary>
     public const string Slow = "slow";
+
+    /// <summary>On its first attempt (of any instance), waits until the test opens the host's <see cref="FaultGate"/>; later attempts have their effect at once.</summary>
+    public const string Hold = "hold";
+}
+
+/// <summary>
+/// Where <see cref="FaultProbeBehaviors.Hold"/> handlers wait: the test sees each one arrive (<see cref="Arrived"/>) and
+/// lets it go on (<see cref="Open"/>). Share one between hosts to hold a whole group.
+/// </summary>
+public sealed class FaultGate
+{
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> arrivals = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> openings = new(StringComparer.Ordinal);
+
+    /// <summary>Completes when a handler of <paramref name="messageId"/> is waiting at the gate.</summary>
+    public Task Arrived(string messageId) => Get(arrivals, messageId).Task;
+
+    /// <summary>Lets the handler of <paramref name="messageId"/> go on (now, or at once when it arrives later).</summary>
+    public void Open(string messageId) => Get(openings, messageId).TrySetResult();
+
+    internal async Task WaitAsync(string messageId, CancellationToken cancellationToken)
+    {
+        Get(arrivals, messageId).TrySetResult();
+        await Get(openings, messageId).Task.WaitAsync(cancellationToken);
+    }
+
+    private static TaskCompletionSource Get(ConcurrentDictionary<string, TaskCompletionSource> sources, string messageId) =>
+        sources.GetOrAdd(messageId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 }
 
 /// <summary>
@@ -47,6 +76,9 @@ public sealed class FaultProbeHandler(IServiceProvider services) : IMessageHandl
                 throw new InvalidOperationException($"{context.MessageId} can never be handled.");
             case FaultProbeBehaviors.Slow:
                 await Task.Delay(SlowHandlerTime, cancellationToken);
+                break;
+            case FaultProbeBehaviors.Hold when attempt == 1:
+                await services.GetRequiredService<FaultGate>().WaitAsync(context.MessageId, cancellationToken);
                 break;
         }
 

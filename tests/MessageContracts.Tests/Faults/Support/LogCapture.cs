@@ -8,12 +8,14 @@ namespace MessageContracts.Tests.Faults.Support;
 public sealed record LogEntry(DateTimeOffset At, string Category, LogLevel Level, string Message);
 
 /// <summary>
-/// Keeps a host's log entries (Information and above) so tests can wait on what the runtime says it did (a partition
-/// assigned, a duplicate dropped, brokers down); warnings and errors also go to the test output, for diagnosis.
+/// Keeps a host's log entries (Information and above, or from <c>minimumLevel</c>) so tests can wait on what the runtime
+/// says it did (a partition assigned, a duplicate dropped, brokers down); warnings and errors also go to the test
+/// output, for diagnosis.
 /// </summary>
-public sealed class LogCapture(string instance, ITestOutputHelper? output) : ILoggerProvider
+public sealed class LogCapture(string instance, ITestOutputHelper? output, LogLevel minimumLevel = LogLevel.Information) : ILoggerProvider
 {
     private readonly ConcurrentQueue<LogEntry> entries = new();
+    private readonly LogLevel minimumLevel = minimumLevel;
 
     public IReadOnlyList<LogEntry> Snapshot() => [.. entries];
 
@@ -46,7 +48,7 @@ public sealed class LogCapture(string instance, ITestOutputHelper? output) : ILo
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= capture.minimumLevel;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {

@@ -15,6 +15,7 @@ public sealed class WorkerProcess : IDisposable
     private readonly Process process;
     private readonly ConcurrentQueue<string> lines = new();
     private readonly ITestOutputHelper? output;
+    private int handledLines;
 
     private WorkerProcess(Process process, string effectsPath, ITestOutputHelper? output)
     {
@@ -38,7 +39,8 @@ public sealed class WorkerProcess : IDisposable
         int handle,
         TimeSpan lease,
         IEnumerable<KeyValuePair<string, string>> consumerSettings,
-        ITestOutputHelper? output)
+        ITestOutputHelper? output,
+        IEnumerable<(string Name, string Value)>? moreArguments = null)
     {
         var start = new ProcessStartInfo(DotnetHost())
         {
@@ -57,7 +59,7 @@ public sealed class WorkerProcess : IDisposable
             ("--effects", effectsPath),
             ("--handle", handle.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("--lease-ms", ((int)lease.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        })
+        }.Concat(moreArguments ?? []))
         {
             start.ArgumentList.Add(name);
             start.ArgumentList.Add(value);
@@ -81,6 +83,24 @@ public sealed class WorkerProcess : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return worker;
+    }
+
+    /// <summary>
+    /// Asks the worker for its memory (see the worker's Program.cs): the managed heap after a full compacting collection,
+    /// the working set now and at its peak, and the bytes allocated so far.
+    /// </summary>
+    public async Task<WorkerMemory> MeasureMemoryAsync(TimeSpan timeout)
+    {
+        var before = lines.Count(l => l.StartsWith("memory ", StringComparison.Ordinal));
+        await process.StandardInput.WriteLineAsync("memory");
+        await process.StandardInput.FlushAsync();
+        await Eventually.UntilAsync(
+            () => lines.Count(l => l.StartsWith("memory ", StringComparison.Ordinal)) > before,
+            timeout,
+            () => "the worker did not report its memory");
+        var values = lines.Where(l => l.StartsWith("memory ", StringComparison.Ordinal)).ElementAt(before)
+            .Split(' ').Skip(1).Select(v => long.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        return new WorkerMemory(values[0], values[1], values[2], values[3]);
     }
 
     /// <summary>Kills the process at once (SIGKILL): nothing of a graceful shutdown runs.</summary>
@@ -127,6 +147,12 @@ public sealed class WorkerProcess : IDisposable
         }
 
         lines.Enqueue(line);
+        if (line.StartsWith("handled ", StringComparison.Ordinal) && Interlocked.Increment(ref handledLines) > 20)
+        {
+            // Thousands of these in the hostile-input test: the first few say enough.
+            return;
+        }
+
         try
         {
             output?.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} [worker] {line}");
@@ -136,4 +162,11 @@ public sealed class WorkerProcess : IDisposable
             // The test is over; its output is closed.
         }
     }
+}
+
+/// <summary>A worker's memory, in bytes: see <see cref="WorkerProcess.MeasureMemoryAsync"/>.</summary>
+public sealed record WorkerMemory(long Heap, long WorkingSet, long PeakWorkingSet, long Allocated)
+{
+    public override string ToString() =>
+        $"heap {Heap / 1048576.0:0.0} MiB, working set {WorkingSet / 1048576.0:0.0} MiB (peak {PeakWorkingSet / 1048576.0:0.0} MiB), allocated {Allocated / 1048576.0:0.0} MiB";
 }
