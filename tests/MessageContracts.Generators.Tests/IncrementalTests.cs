@@ -102,7 +102,7 @@ public sealed class IncrementalTests
         var reasons = result.TrackedSteps[TrackingNames.EventContracts].SelectMany(step => step.Outputs).Select(output => output.Reason).ToList();
         Assert.True(reasons.Count(r => r == IncrementalStepRunReason.Modified) == 1 && reasons.Count(r => r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged) == reasons.Count - 1, string.Join(", ", reasons));
         var regenerated = result.GeneratedSources.Single(s => s.HintName == "Extra.Extra1.Contract.g.cs").SourceText.ToString();
-        Assert.Contains("Names = new(\"n\", \"m\");", regenerated);
+        Assert.Contains("Names = new(requiredMembers: 0x3UL, \"n\", \"m\");", regenerated);
         Assert.Contains("writer.WriteNumber(Names[1], message.M);", regenerated);
     }
 
