@@ -89,6 +89,29 @@ public sealed class IncrementalTests
     }
 
     [Fact]
+    public void Editing_a_method_body_next_to_the_contracts_caches_every_step()
+    {
+        // The edit is in the file that declares the contracts and the handler, so the pipeline looks at them again;
+        // equal models keep every step Cached or Unchanged and the output identical.
+        var compilation = GeneratorHarness.CreateCompilation([Source]);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        var first = driver.GetRunResult().Results.Single();
+
+        var oldTree = compilation.SyntaxTrees.Single();
+        var editedSource = Source.Replace(
+            "public Task HandleAsync(OrderPlaced message, MessageContext context, CancellationToken cancellationToken) => Task.CompletedTask;",
+            "public Task HandleAsync(OrderPlaced message, MessageContext context, CancellationToken cancellationToken) { _ = message.CustomerId.Length; return Task.CompletedTask; }",
+            StringComparison.Ordinal);
+        Assert.NotEqual(Source, editedSource);
+        var newTree = CSharpSyntaxTree.ParseText(editedSource, GeneratorHarness.ParseOptions, path: oldTree.FilePath);
+        driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(oldTree, newTree));
+        var second = driver.GetRunResult().Results.Single();
+
+        AssertCachedOrUnchanged(second);
+        Assert.Equal(first.GeneratedSources.Select(s => s.SourceText.ToString()), second.GeneratedSources.Select(s => s.SourceText.ToString()));
+    }
+
+    [Fact]
     public void Editing_a_contract_regenerates_only_that_contract()
     {
         var compilation = GeneratorHarness.CreateCompilation([Source, "namespace Extra { [MessageContracts.Event] public partial record Extra1(int N); }"]);

@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Splits the build's extra cost into running the generators and compiling the code they emit, by CPU time.
+
+Usage: profile.py [--rounds N] [--configs all,all-src,...]   (after a full run.sh, which leaves what this needs in work/)
+
+run.sh times whole `dotnet build`s. This script reruns only the compiler, with the exact csc command lines those
+builds logged (work/logs/r1-<variant>-full.log), changed one way at a time:
+
+  all                  as the toolkit build ran it: MessageContracts generator and analyzers, SDK analyzers and generators
+  all-src              the same sources plus the toolkit's generated files (work/generated) as ordinary sources, with the
+                       MessageContracts generator and analyzers removed: compiling the generated code, without producing it
+  all-src-nomodule     all-src without the generated handler module (dispatch and registration)
+  all-src-nocontracts  all-src without the generated contract files (the module and the shared part codecs only)
+  stj                  as the System.Text.Json source-generation build ran it
+  stj-src              its generated files (work/generated-stj) as sources, the System.Text.Json generator removed
+  none                 without any serializer
+
+Each configuration runs once per round, in an order that alternates between rounds; a run's CPU time is user + sys of
+the csc process (all its threads), which varies far less with the machine's load than wall time. Prints a markdown
+table of medians (min-max) and the derived split.
+"""
+import argparse
+import os
+import re
+import resource
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+WORK = os.path.join(HERE, "work")
+PROJECT = os.path.join(WORK, "Bench")
+CONFIGS = ["all", "all-src", "all-src-nomodule", "all-src-nocontracts", "stj", "stj-src", "none"]
+
+
+def logged_command(variant):
+    """The csc command line of round 1's full build of VARIANT, as a list (csc first)."""
+    path = os.path.join(WORK, "logs", f"r1-{variant}-full.log")
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            if "/Roslyn/bincore/csc " in line and " /noconfig " in line:
+                # posix=False keeps the quotes: csc itself splits an unquoted argument at commas.
+                return shlex.split(line.strip(), posix=False)
+    sys.exit(f"no csc command line in {path}: run run.sh (without --quick) first")
+
+
+def generated_files(directory, generator):
+    root = os.path.join(WORK, directory, generator)
+    files = []
+    for folder, _, names in os.walk(root):
+        files += [os.path.join(folder, n) for n in names if n.endswith(".cs")]
+    if not files:
+        sys.exit(f"no generated files under {root}: run run.sh (without --quick) first")
+    return sorted(files)
+
+
+def without_analyzer(args, *names):
+    return [a for a in args if not (a.startswith("/analyzer:") and any(a.strip('"').endswith("/" + n + ".dll") for n in names))]
+
+
+def command(config):
+    if config.startswith("all"):
+        args = logged_command("all")
+        if config != "all":
+            args = without_analyzer(args, "MessageContracts.Generators", "MessageContracts.Analyzers")
+            files = generated_files("generated", "MessageContracts.Generators")
+            if config == "all-src-nomodule":
+                files = [f for f in files if not os.path.basename(f).startswith("MessageContracts.Module")]
+            elif config == "all-src-nocontracts":
+                files = [f for f in files if not f.endswith(".Contract.g.cs")]
+            args += files
+        return args
+    if config.startswith("stj"):
+        args = logged_command("stj")
+        if config == "stj-src":
+            args = without_analyzer(args, "System.Text.Json.SourceGeneration")
+            args += generated_files("generated-stj", "System.Text.Json.SourceGeneration")
+        return args
+    return logged_command("none")
+
+
+def run(config, out_dir):
+    args = command(config)
+    args = [f"/out:{out_dir}/Bench.dll" if a.startswith("/out:") else f"/refout:{out_dir}/Bench.ref.dll" if a.startswith("/refout:") else a for a in args]
+    started = time.time()
+    process = subprocess.Popen(args, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output = process.communicate()[0]
+    wall = time.time() - started
+    if process.returncode != 0:
+        sys.exit(f"{config}: csc failed\n" + "\n".join(output.splitlines()[-30:]))
+
+    def total(label):
+        m = re.search(label + r" execution time: ([0-9.]+) seconds", output)
+        return float(m.group(1)) if m else 0.0
+
+    return {"wall": wall, "generators": total("Total generator"), "analyzers": total("Total analyzer"), "load": os.getloadavg()[0]}
+
+
+def children_cpu():
+    """User + sys of every child process this script has waited for so far (csc runs one at a time)."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def cell(values, fmt="{:.1f}"):
+    if not values:
+        return "–"
+    if len(values) == 1:
+        return fmt.format(values[0])
+    return f"{fmt.format(statistics.median(values))} ({fmt.format(min(values))}–{fmt.format(max(values))})"
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--configs", default=",".join(CONFIGS))
+    a = p.parse_args()
+    configs = [c for c in a.configs.split(",") if c]
+    for c in configs:
+        if c not in CONFIGS:
+            sys.exit(f"unknown configuration {c}; one of {', '.join(CONFIGS)}")
+
+    results = {c: [] for c in configs}
+    with tempfile.TemporaryDirectory(prefix="bench-profile-") as out_dir:
+        for r in range(1, a.rounds + 1):
+            order = configs if r % 2 == 1 else list(reversed(configs))
+            for c in order:
+                before = children_cpu()
+                figures = run(c, out_dir)
+                figures["cpu"] = children_cpu() - before
+                results[c].append(figures)
+                print(f"  round {r}  {c:<20} cpu {figures['cpu']:6.1f} s  wall {figures['wall']:6.1f} s  load {figures['load']:.1f}", file=sys.stderr)
+
+    def med(c, key):
+        return statistics.median(x[key] for x in results[c]) if c in results and results[c] else float("nan")
+
+    print(f"csc alone, {a.rounds} round(s); median (min–max) in seconds; CPU = user + sys of csc.")
+    print()
+    print("| configuration | CPU | wall | generators (ReportAnalyzer) | analyzers (ReportAnalyzer) | load after |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for c in configs:
+        rows = results[c]
+        print(f"| {c} | {cell([x['cpu'] for x in rows])} | {cell([x['wall'] for x in rows])} | "
+              f"{cell([x['generators'] for x in rows], '{:.2f}')} | {cell([x['analyzers'] for x in rows], '{:.2f}')} | "
+              f"{cell([x['load'] for x in rows])} |")
+    print()
+    derived = [
+        ("the toolkit's generator and analyzers running: all − all-src", "all", "all-src"),
+        ("compiling the toolkit's generated code: all-src − none", "all-src", "none"),
+        ("of which the handler module: all-src − all-src-nomodule", "all-src", "all-src-nomodule"),
+        ("of which the contract files: all-src − all-src-nocontracts", "all-src", "all-src-nocontracts"),
+        ("the System.Text.Json generator running: stj − stj-src", "stj", "stj-src"),
+        ("compiling System.Text.Json's generated code: stj-src − none", "stj-src", "none"),
+        ("toolkit build − stj build: all − stj", "all", "stj"),
+    ]
+    print("| CPU seconds (medians) | |")
+    print("| --- | --- |")
+    for label, x, y in derived:
+        if x in results and y in results:
+            print(f"| {label} | {med(x, 'cpu') - med(y, 'cpu'):.1f} |")
+    if "all" in results and "stj" in results:
+        ratios = [s["cpu"] / t["cpu"] for s, t in zip(results["all"], results["stj"])]
+        print(f"| toolkit ÷ stj, CPU, paired per round | {cell(ratios, '{:.2f}')}× |")
+
+
+if __name__ == "__main__":
+    main()
