@@ -18,6 +18,9 @@ builds logged (work/logs/r1-<variant>-full.log), changed one way at a time:
 Each configuration runs once per round, in an order that alternates between rounds; a run's CPU time is user + sys of
 the csc process (all its threads), which varies far less with the machine's load than wall time. Prints a markdown
 table of medians (min-max) and the derived split.
+
+  profile.py --trace CONFIG    instead, one run of CONFIG under dotnet-trace (thread-time samples of csc) into
+                               work/traces/CONFIG.nettrace, and its top methods by inclusive and exclusive time
 """
 import argparse
 import os
@@ -99,6 +102,28 @@ def run(config, out_dir):
     return {"wall": wall, "generators": total("Total generator"), "analyzers": total("Total analyzer"), "load": os.getloadavg()[0]}
 
 
+def trace(config):
+    """One run of CONFIG under dotnet-trace; prints dotnet-trace's top-N reports."""
+    tool = os.path.expanduser("~/.dotnet/tools/dotnet-trace")
+    if not os.path.exists(tool):
+        sys.exit("dotnet-trace not found: dotnet tool install -g dotnet-trace")
+    traces = os.path.join(WORK, "traces")
+    os.makedirs(traces, exist_ok=True)
+    output = os.path.join(traces, config + ".nettrace")
+    with tempfile.TemporaryDirectory(prefix="bench-trace-") as out_dir:
+        args = [f"/out:{out_dir}/Bench.dll" if a.startswith("/out:") else f"/refout:{out_dir}/Bench.ref.dll" if a.startswith("/refout:") else a for a in command(config)]
+        rsp = os.path.join(out_dir, "csc.rsp")
+        with open(rsp, "w", encoding="utf-8") as f:
+            f.write("\n".join(args[1:]))
+        result = subprocess.run([tool, "collect", "--profile", "dotnet-sampled-thread-time", "-o", output, "--", args[0], "@" + rsp],
+                                cwd=PROJECT, capture_output=True, text=True)
+        if result.returncode != 0:
+            sys.exit(f"dotnet-trace failed ({result.returncode}):\n" + "\n".join((result.stdout + result.stderr).splitlines()[-20:]))
+    for flags in (["--inclusive"], []):
+        print(f"## {config}: top methods{' (inclusive)' if flags else ' (exclusive)'}")
+        print(subprocess.run([tool, "report", output, "topN", "-n", "40"] + flags, capture_output=True, text=True, check=True).stdout)
+
+
 def children_cpu():
     """User + sys of every child process this script has waited for so far (csc runs one at a time)."""
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -117,7 +142,11 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--configs", default=",".join(CONFIGS))
+    p.add_argument("--trace", metavar="CONFIG", help="trace one run of CONFIG with dotnet-trace instead")
     a = p.parse_args()
+    if a.trace:
+        trace(a.trace)
+        return
     configs = [c for c in a.configs.split(",") if c]
     for c in configs:
         if c not in CONFIGS:
