@@ -14,6 +14,8 @@ builds logged (work/logs/r1-<variant>-full.log), changed one way at a time:
   stj                  as the System.Text.Json source-generation build ran it
   stj-src              its generated files (work/generated-stj) as sources, the System.Text.Json generator removed
   none                 without any serializer
+  before               all, with the generator, the analyzers and the runtime of another build (--before-artifacts:
+                       the artifacts folder of an earlier run.sh): the toolkit before and after a change, side by side
 
 Each configuration runs once per round, in an order that alternates between rounds; a run's CPU time is user + sys of
 the csc process (all its threads), which varies far less with the machine's load than wall time. Prints a markdown
@@ -36,7 +38,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 WORK = os.path.join(HERE, "work")
 PROJECT = os.path.join(WORK, "Bench")
-CONFIGS = ["all", "all-src", "all-src-nomodule", "all-src-nocontracts", "stj", "stj-src", "none"]
+CONFIGS = ["all", "all-src", "all-src-nomodule", "all-src-nocontracts", "stj", "stj-src", "none", "before"]
+BEFORE_ARTIFACTS = None  # set from --before-artifacts
 
 
 def logged_command(variant):
@@ -65,6 +68,16 @@ def without_analyzer(args, *names):
 
 
 def command(config):
+    if config == "before":
+        if BEFORE_ARTIFACTS is None:
+            sys.exit("the configuration 'before' needs --before-artifacts")
+        ours = os.path.join(WORK, "artifacts") + "/"
+        swapped = ("/MessageContracts.Generators.dll", "/MessageContracts.Analyzers.dll", "/ref/MessageContracts.dll")
+        args = [a.replace(ours, BEFORE_ARTIFACTS.rstrip("/") + "/") if a.startswith(("/analyzer:", "/reference:")) and a.endswith(swapped) else a
+                for a in logged_command("all")]
+        if args == logged_command("all"):
+            sys.exit("--before-artifacts changed nothing in the command line")
+        return args
     if config.startswith("all"):
         args = logged_command("all")
         if config != "all":
@@ -143,7 +156,10 @@ def main():
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--configs", default=",".join(CONFIGS))
     p.add_argument("--trace", metavar="CONFIG", help="trace one run of CONFIG with dotnet-trace instead")
+    p.add_argument("--before-artifacts", metavar="DIR", help="the artifacts folder of an earlier run.sh, for the configuration 'before'")
     a = p.parse_args()
+    global BEFORE_ARTIFACTS
+    BEFORE_ARTIFACTS = a.before_artifacts
     if a.trace:
         trace(a.trace)
         return
@@ -168,7 +184,7 @@ def main():
 
     print(f"csc alone, {a.rounds} round(s); median (min–max) in seconds; CPU = user + sys of csc.")
     print()
-    print("| configuration | CPU | wall | generators (ReportAnalyzer) | analyzers (ReportAnalyzer) | load after |")
+    print("| configuration | CPU | wall | generators (ReportAnalyzer) | analyzers (ReportAnalyzer) | 1-min load after |")
     print("| --- | --- | --- | --- | --- | --- |")
     for c in configs:
         rows = results[c]
@@ -184,15 +200,19 @@ def main():
         ("the System.Text.Json generator running: stj − stj-src", "stj", "stj-src"),
         ("compiling System.Text.Json's generated code: stj-src − none", "stj-src", "none"),
         ("toolkit build − stj build: all − stj", "all", "stj"),
+        ("this toolkit − the one before: all − before", "all", "before"),
     ]
     print("| CPU seconds (medians) | |")
     print("| --- | --- |")
     for label, x, y in derived:
         if x in results and y in results:
             print(f"| {label} | {med(x, 'cpu') - med(y, 'cpu'):.1f} |")
-    if "all" in results and "stj" in results:
-        ratios = [s["cpu"] / t["cpu"] for s, t in zip(results["all"], results["stj"])]
-        print(f"| toolkit ÷ stj, CPU, paired per round | {cell(ratios, '{:.2f}')}× |")
+    for x, y in (("all", "stj"), ("before", "stj"), ("all", "before")):
+        if x in results and y in results:
+            ratios = [s["cpu"] / t["cpu"] for s, t in zip(results[x], results[y])]
+            walls = [s["wall"] / t["wall"] for s, t in zip(results[x], results[y])]
+            print(f"| {x} ÷ {y}, paired per round: CPU | {cell(ratios, '{:.2f}')}× |")
+            print(f"| {x} ÷ {y}, paired per round: wall | {cell(walls, '{:.2f}')}× |")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@
 # incremental edit (one member added to one contract, then rebuilt). In every round all and stj run next to each
 # other, and which of the two goes first alternates. Results go to docs/benchmarks.md by hand.
 #
-#   benchmarks/GeneratorBuild/run.sh            3 rounds (about 8 min on 2 cores at load ~2; longer under load)
+#   benchmarks/GeneratorBuild/run.sh            3 rounds (22 min on 2 cores at a load average of about 11)
 #   benchmarks/GeneratorBuild/run.sh --quick    1 round, no generated-size count
 #   options: --rounds N, --contracts N (default 1000), --variants all,stj,none (a subset, in that order),
 #            --full-only (no incremental-edit builds), --binlog (also write an msbuild binary log per build)
