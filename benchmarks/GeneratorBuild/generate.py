@@ -121,6 +121,29 @@ def render_handler(c):
         }}""")
 
 
+def render_stj_context(contracts, per_file):
+    """The STJ baseline: one source-generated JsonSerializerContext listing every contract.
+
+    The options are the closest System.Text.Json gets to the toolkit's wire format and reader: web defaults (camel
+    case, case-insensitive names), enums as strings, and nullable annotations and required constructor parameters
+    enforced on read (the toolkit rejects null for a non-nullable member and a missing required member).
+    """
+    lines = [
+        "using System.Text.Json;",
+        "using System.Text.Json.Serialization;",
+        "",
+        "namespace Bench.Serialization;",
+        "",
+        "/// <summary>System.Text.Json source generation for every contract (BenchToolkit=stj).</summary>",
+        "[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true,",
+        "    RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true)]",
+    ]
+    for c in contracts:
+        lines.append(f"[JsonSerializable(typeof(global::Bench.Contracts.G{c['i'] // per_file:03d}.{c['name']}))]")
+    lines.append("internal sealed partial class BenchJsonContext : JsonSerializerContext;")
+    return "\n".join(lines) + "\n"
+
+
 def write(path, text):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w", encoding="utf-8", newline="\n") as f:
@@ -160,10 +183,12 @@ def main():
     <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
     <IsPackable>false</IsPackable>
     <GenerateDocumentationFile>false</GenerateDocumentationFile>
-    <!-- Which MessageContracts components reach the compiler (run.sh sets it per build):
-         all       the generator and the analyzers, as a user of the package gets them;
+    <!-- Which serializer reaches the compiler (run.sh sets it per build):
+         all       the MessageContracts generator and analyzers, as a user of the package gets them;
          none      neither, and Baseline/HandlerShim.cs stands in for IMessageHandler<T> (whose constraint needs the
-                   generated IMessageContract<T>): the same user code built without the toolkit. -->
+                   generated IMessageContract<T>): the same user code built without any serializer;
+         stj       as none, plus StjBaseline/BenchJsonContext.cs: one System.Text.Json source-generated
+                   JsonSerializerContext listing every contract, the alternative a user would pick. -->
     <BenchToolkit Condition="'$(BenchToolkit)' == ''">all</BenchToolkit>
   </PropertyGroup>
 
@@ -174,11 +199,12 @@ def main():
   </ItemGroup>
 
   <ItemGroup>
-    <Compile Remove="Baseline/**" Condition="'$(BenchToolkit)' != 'none'" />
+    <Compile Remove="Baseline/**" Condition="'$(BenchToolkit)' == 'all'" />
+    <Compile Remove="StjBaseline/**" Condition="'$(BenchToolkit)' != 'stj'" />
   </ItemGroup>
 
   <!-- The references and the restore are the same in every variant; only the compiler's analyzer list changes. -->
-  <Target Name="BenchSelectToolkit" BeforeTargets="CoreCompile" Condition="'$(BenchToolkit)' == 'none'">
+  <Target Name="BenchSelectToolkit" BeforeTargets="CoreCompile" Condition="'$(BenchToolkit)' != 'all'">
     <ItemGroup>
       <Analyzer Remove="@(Analyzer)" Condition="'%(Filename)' == 'MessageContracts.Generators' or '%(Filename)' == 'MessageContracts.Analyzers'" />
     </ItemGroup>
@@ -207,7 +233,7 @@ using MessageContracts;
 namespace Bench.Handlers;
 
 /// <summary>
-/// Compiled only in the no-toolkit baseline (BenchToolkit=none). Found before MessageContracts.IMessageHandler{T} by
+/// Compiled only in the baselines without the toolkit (BenchToolkit=none or stj). Found before MessageContracts.IMessageHandler{T} by
 /// the handlers in Bench.Handlers.Gnnn, so the same handler sources compile without the generated IMessageContract{T}.
 /// </summary>
 public interface IMessageHandler<TMessage>
@@ -217,6 +243,7 @@ public interface IMessageHandler<TMessage>
 """)
 
     contracts = [contract(i) for i in range(a.contracts)]
+    write(os.path.join(out, "StjBaseline", "BenchJsonContext.cs"), render_stj_context(contracts, a.per_file))
     files = (a.contracts + a.per_file - 1) // a.per_file
     for f in range(files):
         chunk = contracts[f * a.per_file:(f + 1) * a.per_file]

@@ -2,8 +2,8 @@
 """Reads the logs run.sh writes and prints the results.
 
   report.py meta                                   machine and tool versions, as JSON (run.sh stores it)
-  report.py parse LOG ROUND VARIANT KIND WALL      one build's figures from its -v:d log, as one JSON line
-  report.py gensize DIR                            files, lines and bytes of the generated sources in DIR, as JSON
+  report.py parse LOG ROUND VARIANT KIND WALL CPU  one build's figures from its -v:d log, as one JSON line
+  report.py gensize DIR [GENERATOR]                files, lines and bytes of GENERATOR's sources in DIR (default: ours), as JSON
   report.py summary RESULTS META [GENSIZE]         the markdown tables for docs/benchmarks.md
 
 A build log is `dotnet build -v:d -clp:PerformanceSummary -p:ReportAnalyzer=true` of the benchmark project alone
@@ -17,6 +17,7 @@ import subprocess
 import sys
 
 GENERATOR = "MessageContracts.Generators"
+STJ_GENERATOR = "System.Text.Json.SourceGeneration"
 ANALYZERS = "MessageContracts.Analyzers"
 ROW = re.compile(r"^\s+(<?[0-9.]+)\s+(<?[0-9]+)\s+(\S.*?)\s*$")
 
@@ -25,7 +26,7 @@ def seconds(text):
     return 0.0 if text.startswith("<") else float(text)
 
 
-def parse(log, round_, variant, kind, wall):
+def parse(log, round_, variant, kind, wall, cpu):
     analyzers, generators = {}, {}  # assembly or component name -> seconds
     totals = {}
     section = None
@@ -75,7 +76,7 @@ def parse(log, round_, variant, kind, wall):
     if csc_calls != 1 or reports != 1:
         sys.exit(f"{log}: expected one csc run with one ReportAnalyzer report, found {csc_calls} csc run(s) and {reports} report(s)")
     return {
-        "round": int(round_), "variant": variant, "kind": kind, "wall": float(wall), "msbuild": elapsed,
+        "round": int(round_), "variant": variant, "kind": kind, "wall": float(wall), "cpu": float(cpu), "msbuild": elapsed,
         "csc": csc_ms / 1000.0, "corecompile": (core_ms or 0) / 1000.0, "compiler": compiler,
         "analyzers_total": totals.get("analyzers", 0.0), "generators_total": totals.get("generators", 0.0),
         "generator": generators.get("assembly:" + GENERATOR, 0.0),
@@ -83,6 +84,8 @@ def parse(log, round_, variant, kind, wall):
         "per_analyzer": {k[len(ANALYZERS) + 1:]: v for k, v in analyzers.items() if k.startswith(ANALYZERS + ".")},
         "netanalyzers": sum(v for k, v in analyzers.items() if k.startswith("assembly:Microsoft.CodeAnalysis") and "NetAnalyzers" in k),
         "other_generators": sum(v for k, v in generators.items() if k.startswith("assembly:") and k != "assembly:" + GENERATOR),
+        "stj_generator": generators.get("assembly:" + STJ_GENERATOR, 0.0),
+        "load": os.getloadavg()[0],  # read right after the build: the 1-minute load average it ran under
     }
 
 
@@ -130,13 +133,13 @@ def roslyn_package(repo):
     return "?"
 
 
-def gensize(directory):
+def gensize(directory, generator=GENERATOR):
     files = lines = size = 0
     module = module_lines = 0
     contracts = contract_lines = 0
     shared = shared_lines = 0
     for root, _, names in os.walk(directory):
-        if GENERATOR not in root:
+        if generator not in root:
             continue
         for n in names:
             if n.endswith(".cs"):
@@ -175,21 +178,22 @@ def pct(values):
     return cell([v * 100 for v in values], "{:.1f}", " %")
 
 
-def summary(results_path, meta_path, gensize_path=None):
+def summary(results_path, meta_path, gensize_path=None, stj_gensize_path=None):
     rows = [json.loads(l) for l in open(results_path) if l.strip()]
     m = json.load(open(meta_path))
     g = json.load(open(gensize_path)) if gensize_path and os.path.exists(gensize_path) else None
+    gs = json.load(open(stj_gensize_path)) if stj_gensize_path and os.path.exists(stj_gensize_path) else None
     rounds = sorted({r["round"] for r in rows})
     kinds = [("full", "full build"), ("edit", "incremental edit")]
 
     def pick(variant, kind):
         return sorted((r for r in rows if r["variant"] == variant and r["kind"] == kind), key=lambda r: r["round"])
 
-    def paired(kind, f):
+    def paired(kind, f, first="all", second="none"):
         out = []
         for rnd in rounds:
-            a = [r for r in rows if r["round"] == rnd and r["variant"] == "all" and r["kind"] == kind]
-            b = [r for r in rows if r["round"] == rnd and r["variant"] == "none" and r["kind"] == kind]
+            a = [r for r in rows if r["round"] == rnd and r["variant"] == first and r["kind"] == kind]
+            b = [r for r in rows if r["round"] == rnd and r["variant"] == second and r["kind"] == kind]
             if a and b:
                 out.append(f(a[0], b[0]))
         return out
@@ -203,6 +207,11 @@ def summary(results_path, meta_path, gensize_path=None):
       f"{m['roslyn_package']}); UseSharedCompilation={m['shared_compilation']}; commit {m['commit']}"
       f"{' + uncommitted changes in src/' if m['dirty'] else ''}.")
     w(f"Load average (1/5/15 min) at start {tuple(round(x, 2) for x in m['load_start'])}, at end {tuple(round(x, 2) for x in load_end)}.")
+    loads = [r["load"] for r in rows if "load" in r]
+    if loads:
+        w(f"1-minute load average right after each build: median {med(loads):.2f}, range {min(loads):.2f}–{max(loads):.2f}.")
+    if gs:
+        w(f"System.Text.Json generated sources (stj): {gs['files']} files, {gs['lines']:,} lines, {gs['bytes'] / 1e6:.1f} MB.")
     if g:
         w(f"Generated sources: {g['files']} files, {g['lines']:,} lines, {g['bytes'] / 1e6:.1f} MB "
           f"(the handler module alone {g['module_bytes'] / 1e3:.0f} kB).")
@@ -222,6 +231,7 @@ def summary(results_path, meta_path, gensize_path=None):
         return r["generator"] + r["analyzers"]
 
     line("`dotnet build` wall time, with the toolkit", lambda r: r["wall"])
+    line("CPU time of the build (user + sys, csc included), with the toolkit", lambda r: r.get("cpu", float("nan")))
     line("csc (Csc task)", lambda r: r["csc"])
     line("MessageContracts generator", lambda r: r["generator"])
     line("MessageContracts analyzers (sum)", lambda r: r["analyzers"])
@@ -236,20 +246,44 @@ def summary(results_path, meta_path, gensize_path=None):
     line("for scale: SDK NetAnalyzers (CA rules, on by default)", lambda r: r["netanalyzers"])
     line("for scale: the SDK's other generators", lambda r: r["other_generators"])
     line("`dotnet build` wall time, same sources without the toolkit", lambda r: r["wall"], variant="none")
+    line("CPU time of the build, without the toolkit", lambda r: r.get("cpu", float("nan")), variant="none")
     line("csc, without the toolkit", lambda r: r["csc"], variant="none")
     cells = [pct(paired(k, lambda a, b: a["wall"] / b["wall"] - 1)) for k, _ in kinds]
     w("| **with vs without the toolkit: wall time, paired per round** | " + " | ".join(cells) + " |")
     cells = [pct(paired(k, lambda a, b: a["csc"] / b["csc"] - 1)) for k, _ in kinds]
     w("| with vs without the toolkit: csc time, paired per round | " + " | ".join(cells) + " |")
+    cells = [pct(paired(k, lambda a, b: a.get("cpu", float("nan")) / b.get("cpu", float("nan")) - 1)) for k, _ in kinds]
+    w("| with vs without the toolkit: CPU time, paired per round | " + " | ".join(cells) + " |")
     cells = [cell(paired(k, lambda a, b: (a["csc"] - b["csc"]) - (a["generator"] + a["analyzers"]))) for k, _ in kinds]
     w("| csc time left for compiling the generated code: Δcsc − toolkit | " + " | ".join(cells) + " |")
+    if any(r["variant"] == "stj" for r in rows):
+        line("`dotnet build` wall time, System.Text.Json source generation instead (stj)", lambda r: r["wall"], variant="stj")
+        line("CPU time of the build, stj", lambda r: r.get("cpu", float("nan")), variant="stj")
+        line("csc, stj", lambda r: r["csc"], variant="stj")
+        line("System.Text.Json source generator, stj", lambda r: r["stj_generator"], variant="stj")
+
+        def ratio(values):
+            return cell(values, "{:.2f}", "×")
+
+        cells = [ratio(paired(k, lambda a, b: a["wall"] / b["wall"], second="stj")) for k, _ in kinds]
+        w("| **toolkit ÷ stj: wall time, paired per round** (target ≤ 1.0×) | " + " | ".join(cells) + " |")
+        cells = [ratio(paired(k, lambda a, b: a["cpu"] / b["cpu"], second="stj")) for k, _ in kinds]
+        w("| **toolkit ÷ stj: CPU time of the build, paired per round** (target ≤ 1.0×) | " + " | ".join(cells) + " |")
+        cells = [ratio(paired(k, lambda a, b: a["csc"] / b["csc"], second="stj")) for k, _ in kinds]
+        w("| toolkit ÷ stj: csc time, paired per round | " + " | ".join(cells) + " |")
+        cells = [pct(paired(k, lambda a, b: a["wall"] / b["wall"] - 1, first="stj")) for k, _ in kinds]
+        w("| stj vs without any serializer: wall time, paired per round | " + " | ".join(cells) + " |")
+        cells = [pct(paired(k, lambda a, b: a.get("cpu", float("nan")) / b.get("cpu", float("nan")) - 1, first="stj")) for k, _ in kinds]
+        w("| stj vs without any serializer: CPU time, paired per round | " + " | ".join(cells) + " |")
     w("")
-    w("Per build (seconds; gen = MessageContracts generator, an = MessageContracts analyzers):")
+    w("Per build (seconds; gen = MessageContracts generator, an = MessageContracts analyzers, stj gen = System.Text.Json "
+      "source generator; load = 1-minute load average right after the build):")
     w("")
-    w("| round | variant | kind | wall | csc | gen | an |")
-    w("| --- | --- | --- | --- | --- | --- | --- |")
+    w("| round | variant | kind | wall | cpu | csc | gen | an | stj gen | load |")
+    w("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in rows:  # in the order they ran
-        w(f"| {r['round']} | {r['variant']} | {r['kind']} | {r['wall']:.2f} | {r['csc']:.2f} | {r['generator']:.3f} | {r['analyzers']:.3f} |")
+        w(f"| {r['round']} | {r['variant']} | {r['kind']} | {r['wall']:.2f} | {r.get('cpu', float('nan')):.2f} | {r['csc']:.2f} | "
+          f"{r['generator']:.3f} | {r['analyzers']:.3f} | {r.get('stj_generator', 0.0):.3f} | {r.get('load', float('nan')):.2f} |")
     print("\n".join(out))
 
 
@@ -258,11 +292,11 @@ def main():
     if cmd == "meta":
         print(json.dumps(meta()))
     elif cmd == "parse":
-        print(json.dumps(parse(*sys.argv[2:7])))
+        print(json.dumps(parse(*sys.argv[2:8])))
     elif cmd == "gensize":
-        print(json.dumps(gensize(sys.argv[2])))
+        print(json.dumps(gensize(*sys.argv[2:4])))
     elif cmd == "summary":
-        summary(*sys.argv[2:5])
+        summary(*sys.argv[2:6])
     else:
         sys.exit(__doc__)
 

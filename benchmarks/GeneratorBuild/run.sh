@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
-# Generator and analyzer build benchmark (issue 3, item 7; issue 5's analyzer budget).
+# Generator and analyzer build benchmark (issue 3, item 7; issue 5's analyzer budget; issue 13, item 6).
 #
 # Generates a project of 1,000 [Event]/[Command] contracts and 1,000 [Idempotent] handlers that references the
 # runtime, the generator and the analyzers of this repository by ProjectReference, and times in alternating rounds:
 #   all   the project as a user builds it (generator + analyzers), with ReportAnalyzer on;
-#   none  the same sources without the generator and the analyzers (a shim stands in for IMessageHandler<T>);
+#   stj   the same sources without the generator and the analyzers, serialized instead by System.Text.Json source
+#         generation (one JsonSerializerContext listing every contract): the fair baseline;
+#   none  the same sources without any serializer (a shim stands in for IMessageHandler<T>): the lower bound;
 # each as a full build (bin/obj of the project removed; restore done once, beforehand, and not timed) and as an
-# incremental edit (one member added to one contract, then rebuilt). Results go to docs/benchmarks.md by hand.
+# incremental edit (one member added to one contract, then rebuilt). In every round all and stj run next to each
+# other, and which of the two goes first alternates. Results go to docs/benchmarks.md by hand.
 #
-#   benchmarks/GeneratorBuild/run.sh            3 rounds (5 min 13 s on 2 cores at load ~1-4; longer under load)
-#   benchmarks/GeneratorBuild/run.sh --quick    1 round, no generated-size count (2 min 8 s at load ~4)
-#   options: --rounds N, --contracts N (default 1000)
+#   benchmarks/GeneratorBuild/run.sh            3 rounds (22 min on 2 cores at a load average of about 11)
+#   benchmarks/GeneratorBuild/run.sh --quick    1 round, no generated-size count
+#   options: --rounds N, --contracts N (default 1000), --variants all,stj,none (a subset, in that order),
+#            --full-only (no incremental-edit builds), --binlog (also write an msbuild binary log per build)
 #
 # Everything it writes is under benchmarks/GeneratorBuild/work/ (git-ignored): the project, its build output and
 # that of the referenced projects (--artifacts-path, so builds of src/ elsewhere on the machine are not disturbed),
-# the logs, results.jsonl and summary.md.
+# the logs, results.jsonl and summary.md. Needs bash, python3, bc, /usr/bin/time (GNU time) and the .NET SDK.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -23,12 +27,18 @@ work="$here/work"
 rounds=3
 contracts=1000
 quick=false
+variants="all,stj,none"
+full_only=false
+binlog=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) quick=true; rounds=1 ;;
     --rounds) rounds="$2"; shift ;;
     --contracts) contracts="$2"; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --variants) variants="$2"; shift ;;
+    --full-only) full_only=true ;;
+    --binlog) binlog=true ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
   shift
@@ -41,7 +51,7 @@ results="$work/results.jsonl"
 edit_file="$proj/Contracts/Contracts000.cs"
 started=$(date +%s)
 
-rm -rf "$logs" "$results" "$work/generated" "$work/gensize.json"
+rm -rf "$logs" "$results" "$work/generated" "$work/generated-stj" "$work/gensize.json" "$work/gensize-stj.json"
 mkdir -p "$logs"
 python3 "$here/report.py" meta > "$work/meta.json"
 python3 "$here/generate.py" "$proj" "$repo" --contracts "$contracts"
@@ -56,17 +66,23 @@ clean_project() {
 
 # One timed build of the project alone (the referenced projects are built in the warm-up).
 timed_build() { # round variant kind
-  local log="$logs/r$1-$2-$3.log" t0 t1
+  local log="$logs/r$1-$2-$3.log" t0 t1 extra=()
+  if [[ "$binlog" == true ]]; then extra=("-bl:$logs/r$1-$2-$3.binlog"); fi
   t0=$(date +%s.%N)
-  if ! dotnet build "$proj/Bench.csproj" "${common[@]}" -p:BuildProjectReferences=false -p:BenchToolkit="$2" \
-       -p:ReportAnalyzer=true -v:d -clp:PerformanceSummary > "$log" 2>&1; then
+  # CPU time (user + sys) of the build and every process it waited for, csc included: on shared cores it varies far
+  # less with the load than the wall time does.
+  if ! /usr/bin/time -f "%U %S" -o "$log.cpu" \
+       dotnet build "$proj/Bench.csproj" "${common[@]}" -p:BuildProjectReferences=false -p:BenchToolkit="$2" \
+       -p:ReportAnalyzer=true -v:d -clp:PerformanceSummary "${extra[@]}" > "$log" 2>&1; then
     grep -E "error|warning" "$log" | tail -20 >&2
     echo "build failed: $log" >&2
     exit 1
   fi
   t1=$(date +%s.%N)
-  python3 "$here/report.py" parse "$log" "$1" "$2" "$3" "$(echo "$t1 - $t0" | bc)" >> "$results"
-  printf '  round %s  %-4s  %-4s  %6.1f s\n' "$1" "$2" "$3" "$(echo "$t1 - $t0" | bc)"
+  local cpu
+  cpu=$(awk '{ print $1 + $2 }' "$log.cpu")
+  python3 "$here/report.py" parse "$log" "$1" "$2" "$3" "$(echo "$t1 - $t0" | bc)" "$cpu" >> "$results"
+  printf '  round %s  %-4s  %-4s  %6.1f s  (cpu %6.1f s)\n' "$1" "$2" "$3" "$(echo "$t1 - $t0" | bc)" "$cpu"
 }
 
 add_member() { # the incremental edit: contract 0 gets one more positional member
@@ -85,21 +101,33 @@ if [[ "$quick" == false ]]; then
     -p:EmitCompilerGeneratedFiles=true -p:CompilerGeneratedFilesOutputPath="$work/generated" -v:q -clp:ErrorsOnly \
     > "$logs/warmup-all.log" 2>&1 || { cat "$logs/warmup-all.log"; exit 1; }
   python3 "$here/report.py" gensize "$work/generated" > "$work/gensize.json"
+  clean_project
+  dotnet build "$proj/Bench.csproj" "${common[@]}" -p:BuildProjectReferences=false -p:BenchToolkit=stj \
+    -p:EmitCompilerGeneratedFiles=true -p:CompilerGeneratedFilesOutputPath="$work/generated-stj" -v:q -clp:ErrorsOnly \
+    > "$logs/warmup-stj.log" 2>&1 || { cat "$logs/warmup-stj.log"; exit 1; }
+  python3 "$here/report.py" gensize "$work/generated-stj" System.Text.Json.SourceGeneration > "$work/gensize-stj.json"
 fi
 
+# Odd rounds run all, stj, none; even rounds none, stj, all: all and stj always run back to back, in turns first.
 for ((r = 1; r <= rounds; r++)); do
-  echo "== round $r of $rounds"
-  if ((r % 2 == 1)); then order=(all none); else order=(none all); fi
+  echo "== round $r of $rounds (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  order=()
+  for v in all stj none; do
+    if [[ ",$variants," == *",$v,"* ]]; then order+=("$v"); fi
+  done
+  if ((r % 2 == 0)); then order=($(printf '%s\n' "${order[@]}" | tac)); fi
   for v in "${order[@]}"; do
     cp "$work/Contracts000.cs.orig" "$edit_file"
     clean_project
     timed_build "$r" "$v" full
-    add_member
-    timed_build "$r" "$v" edit
+    if [[ "$full_only" == false ]]; then
+      add_member
+      timed_build "$r" "$v" edit
+    fi
     cp "$work/Contracts000.cs.orig" "$edit_file"
   done
 done
 
-python3 "$here/report.py" summary "$results" "$work/meta.json" "$work/gensize.json" | tee "$work/summary.md"
+python3 "$here/report.py" summary "$results" "$work/meta.json" "$work/gensize.json" "$work/gensize-stj.json" | tee "$work/summary.md"
 echo
 echo "total $(( $(date +%s) - started )) s; logs in $logs, table in $work/summary.md"

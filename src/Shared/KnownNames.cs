@@ -19,6 +19,7 @@ namespace MessageContracts.Shared
         public const string JsonPropertyNameAttribute = "System.Text.Json.Serialization.JsonPropertyNameAttribute";
         public const string JsonIgnoreAttribute = "System.Text.Json.Serialization.JsonIgnoreAttribute";
         public const string JsonConstructorAttribute = "System.Text.Json.Serialization.JsonConstructorAttribute";
+        public const string SetsRequiredMembersAttribute = "System.Diagnostics.CodeAnalysis.SetsRequiredMembersAttribute";
 
         /// <summary>The name of the <c>Topic</c> named argument on <c>[Event]</c> and <c>[Command]</c>.</summary>
         public const string TopicArgument = "Topic";

@@ -118,6 +118,29 @@ public sealed class IncrementalTests
     }
 
     [Fact]
+    public void Editing_a_method_body_next_to_the_contracts_caches_every_step()
+    {
+        // The edit is in the file that declares the contracts and the handler, so the pipeline looks at them again;
+        // equal models keep every step Cached or Unchanged and the output identical.
+        var compilation = GeneratorHarness.CreateCompilation([Source]);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        var first = driver.GetRunResult().Results.Single();
+
+        var oldTree = compilation.SyntaxTrees.Single();
+        var editedSource = Source.Replace(
+            "public Task HandleAsync(OrderPlaced message, MessageContext context, CancellationToken cancellationToken) => Task.CompletedTask;",
+            "public Task HandleAsync(OrderPlaced message, MessageContext context, CancellationToken cancellationToken) { _ = message.CustomerId.Length; return Task.CompletedTask; }",
+            StringComparison.Ordinal);
+        Assert.NotEqual(Source, editedSource);
+        var newTree = CSharpSyntaxTree.ParseText(editedSource, GeneratorHarness.ParseOptions, path: oldTree.FilePath);
+        driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(oldTree, newTree));
+        var second = driver.GetRunResult().Results.Single();
+
+        AssertCachedOrUnchanged(second);
+        Assert.Equal(first.GeneratedSources.Select(s => s.SourceText.ToString()), second.GeneratedSources.Select(s => s.SourceText.ToString()));
+    }
+
+    [Fact]
     public void Editing_a_contract_regenerates_only_that_contract()
     {
         var compilation = GeneratorHarness.CreateCompilation([Source, "namespace Extra { [MessageContracts.Event] public partial record Extra1(int N); }"]);
@@ -131,7 +154,7 @@ public sealed class IncrementalTests
         var reasons = result.TrackedSteps[TrackingNames.EventContracts].SelectMany(step => step.Outputs).Select(output => output.Reason).ToList();
         Assert.True(reasons.Count(r => r == IncrementalStepRunReason.Modified) == 1 && reasons.Count(r => r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged) == reasons.Count - 1, string.Join(", ", reasons));
         var regenerated = result.GeneratedSources.Single(s => s.HintName == "Extra.Extra1.Contract.g.cs").SourceText.ToString();
-        Assert.Contains("Names = new(\"n\", \"m\");", regenerated);
+        Assert.Contains("Names = new(requiredMembers: 0x3UL, \"n\", \"m\");", regenerated);
         Assert.Contains("writer.WriteNumber(Names[1], message.M);", regenerated);
     }
 

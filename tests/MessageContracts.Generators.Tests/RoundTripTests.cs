@@ -102,7 +102,9 @@ public sealed class RoundTripTests
         var value = new StockCounted(7, 42);
         Assert.Equal("""{"warehouse":7,"count":42}""", Write(value));
         Assert.Equal(value, Read<StockCounted>(Write(value)));
-        Assert.Equal(new StockCounted(null, 0), Read<StockCounted>("{}"));
+        Assert.Equal(new StockCounted(null, 0), Read<StockCounted>("""{"count":0}"""));
+        var error = Assert.Throws<MessageDeserializationException>(() => Read<StockCounted>("{}"));
+        Assert.Equal("Cannot deserialize 'MessageContracts.Generators.Tests.Contracts.StockCounted': the required member 'MessageContracts.Generators.Tests.Contracts.StockCounted.count' is missing.", error.Message);
     }
 
     [Fact]
@@ -136,18 +138,44 @@ public sealed class RoundTripTests
     }
 
     [Fact]
-    public void Missing_members_take_their_default_or_the_parameter_default()
+    public void Missing_optional_members_take_the_parameter_default_or_null()
     {
-        var read = Read<OrderPlaced>("""{"customerId":"c-1"}""");
-        Assert.Equal(new OrderPlaced(Guid.Empty, "c-1", 0m, Quantity: 1), read);
+        var read = Read<OrderPlaced>("""{"orderId":"0b4f1f3e-8f0c-4f55-9d7e-2a1f4a9d6c01","customerId":"c-1","total":0}""");
+        Assert.Equal(new OrderPlaced(Guid.Parse("0b4f1f3e-8f0c-4f55-9d7e-2a1f4a9d6c01"), "c-1", 0m, Quantity: 1), read);
+        Assert.Equal(new StockCounted(null, 3), Read<StockCounted>("""{"count":3}"""));
+    }
+
+    [Theory]
+    [InlineData("""{"customerId":"c-1","total":1}""", "orderId")]
+    [InlineData("""{"orderId":"0b4f1f3e-8f0c-4f55-9d7e-2a1f4a9d6c01","customerId":"c-1"}""", "total")]
+    [InlineData("""{"total":1}""", "orderId")]
+    public void Missing_value_type_member_without_default_throws_naming_it(string json, string member)
+    {
+        // A value type is required like a reference: a missing total is an error, not a silent 0.
+        var error = Assert.Throws<MessageDeserializationException>(() => Read<OrderPlaced>(json));
+        Assert.Equal(
+            "Cannot deserialize 'MessageContracts.Generators.Tests.Contracts.OrderPlaced': the required member 'MessageContracts.Generators.Tests.Contracts.OrderPlaced." + member + "' is missing.",
+            error.Message);
+    }
+
+    [Fact]
+    public void Missing_member_of_a_message_part_throws_naming_the_part_and_member()
+    {
+        var json = Write(Sample()).Replace("\"street\":\"Main St 1\",", string.Empty, StringComparison.Ordinal);
+        var error = Assert.Throws<MessageDeserializationException>(() => AllTypes.ReadFrom(Encoding.UTF8.GetBytes(json)));
+        Assert.EndsWith("the required member 'MessageContracts.Generators.Tests.Contracts.Address.street' is missing.", error.Message, StringComparison.Ordinal);
+
+        json = Write(Sample()).Replace("\"zip\":12345", "\"unknown\":[1]", StringComparison.Ordinal);
+        Assert.Null(AllTypes.ReadFrom(Encoding.UTF8.GetBytes(json)).Home.Zip);
     }
 
     [Fact]
     public void Missing_non_nullable_string_throws_naming_contract_and_member()
     {
         var error = Assert.Throws<MessageDeserializationException>(() => Read<OrderPlaced>("""{"orderId":"0b4f1f3e-8f0c-4f55-9d7e-2a1f4a9d6c01","total":1}"""));
-        Assert.Contains("MessageContracts.Generators.Tests.Contracts.OrderPlaced", error.Message, StringComparison.Ordinal);
-        Assert.Contains("customerId", error.Message, StringComparison.Ordinal);
+        Assert.Equal(
+            "Cannot deserialize 'MessageContracts.Generators.Tests.Contracts.OrderPlaced': the required member 'MessageContracts.Generators.Tests.Contracts.OrderPlaced.customerId' is missing.",
+            error.Message);
     }
 
     [Fact]
@@ -200,6 +228,16 @@ public sealed class RoundTripTests
         var read = AllTypes.ReadFrom(Encoding.UTF8.GetBytes(json));
         Assert.Equal(Channel.Store, read.Channel);
         Assert.Equal(Channel.Store, read.MaybeChannel);
+    }
+
+    [Fact]
+    public void An_enum_name_the_enum_does_not_have_throws_naming_member_and_value()
+    {
+        var json = JsonSerializer.Serialize(Sample(), Web).Replace("\"channels\":[\"Web\",", "\"channels\":[\"Kiosk\",", StringComparison.Ordinal);
+        var error = Assert.Throws<MessageDeserializationException>(() => AllTypes.ReadFrom(Encoding.UTF8.GetBytes(json)));
+        Assert.Equal(
+            "Cannot deserialize 'MessageContracts.Generators.Tests.Contracts.AllTypes': the member 'MessageContracts.Generators.Tests.Contracts.AllTypes.channels[]' has the value 'Kiosk', which is not a value of MessageContracts.Generators.Tests.Contracts.Channel.",
+            error.Message);
     }
 
     [Fact]

@@ -70,10 +70,17 @@ namespace MessageContracts.Generators.Emit
         /// <summary>The <c>global::</c>-qualified shared codec class of a part or enum.</summary>
         public static string SharedCodec(string fullyQualifiedName) => "global::" + SharedNamespace + "." + SharedTypeName(fullyQualifiedName);
 
-        /// <summary>The member name table, the writer body and the reader of an object. The caller writes the method headers' surroundings.</summary>
+        /// <summary>The member name table of an object, with the members the payload must contain (<see cref="RequiredMask"/>).</summary>
         public void EmitNames(ObjectSpec obj)
         {
-            w.WriteLine("private static readonly " + NamesType + " Names = new(" + string.Join(", ", obj.Members.Select(m => EmitHelpers.Literal(m.JsonName))) + ");");
+            var required = RequiredMask(obj);
+            var arguments = obj.Members.Select(m => EmitHelpers.Literal(m.JsonName));
+            if (required != 0)
+            {
+                arguments = new[] { "requiredMembers: 0x" + required.ToString("X", System.Globalization.CultureInfo.InvariantCulture) + "UL" }.Concat(arguments);
+            }
+
+            w.WriteLine("private static readonly " + NamesType + " Names = new(" + string.Join(", ", arguments) + ");");
         }
 
         /// <summary>Writes the object's members between <c>WriteStartObject</c> and <c>WriteEndObject</c>.</summary>
@@ -106,20 +113,37 @@ namespace MessageContracts.Generators.Emit
         /// The body of an object reader <c>(ref Utf8JsonReader reader, string label)</c>: reads the members it knows,
         /// skips the rest, checks the required ones and constructs the object.
         /// </summary>
+        /// <remarks>
+        /// Which members were present is kept as bits of one <c>seen</c> local that the names table sets, and the table
+        /// checks the required ones, so a member costs no generated code for it. Members past the 64th (rare) get a
+        /// <c>has</c> flag of their own instead.
+        /// </remarks>
         public void EmitReadBody(ObjectSpec obj, bool isContract)
         {
             w.WriteLine(isContract
                 ? Runtime + ".StartObject(ref reader, label);"
                 : Runtime + ".StartObject(ref reader, label, " + EmitHelpers.Literal(obj.DisplayName) + ");");
+            var tracksSeen = false;
             for (var i = 0; i < obj.Members.Count; i++)
             {
                 var member = obj.Members[i];
-                var initial = member.Assignment == MemberAssignment.Constructor && !member.ThrowIfMissing ? member.DefaultValue : "default!";
-                w.WriteLine(member.Type.TypeName + " value" + i + " = " + initial + ";");
-                if (NeedsPresenceFlag(member))
+                w.WriteLine(member.Type.TypeName + " value" + i + " = " + member.DefaultValue + ";");
+                if (NeedsPresence(member))
                 {
-                    w.WriteLine("var has" + i + " = false;");
+                    if (i < MaskBits)
+                    {
+                        tracksSeen = true;
+                    }
+                    else
+                    {
+                        w.WriteLine("var has" + i + " = false;");
+                    }
                 }
+            }
+
+            if (tracksSeen)
+            {
+                w.WriteLine("var seen = 0UL;");
             }
 
             if (obj.Members.Count == 0)
@@ -129,7 +153,7 @@ namespace MessageContracts.Generators.Emit
             }
             else
             {
-                w.WriteLine("while (Names.TryReadMember(ref reader, out var member))");
+                w.WriteLine("while (Names.TryReadMember(ref reader, " + (tracksSeen ? "ref seen, " : string.Empty) + "out var member))");
                 w.OpenBlock();
                 w.WriteLine("switch (member)");
                 w.OpenBlock();
@@ -139,7 +163,7 @@ namespace MessageContracts.Generators.Emit
                     w.WriteLine("case " + i + ":");
                     w.Indentation++;
                     w.WriteLine("value" + i + " = " + ReadExpression(member.Type, "reader", Label(obj, member), 1) + ";");
-                    if (NeedsPresenceFlag(member))
+                    if (NeedsPresence(member) && i >= MaskBits)
                     {
                         w.WriteLine("has" + i + " = true;");
                     }
@@ -153,7 +177,12 @@ namespace MessageContracts.Generators.Emit
             }
 
             w.WriteLine();
-            for (var i = 0; i < obj.Members.Count; i++)
+            if (RequiredMask(obj) != 0)
+            {
+                w.WriteLine("Names.ThrowIfMissing(seen, " + (isContract ? "label" : EmitHelpers.Literal(obj.DisplayName)) + ");");
+            }
+
+            for (var i = MaskBits; i < obj.Members.Count; i++)
             {
                 if (obj.Members[i].ThrowIfMissing)
                 {
@@ -172,11 +201,19 @@ namespace MessageContracts.Generators.Emit
                 .Select(x => x.m.PropertyName + " = value" + x.i)
                 .ToList();
             var construction = "new " + obj.FullyQualifiedName + "(" + string.Join(", ", arguments) + ")";
-            if (initializers.Count > 0)
+            var templated = obj.Members
+                .Select((m, i) => (m, i))
+                .Where(x => x.m.Assignment == MemberAssignment.TemplateInitializer)
+                .ToList();
+            if (templated.Count > 0)
             {
-                construction += " { " + string.Join(", ", initializers) + " }";
+                // No 'with' on a class that is not a record: an instance built without these members holds their
+                // initializers' values, for those the payload lacks.
+                w.WriteLine("var template = " + WithInitializers(construction, initializers) + ";");
+                initializers.AddRange(templated.Select(x => x.m.PropertyName + " = " + Present(x.i) + " ? value" + x.i + " : template." + x.m.PropertyName));
             }
 
+            construction = WithInitializers(construction, initializers);
             var later = obj.Members
                 .Select((m, i) => (m, i))
                 .Where(x => x.m.Assignment is MemberAssignment.WithExpression or MemberAssignment.Setter)
@@ -192,8 +229,8 @@ namespace MessageContracts.Generators.Emit
             {
                 // Only when present, so the member's initializer survives otherwise.
                 w.WriteLine(member.Assignment == MemberAssignment.WithExpression
-                    ? "if (has" + i + ") { result = result with { " + member.PropertyName + " = value" + i + " }; }"
-                    : "if (has" + i + ") { result." + member.PropertyName + " = value" + i + "; }");
+                    ? "if (" + Present(i) + ") { result = result with { " + member.PropertyName + " = value" + i + " }; }"
+                    : "if (" + Present(i) + ") { result." + member.PropertyName + " = value" + i + "; }");
             }
 
             w.WriteLine("return result;");
@@ -280,15 +317,41 @@ namespace MessageContracts.Generators.Emit
             w.WriteLine("internal static " + type + " Read(ref " + Reader + " reader, string label) =>");
             w.WriteLine("    " + Runtime + ".IsEnumNumber(ref reader, label, " + display + ")");
             w.WriteLine("        ? (" + type + ")reader." + spec.ReaderMethod + "()");
-            w.WriteLine("        : " + Runtime + ".ReadEnumName(ref reader, Names, Values, " + display + ");");
+            w.WriteLine("        : " + Runtime + ".ReadEnumName(ref reader, Names, Values, " + display + ", label);");
             w.WriteLine();
             w.WriteLine("internal static " + type + "? ReadNullable(ref " + Reader + " reader, string label) => " + Runtime + ".IsNull(ref reader) ? null : Read(ref reader, label);");
             w.CloseBlock();
         }
 
-        /// <summary>Whether the reader must remember that the member was present in the payload.</summary>
-        private static bool NeedsPresenceFlag(MemberSpec member) =>
-            member.ThrowIfMissing || member.Assignment is MemberAssignment.WithExpression or MemberAssignment.Setter;
+        /// <summary>How many members' presence the <c>seen</c> bits hold (those of an <c>ulong</c>).</summary>
+        private const int MaskBits = 64;
+
+        /// <summary>Whether the reader must know that the member was present in the payload.</summary>
+        private static bool NeedsPresence(MemberSpec member) =>
+            member.ThrowIfMissing || member.Assignment is MemberAssignment.WithExpression or MemberAssignment.Setter or MemberAssignment.TemplateInitializer;
+
+        /// <summary>The required members among the first 64, as bits by member index: the names table checks them.</summary>
+        private static ulong RequiredMask(ObjectSpec obj)
+        {
+            var mask = 0UL;
+            for (var i = 0; i < obj.Members.Count && i < MaskBits; i++)
+            {
+                if (obj.Members[i].ThrowIfMissing)
+                {
+                    mask |= 1UL << i;
+                }
+            }
+
+            return mask;
+        }
+
+        /// <summary>An expression that is true when member <paramref name="index"/> was in the payload.</summary>
+        private static string Present(int index) => index < MaskBits
+            ? "(seen & 0x" + (1UL << index).ToString("X", System.Globalization.CultureInfo.InvariantCulture) + "UL) != 0"
+            : "has" + index;
+
+        private static string WithInitializers(string construction, IReadOnlyCollection<string> initializers) =>
+            initializers.Count == 0 ? construction : construction + " { " + string.Join(", ", initializers) + " }";
 
         private static string Label(ObjectSpec owner, MemberSpec member) => owner.DisplayName + "." + member.JsonName;
 

@@ -24,8 +24,15 @@ namespace MessageContracts.Generators.Model
         /// <summary>Always in the object initializer (<c>init</c> or <c>required</c>).</summary>
         ObjectInitializer,
 
-        /// <summary>An <c>init</c> member with an initializer on a record: applied with <c>with</c> only when present.</summary>
+        /// <summary>An <c>init</c> member with an initializer on a record or struct: applied with <c>with</c> only when present.</summary>
         WithExpression,
+
+        /// <summary>
+        /// An <c>init</c> member with an initializer on a class that is not a record (no <c>with</c>): in the object
+        /// initializer, from the payload when present, else from a template instance constructed first, so its
+        /// initializer's value survives.
+        /// </summary>
+        TemplateInitializer,
 
         /// <summary>A <c>set</c> member: assigned after construction only when present, so its initializer survives.</summary>
         Setter,
@@ -37,7 +44,7 @@ namespace MessageContracts.Generators.Model
     /// <param name="Type">The member's type.</param>
     /// <param name="Assignment">How the reader sets it.</param>
     /// <param name="ConstructorIndex">Position in the constructor's parameter list, or -1.</param>
-    /// <param name="ThrowIfMissing">A missing JSON member is an error (required, or a non-nullable reference without a default).</param>
+    /// <param name="ThrowIfMissing">A missing JSON member is an error: the member is required on the wire (<c>WireRequirement</c>).</param>
     /// <param name="DefaultValue">The C# expression used when the member is missing and may be: a parameter's default value, or <c>default!</c>.</param>
     /// <param name="IsRequired">A <c>required</c> member the constructor does not set: it must appear in the object initializer.</param>
     internal sealed record MemberSpec(

@@ -179,16 +179,14 @@ namespace MessageContracts.Generators.Parsing
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var constructor = shape.Constructor!;
-                var setsRequired = constructor.GetAttributes().Any(a =>
-                    a.AttributeClass?.ToDisplayString() == "System.Diagnostics.CodeAnalysis.SetsRequiredMembersAttribute");
+                var setsRequired = WireRequirement.SetsRequiredMembers(constructor);
                 var members = new List<MemberSpec>();
                 foreach (var member in shape.Members)
                 {
                     var property = member.Property;
                     var type = BuildType(property.Type, member.Type);
-                    var nonNullableReference = !property.Type.IsValueType && property.Type.NullableAnnotation == NullableAnnotation.NotAnnotated;
+                    var required = WireRequirement.IsRequired(member, setsRequired);
                     MemberAssignment assignment;
-                    var throwIfMissing = false;
                     var defaultValue = "default!";
                     var constructorIndex = -1;
                     if (member.ConstructorParameter is { } parameter)
@@ -199,32 +197,21 @@ namespace MessageContracts.Generators.Parsing
                         {
                             defaultValue = FormatDefaultValue(parameter, type.TypeName);
                         }
-                        else
-                        {
-                            throwIfMissing = nonNullableReference || (member.IsRequired && !setsRequired);
-                        }
                     }
                     else if (member.IsRequired && !setsRequired)
                     {
                         assignment = MemberAssignment.ObjectInitializer;
-                        throwIfMissing = true;
                     }
                     else if (property.SetMethod is { IsInitOnly: true })
                     {
-                        if (member.HasInitializer && shape.Type.IsRecord)
-                        {
-                            assignment = MemberAssignment.WithExpression;
-                        }
-                        else
-                        {
-                            assignment = MemberAssignment.ObjectInitializer;
-                            throwIfMissing = nonNullableReference && !member.HasInitializer;
-                        }
+                        // A member with a value of its own is set only when the payload has it, so that value survives.
+                        assignment = !WireRequirement.HasOwnValue(member, setsRequired) ? MemberAssignment.ObjectInitializer
+                            : shape.Type.IsRecord || shape.Type.IsValueType ? MemberAssignment.WithExpression
+                            : MemberAssignment.TemplateInitializer;
                     }
                     else
                     {
                         assignment = MemberAssignment.Setter;
-                        throwIfMissing = nonNullableReference && !member.HasInitializer;
                     }
 
                     members.Add(new MemberSpec(
@@ -233,7 +220,7 @@ namespace MessageContracts.Generators.Parsing
                         type,
                         assignment,
                         constructorIndex,
-                        throwIfMissing,
+                        required,
                         defaultValue,
                         IsRequired: member.IsRequired && !setsRequired));
                 }

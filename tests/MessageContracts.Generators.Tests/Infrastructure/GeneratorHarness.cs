@@ -72,12 +72,34 @@ internal sealed record GeneratorRun(GeneratorDriver Driver, GeneratorDriverRunRe
 
     public string Source(string hintName) => Single.GeneratedSources.Single(s => s.HintName == hintName).SourceText.ToString();
 
-    /// <summary>Errors and warnings of the compilation including the generated code, as readable lines.</summary>
+    /// <summary>
+    /// Errors and warnings of the compilation including the generated code, as readable lines: as the generator
+    /// emits it, and again with nullable warnings turned on in the generated files (they ship with warnings off, for
+    /// build speed), so a nullability mistake in the generated code still fails a test.
+    /// </summary>
     public IReadOnlyList<string> CompilationProblems =>
-        [.. Output.GetDiagnostics()
+        [.. Problems(Output), .. Problems(WithNullableWarnings(Output)).Select(problem => "(nullable warnings on) " + problem)];
+
+    private static IEnumerable<string> Problems(Compilation compilation) =>
+        compilation.GetDiagnostics()
             .Where(d => d.Severity >= DiagnosticSeverity.Warning)
-            .Where(d => d.Id != "CS1591" || d.Location.SourceTree?.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) == true) // test sources are undocumented
-            .Select(d => $"{d.Id} {d.Location.SourceTree?.FilePath}{d.Location.GetLineSpan().StartLinePosition}: {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}")];
+            .Where(d => d.Id != "CS1591" || IsGenerated(d.Location.SourceTree)) // test sources are undocumented
+            .Select(d => $"{d.Id} {d.Location.SourceTree?.FilePath}{d.Location.GetLineSpan().StartLinePosition}: {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}");
+
+    private static Compilation WithNullableWarnings(Compilation compilation)
+    {
+        foreach (var tree in compilation.SyntaxTrees.Where(IsGenerated).ToList())
+        {
+            var text = tree.GetText().ToString();
+            var enabled = text.Replace("#nullable disable warnings", "#nullable enable warnings", StringComparison.Ordinal);
+            Assert.NotEqual(text, enabled);
+            compilation = compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(enabled)));
+        }
+
+        return compilation;
+    }
+
+    private static bool IsGenerated(SyntaxTree? tree) => tree?.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) == true;
 
     /// <summary>Asserts the generator neither threw nor reported anything, and everything compiles without a warning.</summary>
     public GeneratorRun AssertCleanCompile()

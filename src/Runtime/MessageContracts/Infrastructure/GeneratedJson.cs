@@ -126,9 +126,11 @@ public static partial class GeneratedJson
     /// <summary>
     /// Reads an enum from a string: an exact member name from <paramref name="names"/> (whose indexes match
     /// <paramref name="values"/>), else any name, number or flag combination <see cref="Enum.TryParse{TEnum}(string, bool, out TEnum)"/>
-    /// accepts ignoring case, like <c>JsonStringEnumConverter</c>.
+    /// accepts ignoring case, like <c>JsonStringEnumConverter</c>. Any other name throws, naming the member
+    /// <paramref name="label"/> and the value: a reader built before a value was added to the enum does not guess
+    /// what it means (docs/contracts.md, "Evolving a contract").
     /// </summary>
-    public static T ReadEnumName<T>(ref Utf8JsonReader reader, GeneratedJsonNames names, T[] values, string enumName)
+    public static T ReadEnumName<T>(ref Utf8JsonReader reader, GeneratedJsonNames names, T[] values, string enumName, string label)
         where T : struct, Enum
     {
         ArgumentNullException.ThrowIfNull(names);
@@ -145,7 +147,7 @@ public static partial class GeneratedJson
             return parsed;
         }
 
-        throw new PayloadException("'" + text + "' is not a value of " + enumName + ".");
+        throw new PayloadException("the member '" + label + "' has the value '" + text + "', which is not a value of " + enumName + ".");
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Numerics;
 using System.Text;
 using System.Text.Json;
 
@@ -15,6 +16,16 @@ public sealed class GeneratedJsonNames
     private readonly string[] names;
     private readonly byte[][] utf8Names;
     private readonly JsonEncodedText[] encodedNames;
+    private readonly ulong requiredMembers;
+
+    /// <summary>Creates the table of an object whose payload must contain some members (<see cref="ThrowIfMissing"/>).</summary>
+    /// <param name="requiredMembers">The required members among the first 64, as bits by index (bit 0 is the first name).</param>
+    /// <param name="names">The JSON names; a name's index is the member's index in the generated reader.</param>
+    public GeneratedJsonNames(ulong requiredMembers, params string[] names)
+        : this(names)
+    {
+        this.requiredMembers = requiredMembers;
+    }
 
     /// <summary>Creates the table; a name's index is the member's index in the generated reader.</summary>
     public GeneratedJsonNames(params string[] names)
@@ -63,6 +74,41 @@ public sealed class GeneratedJsonNames
 
             // Unknown members are skipped, so a consumer can read messages from a newer producer.
             reader.Skip();
+        }
+    }
+
+    /// <summary>
+    /// <see cref="TryReadMember(ref Utf8JsonReader, out int)"/>, also setting the matched member's bit in
+    /// <paramref name="seen"/> (for the first 64 members): what <see cref="ThrowIfMissing"/> and the generated reader's
+    /// "only when present" assignments look at.
+    /// </summary>
+    public bool TryReadMember(ref Utf8JsonReader reader, ref ulong seen, out int member)
+    {
+        if (!TryReadMember(ref reader, out member))
+        {
+            return false;
+        }
+
+        if (member < 64)
+        {
+            seen |= 1UL << member;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Throws when a required member is not in <paramref name="seen"/>: the payload lacks a member that has no default
+    /// value, and the message names the first such member as <c><paramref name="owner"/>.name</c>.
+    /// </summary>
+    /// <param name="seen">The members read, as set by <see cref="TryReadMember(ref Utf8JsonReader, ref ulong, out int)"/>.</param>
+    /// <param name="owner">The contract or message part, as named in error messages.</param>
+    public void ThrowIfMissing(ulong seen, string owner)
+    {
+        var missing = requiredMembers & ~seen;
+        if (missing != 0)
+        {
+            GeneratedJson.ThrowIfMissing(false, owner + "." + names[BitOperations.TrailingZeroCount(missing)]);
         }
     }
 
