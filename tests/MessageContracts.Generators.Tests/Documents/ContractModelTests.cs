@@ -94,18 +94,19 @@ public sealed class ContractModelTests
             return JsonText.WriteCompact(WireJson.ToJson(new WireContract { Members = { member } }).Get("members")!.Items![0]);
         }
 
-        Assert.Equal("""{"name":"channel","type":"string","enum":["Phone","Store","Web"],"nullable":false,"required":false}""", Describe("channel"));
+        // A value-type parameter without a default (Guid, decimal, an enum, a date) is required: a missing one is not read as 0.
+        Assert.Equal("""{"name":"channel","type":"string","enum":["Phone","Store","Web"],"nullable":false,"required":true}""", Describe("channel"));
         Assert.Equal("""{"name":"codes","type":"array","nullable":true,"required":false,"items":{"type":"integer","format":"int16","nullable":false}}""", Describe("codes"));
         Assert.Equal("""{"name":"customerId","type":"string","nullable":false,"required":true}""", Describe("customerId"));
         Assert.Equal("""{"name":"note","type":"string","nullable":false,"required":true}""", Describe("note"));
         Assert.Equal("""{"name":"payload","type":"string","format":"base64","nullable":true,"required":false}""", Describe("payload"));
-        Assert.Equal("""{"name":"placedAt","type":"string","format":"date-time","nullable":false,"required":false}""", Describe("placedAt"));
+        Assert.Equal("""{"name":"placedAt","type":"string","format":"date-time","nullable":false,"required":true}""", Describe("placedAt"));
         Assert.Equal("""{"name":"priority","type":"integer","format":"int32","nullable":true,"required":false}""", Describe("priority"));
         Assert.Equal(
             """{"name":"shipTo","type":"object","nullable":false,"required":true,"members":[{"name":"city","type":"string","nullable":true,"required":false},{"name":"floor","type":"integer","format":"int32","nullable":false,"required":false},{"name":"street","type":"string","nullable":false,"required":true}]}""",
             Describe("shipTo"));
         Assert.Equal("""{"name":"stock","type":"object","nullable":false,"required":false,"values":{"type":"integer","format":"int64","nullable":false}}""", Describe("stock"));
-        Assert.Equal("""{"name":"total","type":"number","format":"decimal","nullable":false,"required":false}""", Describe("total"));
+        Assert.Equal("""{"name":"total","type":"number","format":"decimal","nullable":false,"required":true}""", Describe("total"));
     }
 
     [Fact]
@@ -117,7 +118,7 @@ public sealed class ContractModelTests
         Assert.Equal("{", lines[0]);
         Assert.Equal("  \"formatVersion\": 1,", lines[1]);
         Assert.Contains("""        { "name": "customerId", "type": "string", "nullable": false, "required": true },""", lines);
-        Assert.Contains("""        { "name": "channel", "type": "string", "enum": ["Phone", "Store", "Web"], "nullable": false, "required": false },""", lines);
+        Assert.Contains("""        { "name": "channel", "type": "string", "enum": ["Phone", "Store", "Web"], "nullable": false, "required": true },""", lines);
         Assert.EndsWith("}\n", baseline, StringComparison.Ordinal);
 
         // Reading it back gives the same text: the format is stable.
