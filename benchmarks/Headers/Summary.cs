@@ -20,7 +20,7 @@ internal static class Summary
         Phase("Produce phase", results, modes, r => r.Produce, ProduceColumns);
         Phase("Consume phase", results, modes, r => r.Consume, ConsumeColumns);
 
-        Console.WriteLine("## Both phases: CPU us/msg (median of per-round sums) and ratios");
+        Console.WriteLine("## Both phases: CPU us/msg (median of per-round sums) and ratios; differences of medians against \"values\"");
         Console.WriteLine();
         Console.WriteLine("| mode | produce + consume | vs none | vs six | over values: produce side (call + client) | consume side (call + client) | broker |");
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
@@ -34,7 +34,7 @@ internal static class Summary
         {
             var total = Median(results, mode, Sum);
             Console.WriteLine(Invariant(
-                $"| {mode} | {total:F2} | {total / none:F2} | {total / six:F2} | {Median(results, mode, ProduceSide) - Median(results, "values", ProduceSide):+0.00;-0.00} | {Median(results, mode, ConsumeSide) - Median(results, "values", ConsumeSide):+0.00;-0.00} | {Median(results, mode, Broker) - Median(results, "values", Broker):+0.00;-0.00} |"));
+                $"| {mode} | {total:F2} | {total / none:F2} | {total / six:F2} | {Median(results, mode, ProduceSide) - Median(results, "values", ProduceSide):+0.00;-0.00;0.00} | {Median(results, mode, ConsumeSide) - Median(results, "values", ConsumeSide):+0.00;-0.00;0.00} | {Median(results, mode, Broker) - Median(results, "values", Broker):+0.00;-0.00;0.00} |"));
         }
 
         Console.WriteLine();
