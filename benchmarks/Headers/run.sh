@@ -3,7 +3,7 @@
 # with no headers, the six binary-mode headers, one header of the same bytes, and structured mode; CPU per message
 # split by thread (Produce/Consume call, librdkafka client, mock broker, other), medians over alternating rounds.
 #
-#   benchmarks/Headers/run.sh                     50,000 messages, 5 rounds (about 3 min on 2 loaded cores)
+#   benchmarks/Headers/run.sh                     50,000 messages, 5 rounds (about 5 min on 2 loaded cores, build excluded)
 #   benchmarks/Headers/run.sh --messages 10000 --rounds 1 --threads     a smoke run, listing the thread names
 #
 # Builds Release into benchmarks/Headers/work/ (git-ignored) and writes the output to work/summary.md.
