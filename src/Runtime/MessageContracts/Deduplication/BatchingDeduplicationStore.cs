@@ -1,5 +1,3 @@
-using System.Threading.Channels;
-
 namespace MessageContracts;
 
 /// <summary>
@@ -10,7 +8,9 @@ namespace MessageContracts;
 /// <remarks>
 /// <para>
 /// The writer never waits to fill a group: while one group commits, the next gathers, so a lone request costs one
-/// commit and a busy consumer pays one commit for many requests. Each request keeps the meaning of its own call
+/// commit and a busy consumer pays one commit for many requests. A request that finds no group being written is written
+/// by its caller at once, on its own thread (no hand-off to another thread, so an idle consumer answers as fast as the
+/// store alone); requests that arrive meanwhile are written by a pool thread in the next group. Each request keeps the meaning of its own call
 /// (the store applies the group in order, as if the calls came one after another); a request whose ID the store
 /// refuses fails alone. A failure of the group (the store unavailable) fails each of its requests, and their callers
 /// retry as they would a failed call.
@@ -28,18 +28,19 @@ internal sealed class BatchingDeduplicationStore : IDeduplicationStore, IAsyncDi
 
     private readonly IDeduplicationStore store;
     private readonly IDeduplicationGroupWriter writer;
-    private readonly Channel<DeduplicationRequest> requests =
-        Channel.CreateUnbounded<DeduplicationRequest>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly object gate = new();
+    private readonly Queue<DeduplicationRequest> waiting = new();
+    private readonly List<DeduplicationRequest> group = [];
 
-    private readonly Task writing;
-    private DeduplicationRequest? carried;
-    private int disposed;
+    // Guarded by gate: whether a group is being written (then new requests only queue), and whether the store is closed.
+    private bool writing;
+    private bool closed;
+    private TaskCompletionSource? idle;
 
     private BatchingDeduplicationStore(IDeduplicationStore store, IDeduplicationGroupWriter writer)
     {
         this.store = store;
         this.writer = writer;
-        writing = Task.Run(WriteAsync);
     }
 
     /// <summary>The store the consumer uses: <paramref name="store"/> behind group commit when it can apply groups, else itself.</summary>
@@ -89,13 +90,27 @@ internal sealed class BatchingDeduplicationStore : IDeduplicationStore, IAsyncDi
     /// <summary>Lets the requests already submitted finish, then closes the writer.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        Task? finishing = null;
+        lock (gate)
         {
-            return;
+            if (closed)
+            {
+                return;
+            }
+
+            closed = true;
+            if (writing)
+            {
+                idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                finishing = idle.Task;
+            }
         }
 
-        requests.Writer.TryComplete();
-        await writing.ConfigureAwait(false);
+        if (finishing is not null)
+        {
+            await finishing.ConfigureAwait(false);
+        }
+
         await writer.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -110,9 +125,26 @@ internal sealed class BatchingDeduplicationStore : IDeduplicationStore, IAsyncDi
             return;
         }
 
-        if (!requests.Writer.TryWrite(request))
+        bool lead;
+        lock (gate)
         {
-            throw new ObjectDisposedException(nameof(BatchingDeduplicationStore), "The consumer's deduplication store is closed.");
+            if (closed)
+            {
+                throw new ObjectDisposedException(nameof(BatchingDeduplicationStore), "The consumer's deduplication store is closed.");
+            }
+
+            waiting.Enqueue(request);
+            lead = !writing;
+            writing = true;
+        }
+
+        if (lead)
+        {
+            // No group is being written: write this one (and whatever joined it) here, then leave the rest to a pool thread.
+            if (await WriteGroupAsync().ConfigureAwait(false))
+            {
+                _ = Task.Run(WriteGroupsAsync);
+            }
         }
 
         // Not cancelled by the caller's token once in a group: the caller learns what the store did (a claim it made
@@ -124,17 +156,23 @@ internal sealed class BatchingDeduplicationStore : IDeduplicationStore, IAsyncDi
         }
     }
 
-    private async Task WriteAsync()
+    private async Task WriteGroupsAsync()
     {
-        var group = new List<DeduplicationRequest>();
-        while (carried is not null || await requests.Reader.WaitToReadAsync().ConfigureAwait(false))
+        while (await WriteGroupAsync().ConfigureAwait(false))
         {
-            Gather(group);
-            if (group.Count == 0)
-            {
-                continue;
-            }
+        }
+    }
 
+    /// <summary>Writes the requests waiting as one group; true when more arrived meanwhile (the caller writes them next).</summary>
+    private async Task<bool> WriteGroupAsync()
+    {
+        lock (gate)
+        {
+            Gather();
+        }
+
+        if (group.Count > 0)
+        {
             try
             {
                 await writer.ApplyAsync(group, CancellationToken.None).ConfigureAwait(false);
@@ -153,33 +191,39 @@ internal sealed class BatchingDeduplicationStore : IDeduplicationStore, IAsyncDi
 
             group.Clear();
         }
+
+        lock (gate)
+        {
+            if (waiting.Count > 0)
+            {
+                return true;
+            }
+
+            writing = false;
+            idle?.TrySetResult();
+            return false;
+        }
     }
 
     /// <summary>Takes the requests waiting, up to <see cref="MaxIdsPerGroup"/> IDs (a larger request goes alone); drops cancelled ones.</summary>
-    private void Gather(List<DeduplicationRequest> group)
+    private void Gather()
     {
         var ids = 0;
-        while (true)
+        while (waiting.TryPeek(out var request))
         {
-            var request = carried;
-            carried = null;
-            if (request is null && !requests.Reader.TryRead(out request))
-            {
-                return;
-            }
-
             if (request.CancellationToken.IsCancellationRequested)
             {
+                waiting.Dequeue();
                 request.Completion.TrySetCanceled(request.CancellationToken);
                 continue;
             }
 
             if (group.Count > 0 && ids + request.MessageIds.Count > MaxIdsPerGroup)
             {
-                carried = request;
                 return;
             }
 
+            waiting.Dequeue();
             group.Add(request);
             ids += request.MessageIds.Count;
         }
