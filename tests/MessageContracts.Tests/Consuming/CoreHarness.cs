@@ -125,9 +125,18 @@ internal sealed class CoreHarness : IDisposable
 
         public List<string> Marked { get; } = [];
 
+        /// <summary>A message ID the store refuses to hold (too long for its column, say).</summary>
+        public string? RefusedId { get; set; }
+
         public Task<IReadOnlyList<DeduplicationClaim>> TryClaimAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, TimeSpan lease, CancellationToken cancellationToken)
         {
             ClaimCalls++;
+            if (RefusedId is { } refused && messageIds.Contains(refused))
+            {
+                // As a real store: the whole call fails, nothing of it is claimed.
+                throw new MessageIdRejectedException(refused, $"The message ID '{refused}' does not fit the store.");
+            }
+
             return inner.TryClaimAsync(consumerGroup, messageIds, owner, lease, cancellationToken);
         }
 

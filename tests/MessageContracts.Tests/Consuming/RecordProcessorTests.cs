@@ -68,6 +68,24 @@ public sealed class RecordProcessorTests
     }
 
     [Fact]
+    public async Task A_message_id_the_store_refuses_is_dead_lettered_with_the_refusal_and_the_rest_of_the_batch_claimed_again()
+    {
+        using var core = new CoreHarness();
+        core.Store.RefusedId = "m-hostile";
+
+        var settled = await core.SettleAsync(CoreHarness.Record(0, "m-1"), CoreHarness.Record(1, "m-hostile"), CoreHarness.Record(2, "m-3"));
+
+        Assert.Equal(3, settled);
+        Assert.Equal(2, core.Store.ClaimCalls);
+        Assert.Equal(["m-1", "m-3"], core.Handled);
+        var written = Assert.Single(core.DeadLetters.Written);
+        Assert.Equal(1, written.Record.Offset);
+        Assert.Contains("does not fit the store", written.Reason, StringComparison.Ordinal);
+        Assert.IsType<MessageIdRejectedException>(written.Exception);
+        Assert.Equal([0L, 1L, 2L], core.StoredOffsets.Select(stored => stored.Offset));
+    }
+
+    [Fact]
     public async Task A_batch_stops_before_a_message_claimed_elsewhere_and_gives_back_the_claims_after_it()
     {
         using var core = new CoreHarness();

@@ -53,7 +53,7 @@ internal sealed partial class DeduplicationGate : IDisposable
     /// <param name="cancellationToken">Stops the retries and the waiting.</param>
     public async Task<ClaimResult> ClaimAsync(List<string> messageIds, Guid owner, bool waitWhileClaimedElsewhere, CancellationToken cancellationToken)
     {
-        var rejected = new Dictionary<string, MessageIdRejectedException>(StringComparer.Ordinal);
+        Dictionary<string, MessageIdRejectedException>? rejected = null;
         var what = messageIds.Count == 1 ? "claim message" : "claim messages";
         var pause = PersistenceRetry.FirstPause;
         IReadOnlyList<string> remaining = messageIds;
@@ -72,7 +72,7 @@ internal sealed partial class DeduplicationGate : IDisposable
             }
             catch (MessageIdRejectedException refusal)
             {
-                rejected[refusal.MessageId] = refusal;
+                (rejected ??= new Dictionary<string, MessageIdRejectedException>(StringComparer.Ordinal))[refusal.MessageId] = refusal;
                 remaining = remaining.Where(id => !string.Equals(id, refusal.MessageId, StringComparison.Ordinal)).ToList();
                 continue;
             }
@@ -85,10 +85,10 @@ internal sealed partial class DeduplicationGate : IDisposable
                 continue;
             }
 
-            return new ClaimResult(remaining, answers, rejected);
+            return new ClaimResult(remaining, answers, rejected ?? ClaimResult.NoneRejected);
         }
 
-        return new ClaimResult(remaining, [], rejected);
+        return new ClaimResult(remaining, [], rejected ?? ClaimResult.NoneRejected);
     }
 
     /// <summary>Starts renewing the claims <paramref name="owner"/> took (those answered <see cref="DeduplicationClaim.Claimed"/>).</summary>
@@ -223,8 +223,12 @@ internal sealed partial class DeduplicationGate : IDisposable
 internal sealed record ClaimResult(
     IReadOnlyList<string> Asked,
     IReadOnlyList<DeduplicationClaim> Answers,
-    Dictionary<string, MessageIdRejectedException> Rejected)
+    IReadOnlyDictionary<string, MessageIdRejectedException> Rejected)
 {
+    /// <summary>No refusals: shared, as almost every claim call has none.</summary>
+    public static readonly IReadOnlyDictionary<string, MessageIdRejectedException> NoneRejected =
+        new Dictionary<string, MessageIdRejectedException>(StringComparer.Ordinal);
+
     /// <summary>The IDs this call claimed.</summary>
     public IEnumerable<string> ClaimedIds()
     {

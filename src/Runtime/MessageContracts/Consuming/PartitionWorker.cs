@@ -8,8 +8,9 @@ namespace MessageContracts;
 /// Processes the records of one assigned partition, one after another in offset order, and stores each
 /// record's offset once its outcome is final. Records already queued are settled in batches of up to
 /// <see cref="MaxBatch"/> (one claim and one mark call to the deduplication store for all of them); a record alone is a
-/// batch of one. This is the edge where Confluent's consume results become the processor's <see cref="InboundRecord"/>s. Workers of different partitions run in parallel, bounded by a
-/// semaphore shared by the consumer.
+/// batch of one. Workers of different partitions run in parallel, bounded by a semaphore shared by the consumer. This is
+/// the edge where Confluent's consume results become the processor's <see cref="InboundRecord"/>s, and its offsets go
+/// back to Confluent.
 /// </summary>
 internal sealed partial class PartitionWorker : IDisposable
 {

@@ -205,16 +205,16 @@ internal sealed class RecordProcessor : IDisposable
 
         // The claims this batch took but did not settle (the failed record's included) go back at once, so the next
         // delivery need not wait for the leases.
-        var unsettled = new List<string>();
+        List<string>? unsettled = null;
         for (var i = settlement.Settled; i < count; i++)
         {
             if (claims[i] == DeduplicationClaim.Claimed)
             {
-                unsettled.Add(routes[i].Envelope!.Value.MessageId);
+                (unsettled ??= []).Add(routes[i].Envelope!.Value.MessageId);
             }
         }
 
-        if (unsettled.Count > 0)
+        if (unsettled is not null)
         {
             await gate.ReleaseAsync(unsettled, held).ConfigureAwait(false);
         }
