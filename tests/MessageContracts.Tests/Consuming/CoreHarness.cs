@@ -64,12 +64,24 @@ internal sealed class CoreHarness : IDisposable
 
     /// <summary>Starts one batch through the core without driving the clock.</summary>
     public Task<int> StartAsync(params InboundRecord[] batch) =>
-        Processor.ProcessBatchAsync(batch, index => StoredOffsets.Add((batch[index].Offset, Store.MarksRecorded)), CancellationToken.None, CancellationToken.None);
+        Processor.ProcessBatchAsync(
+            batch,
+            index =>
+            {
+                StoredOffsets.Add((batch[index].Offset, Store.MarksRecorded));
+                OffsetStored.Release();
+            },
+            CancellationToken.None,
+            CancellationToken.None);
+
+    /// <summary>Released once per offset stored, for a test that waits for one while a batch is still running.</summary>
+    public SemaphoreSlim OffsetStored { get; } = new(0);
 
     public void Dispose()
     {
         Processor.Dispose();
         services.Dispose();
+        OffsetStored.Dispose();
     }
 
     private Task RecordHandled(MessageContext context)

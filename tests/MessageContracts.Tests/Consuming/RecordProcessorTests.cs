@@ -189,6 +189,57 @@ public sealed class RecordProcessorTests
         Assert.Equal(DeduplicationClaim.Claimed, answers[0]);
     }
 
+    [Fact]
+    public async Task A_slow_handler_does_not_hold_back_the_marks_and_offsets_of_the_records_before_it()
+    {
+        using var core = new CoreHarness();
+        var slow = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        core.Handler = (context, _) =>
+        {
+            core.Handled.Add(context.MessageId);
+            return context.MessageId == "m-slow" ? slow.Task : Task.CompletedTask;
+        };
+
+        var settling = core.StartAsync(CoreHarness.Record(0, "m-1"), CoreHarness.Record(1, "m-slow"));
+
+        // After SlowHandlerFlush (100 ms) of the slow handler, m-1 is marked and its offset stored.
+        Assert.Equal(TimeSpan.FromMilliseconds(100), await core.Time.NextTimerAsync());
+        core.Time.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.True(await core.OffsetStored.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal([(0L, 1)], core.StoredOffsets);
+        Assert.Equal(["m-1"], core.Store.Marked);
+        Assert.False(settling.IsCompleted);
+
+        slow.SetResult();
+        Assert.Equal(2, await core.Time.DriveAsync(settling));
+        Assert.Equal([(0L, 1), (1L, 2)], core.StoredOffsets);
+        Assert.Equal(["m-1", "m-slow"], core.Store.Marked);
+    }
+
+    [Fact]
+    public async Task The_claim_is_renewed_while_a_handler_runs_past_its_lease()
+    {
+        using var core = new CoreHarness(lease: TimeSpan.FromSeconds(6));
+        var answerForAnotherInstance = DeduplicationClaim.Claimed;
+        core.Handler = async (context, cancellationToken) =>
+        {
+            // Ten seconds of handling in one-second steps: the renewal (every sixth of the lease) keeps the claim.
+            for (var second = 0; second < 10; second++)
+            {
+                core.Time.Advance(TimeSpan.FromSeconds(1));
+            }
+
+            var answers = await core.Store.Inner.TryClaimAsync("core-tests", [context.MessageId], Guid.NewGuid(), TimeSpan.FromMinutes(2), cancellationToken);
+            answerForAnotherInstance = answers[0];
+        };
+
+        Assert.Equal(1, await core.SettleAsync(CoreHarness.Record(0, "m-1")));
+
+        Assert.Equal(DeduplicationClaim.ClaimedElsewhere, answerForAnotherInstance);
+        Assert.Equal(["m-1"], core.Store.Marked);
+        Assert.Equal([(0L, 1)], core.StoredOffsets);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
