@@ -10,7 +10,7 @@ namespace MessageContracts;
 /// headers plus headers that say why, where it came from, which group gave up, and after how many attempts.
 /// Completes only when Kafka has acknowledged it, so the caller may then commit the original offset.
 /// </summary>
-internal sealed class DeadLetterPublisher
+internal sealed class DeadLetterPublisher : IDeadLetterSink
 {
     private readonly KafkaProducerConnection connection;
     private readonly MessageContractsOptions options;
@@ -36,13 +36,13 @@ internal sealed class DeadLetterPublisher
             ? reason
             : string.Create(CultureInfo.InvariantCulture, $"{reason.AsSpan(0, MaxReasonLength)}... ({reason.Length - MaxReasonLength:N0} more characters cut)");
 
-    public async Task PublishAsync(ConsumeResult<byte[]?, byte[]?> record, string reason, Exception? exception, int attempts, CancellationToken cancellationToken)
+    public async Task PublishAsync(InboundRecord record, string reason, Exception? exception, int attempts, CancellationToken cancellationToken)
     {
         reason = BoundReason(reason);
         var headers = new Headers();
-        if (record.Message.Headers is not null)
+        if (record.Headers is not null)
         {
-            foreach (var header in record.Message.Headers)
+            foreach (var header in record.Headers)
             {
                 headers.Add(header.Key, header.GetValueBytes());
             }
@@ -51,8 +51,8 @@ internal sealed class DeadLetterPublisher
         AddReasons(headers, record, reason, exception, attempts);
         var message = new Message<byte[]?, byte[]>
         {
-            Key = record.Message.Key,
-            Value = record.Message.Value ?? [],
+            Key = record.Key,
+            Value = record.Value ?? [],
             Headers = headers,
         };
 
@@ -66,21 +66,21 @@ internal sealed class DeadLetterPublisher
             // help, and the partition must not stall on it. Write the reasons and where to find the record instead; the
             // original stays in its topic until the retention removes it.
             var stub = new Headers();
-            var size = PartitionWorker.SizeOf(record);
+            var size = record.Size;
             AddReasons(
                 stub,
                 record,
-                reason + string.Create(CultureInfo.InvariantCulture, $" (The record, {size:N0} bytes of key, value and headers, was too large to copy to the dead-letter topic: read it at {record.Topic}[{record.Partition.Value}]@{record.Offset.Value} before the topic's retention removes it.)"),
+                reason + string.Create(CultureInfo.InvariantCulture, $" (The record, {size:N0} bytes of key, value and headers, was too large to copy to the dead-letter topic: read it at {record.Topic}[{record.Partition}]@{record.Offset} before the topic's retention removes it.)"),
                 exception,
                 attempts);
-            var reference = new Message<byte[]?, byte[]> { Key = record.Message.Key is { Length: <= 1024 } key ? key : null, Value = [], Headers = stub };
+            var reference = new Message<byte[]?, byte[]> { Key = record.Key is { Length: <= 1024 } key ? key : null, Value = [], Headers = stub };
             await connection.Producer.ProduceAsync(DeadLetterTopicFor(record.Topic), reference, cancellationToken).ConfigureAwait(false);
         }
 
         MessagingTelemetry.DeadLettered.Add(1, MessagingTelemetry.Consumed(record.Topic, options.ConsumerGroup));
     }
 
-    private void AddReasons(Headers headers, ConsumeResult<byte[]?, byte[]?> record, string reason, Exception? exception, int attempts)
+    private void AddReasons(Headers headers, InboundRecord record, string reason, Exception? exception, int attempts)
     {
         Add(headers, MessageHeaders.DeadLetterReason, reason);
         if (exception is not null)
@@ -89,8 +89,8 @@ internal sealed class DeadLetterPublisher
         }
 
         Add(headers, MessageHeaders.DeadLetterOriginalTopic, record.Topic);
-        Add(headers, MessageHeaders.DeadLetterOriginalPartition, record.Partition.Value.ToString(CultureInfo.InvariantCulture));
-        Add(headers, MessageHeaders.DeadLetterOriginalOffset, record.Offset.Value.ToString(CultureInfo.InvariantCulture));
+        Add(headers, MessageHeaders.DeadLetterOriginalPartition, record.Partition.ToString(CultureInfo.InvariantCulture));
+        Add(headers, MessageHeaders.DeadLetterOriginalOffset, record.Offset.ToString(CultureInfo.InvariantCulture));
         Add(headers, MessageHeaders.DeadLetterConsumerGroup, options.ConsumerGroup);
         Add(headers, MessageHeaders.DeadLetterAttempts, attempts.ToString(CultureInfo.InvariantCulture));
     }

@@ -7,8 +7,10 @@ namespace MessageContracts;
 /// <summary>
 /// Processes the records of one assigned partition, one after another in offset order, and stores each
 /// record's offset once its outcome is final. Records already queued are settled in batches of up to
-/// <see cref="MaxBatch"/> (one claim and one mark call to the deduplication store for all of them). Workers of different partitions run in parallel, bounded by a
-/// semaphore shared by the consumer.
+/// <see cref="MaxBatch"/> (one claim and one mark call to the deduplication store for all of them); a record alone is a
+/// batch of one. Workers of different partitions run in parallel, bounded by a semaphore shared by the consumer. This is
+/// the edge where Confluent's consume results become the processor's <see cref="InboundRecord"/>s, and its offsets go
+/// back to Confluent.
 /// </summary>
 internal sealed partial class PartitionWorker : IDisposable
 {
@@ -28,6 +30,10 @@ internal sealed partial class PartitionWorker : IDisposable
 
     private readonly List<ConsumeResult<byte[]?, byte[]?>> batch = new(MaxBatch);
     private readonly Queue<ConsumeResult<byte[]?, byte[]?>> pending = new();
+
+    // The batch as the processor sees it (no Confluent types), and the offset callback, made once per worker.
+    private readonly List<InboundRecord> records = new(MaxBatch);
+    private readonly Action<int> storeOffsetAt;
     private int queued;
     private long queuedBytes;
     private ConsumeResult<byte[]?, byte[]?>? current;
@@ -45,6 +51,7 @@ internal sealed partial class PartitionWorker : IDisposable
         Partition = partition;
         this.processor = processor;
         this.storeOffset = storeOffset;
+        storeOffsetAt = StoreOffsetAt;
         this.concurrency = concurrency;
         this.logger = logger;
         abort = CancellationTokenSource.CreateLinkedTokenSource(shutdownAbort);
@@ -138,20 +145,13 @@ internal sealed partial class PartitionWorker : IDisposable
                     batch.Clear();
                     batch.Add(record);
 
-                    // Never waits to fill a batch: only records already queued join it.
+                    // Never waits to fill a batch: only records already queued join it. A record alone is a batch of one.
                     while (processor.CanBatch && batch.Count < MaxBatch && TryTake(out var next))
                     {
                         batch.Add(next);
                     }
 
-                    if (batch.Count == 1)
-                    {
-                        await ProcessAsync(record).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        await ProcessBatchAsync().ConfigureAwait(false);
-                    }
+                    await SettleAsync().ConfigureAwait(false);
                 }
             }
         }
@@ -187,73 +187,61 @@ internal sealed partial class PartitionWorker : IDisposable
         return false;
     }
 
-    private async Task ProcessAsync(ConsumeResult<byte[]?, byte[]?> record)
+    /// <summary>
+    /// Settles the records in <see cref="batch"/>. When the processor stops early (a record claimed elsewhere, claims
+    /// growing old), the record it stopped at is settled next as a batch of one, which waits for its claim, and the
+    /// ones after it are taken again first.
+    /// </summary>
+    private async Task SettleAsync()
     {
-        await concurrency.WaitAsync(stopOrAbort.Token).ConfigureAwait(false);
-        current = record;
-        try
+        while (true)
         {
-            await processor.ProcessAsync(record, abort.Token).ConfigureAwait(false);
-            storeOffset(record);
-        }
-        finally
-        {
-            concurrency.Release();
+            records.Clear();
+            foreach (var record in batch)
+            {
+                records.Add(new InboundRecord(
+                    record.Topic, record.Partition.Value, record.Offset.Value, record.Message.Key, record.Message.Value, record.Message.Headers));
+            }
+
+            await concurrency.WaitAsync(stopOrAbort.Token).ConfigureAwait(false);
+
+            // A failure rewinds to the first record whose offset was not stored.
+            current = batch[0];
+            int settled;
+            try
+            {
+                settled = await processor.ProcessBatchAsync(records, storeOffsetAt, stopTaking.Token, abort.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                concurrency.Release();
+            }
+
+            if (settled == batch.Count || stopTaking.IsCancellationRequested)
+            {
+                // Stopped: the records not settled are dropped with the rest of the queue (their offsets were not stored).
+                return;
+            }
+
+            var rest = batch.GetRange(settled + 1, batch.Count - settled - 1);
+            rest.AddRange(pending);
+            pending.Clear();
+            foreach (var record in rest)
+            {
+                pending.Enqueue(record);
+            }
+
+            var stoppedAt = batch[settled];
+            batch.Clear();
+            batch.Add(stoppedAt);
         }
     }
 
-    /// <summary>
-    /// Settles the records in <see cref="batch"/> with one claim and one mark call to the deduplication store. When
-    /// the processor stops early (a record claimed elsewhere, claims growing old), the record it stopped at goes through
-    /// the single-record path, which waits for it, and the ones after it are taken again first.
-    /// </summary>
-    private async Task ProcessBatchAsync()
+    /// <summary>Stores the offset of the batch's record at <paramref name="index"/>; the processor calls it in index order.</summary>
+    private void StoreOffsetAt(int index)
     {
-        await concurrency.WaitAsync(stopOrAbort.Token).ConfigureAwait(false);
-
-        // A failure rewinds to the first record whose offset was not stored.
-        current = batch[0];
-        var stored = 0;
-        int settled;
-        try
-        {
-            settled = await processor.ProcessBatchAsync(
-                batch,
-                record =>
-                {
-                    // The processor stores the offset of the last record settled so far (the ones before it are settled too).
-                    storeOffset(record);
-                    while (stored < batch.Count && !ReferenceEquals(batch[stored], record))
-                    {
-                        stored++;
-                    }
-
-                    stored++;
-                    current = stored < batch.Count ? batch[stored] : record;
-                },
-                stopTaking.Token,
-                abort.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            concurrency.Release();
-        }
-
-        if (settled == batch.Count || stopTaking.IsCancellationRequested)
-        {
-            // Stopped: the records not settled are dropped with the rest of the queue (their offsets were not stored).
-            return;
-        }
-
-        var rest = batch.GetRange(settled + 1, batch.Count - settled - 1);
-        rest.AddRange(pending);
-        pending.Clear();
-        foreach (var record in rest)
-        {
-            pending.Enqueue(record);
-        }
-
-        await ProcessAsync(batch[settled]).ConfigureAwait(false);
+        storeOffset(batch[index]);
+        current = index + 1 < batch.Count ? batch[index + 1] : batch[index];
     }
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The worker of {Topic}[{Partition}] failed unexpectedly; the partition is rewound to the failed record")]

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -42,7 +41,7 @@ internal sealed partial class InboxProcessing : IAsyncDisposable
     /// <param name="handle">Runs the handlers (or dead-letters) with the transaction; returns the outcome.</param>
     /// <param name="cancellationToken">Stops the unit; it is rolled back and the record is delivered again.</param>
     public async Task<RecordOutcome> ProcessAsync(
-        ConsumeResult<byte[]?, byte[]?> record,
+        InboundRecord record,
         string messageId,
         Func<DbTransaction, CancellationToken, Task<RecordOutcome>> handle,
         CancellationToken cancellationToken)
@@ -57,7 +56,7 @@ internal sealed partial class InboxProcessing : IAsyncDisposable
                 if (unit is null)
                 {
                     MessagingTelemetry.DuplicatesDropped.Add(1, MessagingTelemetry.Consumed(record.Topic, consumerGroup));
-                    LogDuplicate(messageId, record.Topic, record.Partition.Value, record.Offset.Value);
+                    LogDuplicate(messageId, record.Topic, record.Partition, record.Offset);
                     return RecordOutcome.Duplicate;
                 }
 
@@ -81,7 +80,7 @@ internal sealed partial class InboxProcessing : IAsyncDisposable
             {
                 // Rolled back (disposing the unit): nothing of this attempt stays, and the offset does not move. A
                 // message ID the inbox refuses goes up to the caller, which dead-letters the record.
-                LogUnitFailed(exception, messageId, record.Topic, record.Partition.Value, record.Offset.Value, pause);
+                LogUnitFailed(exception, messageId, record.Topic, record.Partition, record.Offset, pause);
                 await Task.Delay(pause, timeProvider, cancellationToken).ConfigureAwait(false);
                 pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestPause.Ticks));
             }

@@ -1,0 +1,243 @@
+using Microsoft.Extensions.Logging;
+
+namespace MessageContracts;
+
+/// <summary>
+/// The deduplication gate around the handlers: claims message IDs before they are handled, keeps the claims alive while
+/// the handlers run (<see cref="LeaseRenewal"/>), marks them processed after, and releases those left without an
+/// outcome. Every call carries the owner token the claims were taken with, so a claim another instance took over
+/// (its lease ran out here) is neither marked nor released by this one.
+/// </summary>
+internal sealed partial class DeduplicationGate : IDisposable
+{
+    private static readonly TimeSpan OutcomeGrace = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly IDeduplicationStore store;
+    private readonly string consumerGroup;
+    private readonly TimeSpan lease;
+    private readonly PersistenceRetry persistence;
+    private readonly TimeProvider timeProvider;
+    private readonly ILogger logger;
+    private readonly LeaseRenewal leases;
+
+    public DeduplicationGate(IDeduplicationStore store, string consumerGroup, TimeSpan lease, PersistenceRetry persistence, TimeProvider timeProvider, ILogger logger)
+    {
+        this.store = store;
+        this.consumerGroup = consumerGroup;
+        this.lease = lease;
+        this.persistence = persistence;
+        this.timeProvider = timeProvider;
+        this.logger = logger;
+        leases = new LeaseRenewal(store, consumerGroup, lease, timeProvider, logger);
+    }
+
+    /// <summary>How long a claim lasts unless renewed.</summary>
+    public TimeSpan Lease => lease;
+
+    /// <summary>Stops the lease renewal timer.</summary>
+    public void Dispose() => leases.Dispose();
+
+    /// <summary>
+    /// Claims <paramref name="messageIds"/> for <paramref name="owner"/> in one store call, retried while the store is
+    /// down. An ID the store refuses (<see cref="MessageIdRejectedException"/>: nothing of that call was claimed) is set
+    /// aside with its refusal and the rest claimed again, so one hostile ID costs one more call, not the batch.
+    /// </summary>
+    /// <param name="messageIds">The IDs to claim.</param>
+    /// <param name="owner">The owner token of this call's claims.</param>
+    /// <param name="waitWhileClaimedElsewhere">
+    /// For a single ID: while another instance holds it (a duplicate on another partition, or a consumer that died
+    /// mid-handler), ask again after a growing pause, until its outcome is recorded or its lease runs out. A batch does
+    /// not wait: it stops before such a record, and that record is then settled alone.
+    /// </param>
+    /// <param name="cancellationToken">Stops the retries and the waiting.</param>
+    public async Task<ClaimResult> ClaimAsync(List<string> messageIds, Guid owner, bool waitWhileClaimedElsewhere, CancellationToken cancellationToken)
+    {
+        Dictionary<string, MessageIdRejectedException>? rejected = null;
+        var what = messageIds.Count == 1 ? "claim message" : "claim messages";
+        var pause = PersistenceRetry.FirstPause;
+        IReadOnlyList<string> remaining = messageIds;
+        while (remaining.Count > 0)
+        {
+            IReadOnlyList<DeduplicationClaim> answers;
+            try
+            {
+                answers = await persistence.RunAsync(
+                    what,
+                    (Gate: this, MessageIds: remaining, Owner: owner),
+                    static (state, token) => state.Gate.store.TryClaimAsync(
+                        state.Gate.consumerGroup, state.MessageIds, state.Owner, state.Gate.lease, token),
+                    cancellationToken,
+                    rejectable: remaining).ConfigureAwait(false);
+            }
+            catch (MessageIdRejectedException refusal)
+            {
+                (rejected ??= new Dictionary<string, MessageIdRejectedException>(StringComparer.Ordinal))[refusal.MessageId] = refusal;
+                remaining = remaining.Where(id => !string.Equals(id, refusal.MessageId, StringComparison.Ordinal)).ToList();
+                continue;
+            }
+
+            if (waitWhileClaimedElsewhere && remaining.Count == 1 && answers[0] == DeduplicationClaim.ClaimedElsewhere)
+            {
+                LogClaimedElsewhere(remaining[0], pause);
+                await persistence.PauseAsync(pause, cancellationToken).ConfigureAwait(false);
+                pause = PersistenceRetry.Grow(pause);
+                continue;
+            }
+
+            return new ClaimResult(remaining, answers, rejected ?? ClaimResult.NoneRejected);
+        }
+
+        return new ClaimResult(remaining, [], rejected ?? ClaimResult.NoneRejected);
+    }
+
+    /// <summary>Starts renewing the claims <paramref name="owner"/> took (those answered <see cref="DeduplicationClaim.Claimed"/>).</summary>
+    public LeaseRenewal.HeldClaims Hold(Guid owner, ClaimResult claims, long claimedAt) =>
+        leases.Hold(owner, claims.ClaimedIds(), claimedAt);
+
+    /// <summary>Counts and logs a delivery of a message that was processed before; the caller then skips it.</summary>
+    public void DropDuplicate(InboundRecord record, InboundEnvelope envelope)
+    {
+        MessagingTelemetry.DuplicatesDropped.Add(1, MessagingTelemetry.Consumed(record.Topic, consumerGroup));
+        LogDuplicate(envelope.MessageId, envelope.MessageType, record.Topic, record.Partition, record.Offset);
+    }
+
+    /// <summary>
+    /// Marks the handled <paramref name="messageIds"/> processed, in one store call, as their owner. The handlers have run
+    /// by now, so a stop signal gets a short grace to record that rather than cutting it off: an unrecorded claim would
+    /// hold the message (and its partition) until the lease runs out. If even the grace is not enough, the claims are
+    /// released, so the redelivery runs the (idempotent) handlers again instead of waiting.
+    /// </summary>
+    /// <remarks>
+    /// An ID whose claim was taken over by another instance (found by a renewal, or refused by the mark itself) is not
+    /// marked: the new owner's outcome counts. An ID the store refuses to record is logged and left unmarked; its
+    /// handlers did run.
+    /// </remarks>
+    public async Task MarkProcessedAsync(List<string> messageIds, LeaseRenewal.HeldClaims held, CancellationToken cancellationToken)
+    {
+        var marking = new List<string>(messageIds.Count);
+        foreach (var messageId in messageIds)
+        {
+            if (held.WasTakenOver(messageId))
+            {
+                LogNotMarkedTakenOver(messageId);
+            }
+            else
+            {
+                marking.Add(messageId);
+            }
+        }
+
+        using var settle = new CancellationTokenSource();
+        using var graceOnStop = cancellationToken.Register(static state => ((CancellationTokenSource)state!).CancelAfter(OutcomeGrace), settle);
+        try
+        {
+            while (marking.Count > 0)
+            {
+                try
+                {
+                    var marked = await persistence.RunAsync(
+                        "mark messages as processed",
+                        (Gate: this, MessageIds: marking, held.Owner),
+                        static (state, token) => state.Gate.store.MarkProcessedAsync(state.Gate.consumerGroup, state.MessageIds, state.Owner, token),
+                        settle.Token,
+                        rejectable: marking).ConfigureAwait(false);
+                    for (var i = 0; i < marking.Count; i++)
+                    {
+                        if (!marked[i])
+                        {
+                            LogNotMarkedTakenOver(marking[i]);
+                        }
+                    }
+
+                    break;
+                }
+                catch (MessageIdRejectedException refusal)
+                {
+                    LogMarkRefused(refusal, refusal.MessageId);
+                    marking.RemoveAll(id => string.Equals(id, refusal.MessageId, StringComparison.Ordinal));
+                }
+            }
+
+            held.Settled(messageIds);
+        }
+        catch (OperationCanceledException) when (settle.IsCancellationRequested)
+        {
+            held.Settled(messageIds);
+            await ReleaseQuietlyAsync(messageIds, held.Owner).ConfigureAwait(false);
+            throw new OperationCanceledException("Stopped before the outcomes could be recorded.", cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Gives back claims left without an outcome (stopped, or failed unexpectedly), so the next delivery need not wait for
+    /// the leases. Best effort: a lease runs out on its own.
+    /// </summary>
+    public async Task ReleaseAsync(List<string> messageIds, LeaseRenewal.HeldClaims held)
+    {
+        held.Settled(messageIds);
+        await ReleaseQuietlyAsync(messageIds, held.Owner).ConfigureAwait(false);
+    }
+
+    private async Task ReleaseQuietlyAsync(List<string> messageIds, Guid owner)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(ReleaseTimeout, timeProvider);
+            await store.ReleaseAsync(consumerGroup, messageIds, owner, timeout.Token).ConfigureAwait(false);
+            if (logger.IsEnabled(LogLevel.Debug))
+            {
+                LogReleased(messageIds.Count, string.Join(", ", messageIds));
+            }
+        }
+        catch (Exception exception)
+        {
+            // The leases run out on their own; releasing only saves the wait.
+            LogReleaseFailed(exception, string.Join(", ", messageIds));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Duplicate message {MessageId} ('{MessageType}', {Topic}[{Partition}]@{Offset}) was processed before; dropped")]
+    private partial void LogDuplicate(string messageId, string messageType, string topic, int partition, long offset);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Message {MessageId} is being processed by another instance; asking again in {Pause}")]
+    private partial void LogClaimedElsewhere(string messageId, TimeSpan pause);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release the claim on message(s) {MessageIds}; each lapses when its lease ends")]
+    private partial void LogReleaseFailed(Exception exception, string messageIds);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Released the claim(s) on {Count} message(s) without an outcome: {MessageIds}")]
+    private partial void LogReleased(int count, string messageIds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} was handled here, but its claim was taken over by another instance: it is not marked processed by this one (the other instance's outcome counts)")]
+    private partial void LogNotMarkedTakenOver(string messageId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} was handled, but the deduplication store refused to record it; a redelivery would run its handlers again")]
+    private partial void LogMarkRefused(Exception exception, string messageId);
+}
+
+/// <summary>The store's answers to one claim call.</summary>
+/// <param name="Asked">The IDs the answering call asked about (the IDs asked for, less those refused).</param>
+/// <param name="Answers">The answer for each of <paramref name="Asked"/>, in order.</param>
+/// <param name="Rejected">The IDs the store refused, with the refusal (the record is dead-lettered with it).</param>
+internal sealed record ClaimResult(
+    IReadOnlyList<string> Asked,
+    IReadOnlyList<DeduplicationClaim> Answers,
+    IReadOnlyDictionary<string, MessageIdRejectedException> Rejected)
+{
+    /// <summary>No refusals: shared, as almost every claim call has none.</summary>
+    public static readonly IReadOnlyDictionary<string, MessageIdRejectedException> NoneRejected =
+        new Dictionary<string, MessageIdRejectedException>(StringComparer.Ordinal);
+
+    /// <summary>The IDs this call claimed.</summary>
+    public IEnumerable<string> ClaimedIds()
+    {
+        for (var i = 0; i < Asked.Count; i++)
+        {
+            if (Answers[i] == DeduplicationClaim.Claimed)
+            {
+                yield return Asked[i];
+            }
+        }
+    }
+}

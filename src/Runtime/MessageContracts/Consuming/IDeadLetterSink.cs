@@ -1,0 +1,14 @@
+namespace MessageContracts;
+
+/// <summary>
+/// Where records that cannot be handled go: the transport's dead-letter destination. <see cref="DeadLetterPublisher"/>
+/// writes to Kafka; the consumer core sees only this, so it can be tested without a broker.
+/// </summary>
+internal interface IDeadLetterSink
+{
+    /// <summary>The dead-letter destination of records from <paramref name="topic"/> (for the log).</summary>
+    string DeadLetterTopicFor(string topic);
+
+    /// <summary>Writes <paramref name="record"/> with its reason; completes once the write is durable.</summary>
+    Task PublishAsync(InboundRecord record, string reason, Exception? exception, int attempts, CancellationToken cancellationToken);
+}

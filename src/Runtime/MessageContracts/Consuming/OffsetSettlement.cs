@@ -1,0 +1,66 @@
+namespace MessageContracts;
+
+/// <summary>
+/// Decides which offsets of a batch may be stored: a record's offset moves on only once its outcome is durable, and
+/// offsets are stored in order. A dead-letter, a duplicate or a skipped record is durable when settled; a handled
+/// record only once its message ID is marked processed, so handled IDs wait here and are marked together in one store
+/// call (<see cref="FlushAsync"/>) before the offsets up to them are stored.
+/// </summary>
+internal sealed class OffsetSettlement
+{
+    private readonly DeduplicationGate gate;
+    private readonly LeaseRenewal.HeldClaims held;
+    private readonly Action<int> storeOffset;
+    private readonly List<string> awaitingMark;
+    private int stored;
+
+    /// <param name="gate">Marks the handled IDs.</param>
+    /// <param name="held">The batch's claims (their owner, and which were taken over).</param>
+    /// <param name="storeOffset">Stores the offset of the batch's record at the given index (which says the records before it are done too); called in index order.</param>
+    /// <param name="capacity">The batch's size.</param>
+    public OffsetSettlement(DeduplicationGate gate, LeaseRenewal.HeldClaims held, Action<int> storeOffset, int capacity)
+    {
+        this.gate = gate;
+        this.held = held;
+        this.storeOffset = storeOffset;
+        awaitingMark = new List<string>(capacity);
+    }
+
+    /// <summary>How many records, from the batch's first, have a final outcome (recorded or still to be marked).</summary>
+    public int Settled { get; private set; }
+
+    /// <summary>Whether handled records wait for their mark.</summary>
+    public bool HasUnmarked => awaitingMark.Count > 0;
+
+    /// <summary>The next record's outcome is final and durable already (dead-lettered, a duplicate, skipped).</summary>
+    public void SettledDurably() => Settled++;
+
+    /// <summary>The next record was handled: its offset waits for the mark of <paramref name="messageId"/>.</summary>
+    public void SettledHandled(string messageId)
+    {
+        awaitingMark.Add(messageId);
+        Settled++;
+    }
+
+    /// <summary>
+    /// Marks the handled IDs processed (<see cref="DeduplicationGate.MarkProcessedAsync"/>), then stores the offsets of
+    /// settled records (one call, for the last of them). If the mark cannot be recorded (stopped past its grace), it throws and no offset moves.
+    /// </summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (awaitingMark.Count > 0)
+        {
+            await gate.MarkProcessedAsync(awaitingMark, held, cancellationToken).ConfigureAwait(false);
+            awaitingMark.Clear();
+        }
+
+        // Only the last settled record's offset: a partition's stored offset says every record before it is done, and
+        // these are settled in order, so one call to librdkafka (a native list and a lock each time; 3.8 % of the
+        // consumer thread's time when it was one call per record) does for all of them.
+        if (Settled > stored)
+        {
+            storeOffset(Settled - 1);
+            stored = Settled;
+        }
+    }
+}
