@@ -12,8 +12,10 @@ using Microsoft.CodeAnalysis.Text;
 // Usage: CompatAnalyzer <csc-args-file> <rounds> <label>=<MessageContracts.Analyzers.dll> [<label>=<dll> ...]
 // The args file holds the csc command line of a GeneratorBuild `docs` build, one argument a line. The generator runs
 // once (from the command line's /analyzer); then each round runs BaselineCompatibilityAnalyzer of every given build,
-// in an order that alternates between rounds, each on a fresh compilation of the same syntax trees, and prints the
-// analyzer's execution time (Roslyn's telemetry: its callbacks only) and the process CPU time of the whole analysis.
+// in an order that alternates between rounds, each on a fresh compilation of the same syntax trees and freshly loaded
+// (so nothing it keeps in statics, such as its parsed-document cache, carries over: a build's cold cost, JIT included),
+// and prints the analyzer's execution time (Roslyn's telemetry: its callbacks only, summed over threads) and the
+// process CPU time of the whole analysis (which includes binding the compilation, the same for every build).
 var argsFile = args[0];
 var rounds = int.Parse(args[1]);
 var builds = args.Skip(2).Select(a => a.Split('=', 2)).Select(p => (Label: p[0], Path: Path.GetFullPath(p[1]))).ToList();
@@ -49,14 +51,14 @@ var generated = driver.GetRunResult().GeneratedTrees;
 Console.WriteLine($"{trees.Length} sources, {generated.Length} generated, {references.Length} references, {additional.Length} additional files, generator {generatorPath}");
 trees = trees.AddRange(generated);
 
-var analyzers = builds.Select(b => (b.Label, Analyzer: Load(b.Path))).ToList();
-var times = analyzers.ToDictionary(a => a.Label, _ => new List<(double Analyzer, double Cpu)>());
+var times = builds.ToDictionary(b => b.Label, _ => new List<(double Analyzer, double Cpu)>());
 var outputs = new Dictionary<string, string>();
 for (var round = 1; round <= rounds; round++)
 {
-    var order = round % 2 == 1 ? analyzers : Enumerable.Reverse(analyzers).ToList();
-    foreach (var (label, analyzer) in order)
+    var order = round % 2 == 1 ? builds : Enumerable.Reverse(builds).ToList();
+    foreach (var (label, path) in order)
     {
+        var analyzer = Load(path);
         var compilation = Fresh();
         GC.Collect();
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
