@@ -82,6 +82,11 @@ foreach (var (label, list) in times)
         + $"analysis cpu {Median(list.Select(t => t.Cpu)):F3} s");
 }
 
+foreach (var (label, text) in outputs)
+{
+    Console.WriteLine($"{label}: {(text.Length == 0 ? "no diagnostics" : text.Length > 2000 ? text[..2000] + " ..." : text)}");
+}
+
 Console.WriteLine(outputs.Values.Distinct().Count() == 1 ? "diagnostics: identical across builds" : "diagnostics: DIFFER across builds");
 return outputs.Values.Distinct().Count() == 1 ? 0 : 1;
 
