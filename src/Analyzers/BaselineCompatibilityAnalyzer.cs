@@ -42,7 +42,8 @@ namespace MessageContracts.Analyzers
 
         private protected override void OnCompilationStart(CompilationStartAnalysisContext context, KnownTypes known)
         {
-            var current = ContractModelSource.ReadModel(context.Compilation);
+            // Shared between compilations (parsed once per content): only read here.
+            var current = ContractModelSource.ReadSharedModel(context.Compilation);
             if (current is null || current.Contracts.Count == 0)
             {
                 return;
@@ -145,22 +146,27 @@ namespace MessageContracts.Analyzers
                 return; // not generated: the shape rules say why
             }
 
-            var properties = ImmutableDictionary<string, string?>.Empty
-                .Add(CurrentContractProperty, JsonText.WriteCompact(WireJson.ToJson(contract)))
-                .Add(ContractNameProperty, name);
             var entry = baseline.Match(contract);
             if (entry is null)
             {
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.BaselineOutdated, SourceLocation(type), properties, name, "it is new and not in the baseline yet"));
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.BaselineOutdated, SourceLocation(type), Properties(contract, name), name, "it is new and not in the baseline yet"));
                 return;
             }
 
-            properties = properties.Add(BaselineCeTypeProperty, entry.Contract.CeType);
+            // Nearly every contract in a build is as shipped: that is settled without the comparer's texts, and the
+            // properties (the contract's JSON, for the code fix) are only written for a contract that is reported.
+            if (ContractEquality.Same(entry.Contract, contract))
+            {
+                return;
+            }
+
             var changes = ContractComparer.Compare(entry.Contract, contract);
             if (changes.Count == 0)
             {
                 return;
             }
+
+            var properties = Properties(contract, name).Add(BaselineCeTypeProperty, entry.Contract.CeType);
 
             var mode = settings.ModeFor(type);
             var breaking = changes.Where(change => change.IsBreaking(mode)).ToList();
@@ -191,6 +197,12 @@ namespace MessageContracts.Analyzers
                 context.ReportDiagnostic(Diagnostic.Create(Descriptor(change.Kind), location, properties, name, change.Description, CompatibilitySettings.Name(mode)));
             }
         }
+
+        /// <summary>The properties of a diagnostic about <paramref name="contract"/>, which the code fix reads to accept it.</summary>
+        private static ImmutableDictionary<string, string?> Properties(WireContract contract, string name) =>
+            ImmutableDictionary<string, string?>.Empty
+                .Add(CurrentContractProperty, JsonText.WriteCompact(WireJson.ToJson(contract)))
+                .Add(ContractNameProperty, name);
 
         private static DiagnosticDescriptor Descriptor(ChangeKind kind) => kind switch
         {

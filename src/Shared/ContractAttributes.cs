@@ -5,10 +5,22 @@ namespace MessageContracts.Shared
     /// <summary>Reading the <c>[Event]</c>/<c>[Command]</c> attributes, in one place for the generator and the analyzers.</summary>
     internal static class ContractAttributes
     {
+        // The simple names of KnownNames.EventAttribute and KnownNames.CommandAttribute.
+        private const string EventAttributeName = "EventAttribute";
+        private const string CommandAttributeName = "CommandAttribute";
+
         /// <summary>Whether <paramref name="attribute"/> is <c>[Event]</c> or <c>[Command]</c>.</summary>
         public static bool IsKindAttribute(AttributeData attribute)
         {
-            var name = attribute.AttributeClass?.ToDisplayString();
+            // Called for every attribute of every type the analyzers visit: the simple name rules out nearly all of them
+            // without formatting the full name (ToDisplayString allocates), and only a match is checked in full.
+            var attributeClass = attribute.AttributeClass;
+            if (attributeClass is null || (attributeClass.Name != EventAttributeName && attributeClass.Name != CommandAttributeName))
+            {
+                return false;
+            }
+
+            var name = attributeClass.ToDisplayString();
             return name == KnownNames.EventAttribute || name == KnownNames.CommandAttribute;
         }
 

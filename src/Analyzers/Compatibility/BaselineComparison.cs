@@ -8,7 +8,7 @@ using Microsoft.CodeAnalysis.Text;
 namespace MessageContracts.Analyzers.Compatibility
 {
     /// <summary>
-    /// The committed baseline read once per compilation and matched with the current contracts: by <c>ce_type</c>,
+    /// The committed baseline (parsed once per content, see <see cref="ParsedDocuments"/>) matched with the current contracts: by <c>ce_type</c>,
     /// else (a changed <c>ce_type</c>) by the C# type.
     /// </summary>
     internal sealed class BaselineComparison
@@ -63,19 +63,14 @@ namespace MessageContracts.Analyzers.Compatibility
                 return null;
             }
 
-            try
+            var parsed = ParsedDocuments.Baseline(text);
+            if (parsed.Entries is null)
             {
-                var root = JsonText.Parse(text.ToString());
-                var document = WireJson.Read(root);
-                var nodes = root.Get("contracts")!.Items!;
-                var entries = document.Contracts.Select((contract, i) => new BaselineEntry(contract, nodes[i].Line)).ToList();
-                return new BaselineComparison(file, text, entries, current);
-            }
-            catch (JsonFormatException exception)
-            {
-                error = exception;
+                error = parsed.Error;
                 return null;
             }
+
+            return new BaselineComparison(file, text, parsed.Entries, current);
         }
 
         /// <summary>The baseline entry for <paramref name="contract"/>: same <c>ce_type</c>, else same C# type whose shipped <c>ce_type</c> is gone.</summary>

@@ -51,6 +51,16 @@ namespace MessageContracts.Analyzers.Compatibility
             }
         }
 
+        /// <summary>
+        /// As <see cref="ReadModel"/>, but parsed once per model text and shared between compilations (see
+        /// <see cref="ParsedDocuments"/>): the caller must not change it.
+        /// </summary>
+        public static WireDocument? ReadSharedModel(Compilation compilation)
+        {
+            var json = ReadModelJson(compilation);
+            return json is null ? null : ParsedDocuments.Model(json);
+        }
+
         /// <summary>The project's <c>MessageContracts.Shipped.json</c> among the additional files, or <see langword="null"/>.</summary>
         public static AdditionalText? FindBaseline(System.Collections.Immutable.ImmutableArray<AdditionalText> files)
         {
