@@ -76,7 +76,8 @@ fi
 echo "== native worker: dotnet publish samples/NativeWorker (NativeAOT), then run it"
 native_out="$(mktemp -d)"
 if dotnet publish samples/NativeWorker -c Release -r linux-x64 -o "$native_out" >"$native_out.log" 2>&1; then
-  if "$native_out/NativeWorker" --messages 200; then
+  # On the cluster KAFKA_BOOTSTRAP_SERVERS names when set (docs/production.md), on the embedded Kafka otherwise.
+  if "$native_out/NativeWorker" --messages 200 ${KAFKA_BOOTSTRAP_SERVERS:+--bootstrap-servers "$KAFKA_BOOTSTRAP_SERVERS"}; then
     echo "Passed! - the native worker handled its events"
   else
     echo "Failed! - the native worker did not handle its events"

@@ -13,6 +13,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NativeWorker;
 
+// How long the runtime took to reach Main: JIT start-up (loading the runtime, compiling Main's callees) against none.
+var mainReached = DateTime.Now - StartTime();
 var messageCount = int.TryParse(ArgumentValue(args, "--messages"), out var n) ? Math.Max(1, n) : 100;
 var bootstrapServers = ArgumentValue(args, "--bootstrap-servers");
 using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
@@ -22,7 +24,9 @@ kafka?.CreateTopic("reading-taken", partitions: 2);
 
 var builder = Host.CreateApplicationBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
-builder.Services.AddSingleton(new Readings(messageCount));
+// This run's mark: on a real cluster the topic keeps earlier runs' readings, which the worker then reads too.
+var run = Guid.NewGuid().ToString("N");
+builder.Services.AddSingleton(new Readings(run, messageCount));
 builder.Services.AddMessageContracts(options =>
 {
     options.ConsumerGroup = "native-worker-" + Guid.NewGuid().ToString("N");
@@ -39,12 +43,13 @@ builder.Services.AddMessageContracts(options =>
 using var host = builder.Build();
 await host.StartAsync(timeout.Token);
 var started = DateTime.Now - StartTime();
+Console.WriteLine($"MAIN reached in {mainReached.TotalMilliseconds:F0} ms");
 Console.WriteLine($"STARTED in {started.TotalMilliseconds:F0} ms (native: {!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported})");
 
 var publisher = host.Services.GetRequiredService<IEventPublisher<ReadingTaken>>();
 for (var i = 0; i < messageCount; i++)
 {
-    await publisher.PublishAsync(new ReadingTaken($"sensor-{i % 7}", i, 20.5m + i), cancellationToken: timeout.Token);
+    await publisher.PublishAsync(new ReadingTaken($"{run}/sensor-{i % 7}", i, 20.5m + i), cancellationToken: timeout.Token);
 }
 
 var readings = host.Services.GetRequiredService<Readings>();

@@ -3,8 +3,11 @@ using MessageContracts;
 
 namespace NativeWorker;
 
-/// <summary>Counts the readings handled, and which; completes once every expected reading arrived.</summary>
-public sealed class Readings(int expected)
+/// <summary>
+/// Counts this run's readings handled (their sensor IDs begin with the run's mark), and which; completes once every
+/// expected reading arrived.
+/// </summary>
+public sealed class Readings(string run, int expected)
 {
     private readonly ConcurrentDictionary<int, byte> _sequences = new();
     private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -16,6 +19,11 @@ public sealed class Readings(int expected)
 
     public void Add(ReadingTaken reading)
     {
+        if (!reading.SensorId.StartsWith(run + "/", StringComparison.Ordinal))
+        {
+            return;
+        }
+
         Interlocked.Increment(ref _handled);
         if (_sequences.TryAdd(reading.Sequence, 0) && _sequences.Count == expected)
         {
