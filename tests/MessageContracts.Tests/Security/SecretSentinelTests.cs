@@ -59,11 +59,15 @@ public sealed class SecretSentinelTests
             failures.Add(exception.ToString());
         }
 
-        // Both clients dumped their configuration, where a password would sit beside its name.
+        // Both clients dumped their configuration, where a password would sit beside its name ("sasl.password =
+        // [redacted]"), and both reported the failed authentication through the toolkit's client error log.
         await logs.WaitForAsync(entry => entry.Contains("librdkafka producer", StringComparison.Ordinal) && entry.Contains("sasl.password", StringComparison.Ordinal), Wait);
         await logs.WaitForAsync(entry => entry.Contains("librdkafka consumer", StringComparison.Ordinal) && entry.Contains("sasl.password", StringComparison.Ordinal), Wait);
+        await logs.WaitForAsync(entry => entry.Contains("Kafka producer error Local_Authentication", StringComparison.Ordinal), Wait);
+        await logs.WaitForAsync(entry => entry.Contains("Kafka consumer error Local_Authentication", StringComparison.Ordinal), Wait);
         await host.StopAsync();
 
+        Assert.Contains(failures, failure => failure.Contains(nameof(PublishException), StringComparison.Ordinal)); // the publish could not authenticate
         Assert.DoesNotContain(logs.Entries, entry => entry.Contains(Sentinel, StringComparison.Ordinal));
         Assert.DoesNotContain(failures, failure => failure.Contains(Sentinel, StringComparison.Ordinal));
     }
