@@ -6,12 +6,17 @@ using MessageContracts.PostgreSql;
 using MessageContracts.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace MessageContracts.Benchmarks.EndToEnd;
 
-/// <summary>What one run is asked to do.</summary>
-internal sealed record RunSettings(int Messages, int WarmUp, int Window, int Partitions, TimeSpan Timeout);
+/// <summary>
+/// What one run is asked to do. With <see cref="PacedRate"/> (messages per second) the measured messages are published
+/// at that fixed rate instead of <see cref="Window"/> at a time as fast as they go: a latency measurement, not a
+/// throughput one.
+/// </summary>
+internal sealed record RunSettings(int Messages, int WarmUp, int Window, int Partitions, TimeSpan Timeout, double? PacedRate = null);
 
 /// <summary>One contender's figures from one run.</summary>
 internal sealed record RunResult(string Contender, int Round, int Messages, int Handled, double Seconds, double PublishSeconds, double P50Ms, double P99Ms)
@@ -23,7 +28,14 @@ internal sealed record RunResult(string Contender, int Round, int Messages, int 
 
 /// <summary>Bytes allocated in the whole process per message, on the publish path and on the consume path.</summary>
 /// <remarks>The phases run alone (publish everything, then consume everything), so their rates are reported as well.</remarks>
-internal sealed record AllocationResult(string Contender, int Messages, double PublishBytesPerMessage, double ConsumeBytesPerMessage, double PublishSeconds, double ConsumeSeconds);
+internal sealed record AllocationResult(string Contender, int Messages, double PublishBytesPerMessage, double ConsumeBytesPerMessage, double PublishSeconds, double ConsumeSeconds)
+{
+    /// <summary>The allocation round (1-based), to pair a contender with (a2) of the same round.</summary>
+    public int Round { get; init; }
+
+    /// <summary>The publish-alone rate: <see cref="Messages"/> published with the window of calls outstanding.</summary>
+    public double PublishMessagesPerSecond => Messages / PublishSeconds;
+}
 
 /// <summary>One way of getting messages from a publisher to a handler through the embedded Kafka.</summary>
 internal abstract class Contender
@@ -34,6 +46,9 @@ internal abstract class Contender
 
     /// <summary>Why this contender cannot run here, or null when it can.</summary>
     public virtual string? SkipReason => null;
+
+    /// <summary>Whether the contender can publish at a fixed rate (<see cref="RunSettings.PacedRate"/>).</summary>
+    public virtual bool CanBePaced => true;
 
     /// <summary>Publishes <see cref="RunSettings.WarmUp"/> messages and waits until they are handled, then measures <see cref="RunSettings.Messages"/>.</summary>
     public abstract Task<RunResult> RunAsync(RunSettings settings, int round);
@@ -76,16 +91,16 @@ internal abstract class Contender
 /// poll loop that deserializes, counts and stores the offset.
 /// </summary>
 /// <remarks>
-/// With <c>envelope</c> (contender a2, a diagnostic, not a target), the raw producer also writes the toolkit's six
-/// CloudEvents headers and the consumer reads the message ID from them: the cost of the envelope on the wire and in
-/// Confluent.Kafka, apart from the toolkit's own code.
+/// With <c>envelope</c> (contender a2), the raw producer also writes the toolkit's six CloudEvents headers and the
+/// consumer reads the message ID from them: the cost of the envelope on the wire and in Confluent.Kafka, apart from the
+/// toolkit's own code. Since issue 12 every ratio is also given against it: the toolkit always writes those headers.
 /// </remarks>
 internal sealed class RawKafkaContender(bool envelope = false) : Contender
 {
     public override string Key => envelope ? "a2-raw-headers" : "a-raw";
 
     public override string Description => envelope
-        ? "raw Confluent.Kafka + the six CloudEvents headers (diagnostic)"
+        ? "raw Confluent.Kafka + the six CloudEvents headers (the reference)"
         : "raw Confluent.Kafka, byte[] + System.Text.Json source-gen";
 
     public override async Task<RunResult> RunAsync(RunSettings settings, int round)
@@ -104,7 +119,9 @@ internal sealed class RawKafkaContender(bool envelope = false) : Contender
 
         sink.Reset(settings.Messages);
         var started = Stopwatch.GetTimestamp();
-        await producer.PublishAsync(settings.Messages, settings.Window).ConfigureAwait(false);
+        await (settings.PacedRate is { } rate
+            ? producer.PublishPacedAsync(settings.Messages, rate)
+            : producer.PublishAsync(settings.Messages, settings.Window)).ConfigureAwait(false);
         var published = Stopwatch.GetTimestamp();
         var completed = await WaitAsync(sink, settings.Timeout).ConfigureAwait(false);
         return Result(Key, round, settings, sink, started, published, completed);
@@ -196,19 +213,39 @@ internal sealed class RawKafkaContender(bool envelope = false) : Contender
                 Volatile.Write(ref pending, batch);
                 for (var i = 0; i < batch; i++)
                 {
-                    var message = BenchOrderPlaced.Create(sequence++);
-                    producer.Produce(BenchTopics.Orders, new Message<byte[]?, byte[]>
-                    {
-                        Key = Encoding.UTF8.GetBytes(message.OrderId.ToString("D")),
-                        Value = JsonSerializer.SerializeToUtf8Bytes(message, BenchJsonContext.Default.BenchOrderPlaced),
-                        Headers = envelope ? Envelope() : null,
-                    }, onDelivered);
+                    ProduceOne();
                 }
 
                 await windowDone.Task.ConfigureAwait(false);
                 sent += batch;
             }
 
+            ThrowIfAnyFailed();
+        }
+
+        /// <summary>Produces <paramref name="count"/> messages at <paramref name="rate"/> per second, then waits for their delivery reports.</summary>
+        public async Task PublishPacedAsync(int count, double rate)
+        {
+            windowDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref pending, count);
+            await Pacing.RunAsync(count, rate, _ => ProduceOne()).ConfigureAwait(false);
+            await windowDone.Task.ConfigureAwait(false);
+            ThrowIfAnyFailed();
+        }
+
+        private void ProduceOne()
+        {
+            var message = BenchOrderPlaced.Create(sequence++);
+            producer.Produce(BenchTopics.Orders, new Message<byte[]?, byte[]>
+            {
+                Key = Encoding.UTF8.GetBytes(message.OrderId.ToString("D")),
+                Value = JsonSerializer.SerializeToUtf8Bytes(message, BenchJsonContext.Default.BenchOrderPlaced),
+                Headers = envelope ? Envelope() : null,
+            }, onDelivered);
+        }
+
+        private void ThrowIfAnyFailed()
+        {
             if (Volatile.Read(ref failures) > 0)
             {
                 throw new InvalidOperationException($"raw: {failures} message(s) were not delivered.");
@@ -304,10 +341,13 @@ internal sealed class RawKafkaContender(bool envelope = false) : Contender
 
 /// <summary>
 /// (b), (c), (d): the generated typed producer (<see cref="IEventPublisher{TEvent}"/>) and consumer (an
-/// <see cref="IMessageHandler{TMessage}"/>) in a host built with <c>AddMessageContracts</c>, with one of the
-/// deduplication stores.
+/// <see cref="IMessageHandler{TMessage}"/>) in a host built with <c>AddMessageContracts</c>. (c) is the toolkit's true
+/// defaults: no store is set, so the container's default SQLite store at
+/// <see cref="SqliteDeduplicationStore.DefaultPath"/> of the default consumer group is what runs (its file is deleted
+/// before and after each run); (b) and (d) set a store through the public options.
 /// </summary>
-internal sealed class ToolkitContender(string key, string description, Func<Task<IDeduplicationStore>> createStore, string? skipReason = null) : Contender
+/// <param name="createStore">The store to set, or null for the defaults.</param>
+internal sealed class ToolkitContender(string key, string description, Func<Task<IDeduplicationStore>>? createStore, string? skipReason = null) : Contender
 {
     public override string Key => key;
 
@@ -318,9 +358,9 @@ internal sealed class ToolkitContender(string key, string description, Func<Task
     public override async Task<RunResult> RunAsync(RunSettings settings, int round)
     {
         await using var kafka = await StartKafkaAsync(settings).ConfigureAwait(false);
-        var store = await createStore().ConfigureAwait(false);
+        var store = createStore is null ? null : await createStore().ConfigureAwait(false);
         var sink = new LatencySink();
-        using var host = BuildHost(kafka, store, sink);
+        var host = BuildHost(kafka, store, sink);
         try
         {
             await host.StartAsync().ConfigureAwait(false);
@@ -335,7 +375,9 @@ internal sealed class ToolkitContender(string key, string description, Func<Task
 
             sink.Reset(settings.Messages);
             var started = Stopwatch.GetTimestamp();
-            await PublishAsync(publisher, settings.Messages, settings.Window).ConfigureAwait(false);
+            await (settings.PacedRate is { } rate
+                ? PublishPacedAsync(publisher, settings.Messages, rate)
+                : PublishAsync(publisher, settings.Messages, settings.Window)).ConfigureAwait(false);
             var published = Stopwatch.GetTimestamp();
             var completed = await WaitAsync(sink, settings.Timeout).ConfigureAwait(false);
             var result = Result(Key, round, settings, sink, started, published, completed);
@@ -344,16 +386,16 @@ internal sealed class ToolkitContender(string key, string description, Func<Task
         }
         finally
         {
-            await DisposeStoreAsync(store).ConfigureAwait(false);
+            await DisposeAsync(host, store).ConfigureAwait(false);
         }
     }
 
     public override async Task<AllocationResult?> MeasureAllocationsAsync(RunSettings settings)
     {
         await using var kafka = await StartKafkaAsync(settings).ConfigureAwait(false);
-        var store = await createStore().ConfigureAwait(false);
+        var store = createStore is null ? null : await createStore().ConfigureAwait(false);
         var sink = new LatencySink();
-        using var host = BuildHost(kafka, store, sink);
+        var host = BuildHost(kafka, store, sink);
         try
         {
             // The publisher works before the host starts (the producer is created on first use); the consumer, a
@@ -385,7 +427,7 @@ internal sealed class ToolkitContender(string key, string description, Func<Task
         }
         finally
         {
-            await DisposeStoreAsync(store).ConfigureAwait(false);
+            await DisposeAsync(host, store).ConfigureAwait(false);
         }
     }
 
@@ -407,25 +449,57 @@ internal sealed class ToolkitContender(string key, string description, Func<Task
         }
     }
 
-    /// <summary>A host with the benchmark handler, a fresh consumer group and <paramref name="store"/>; <paramref name="configure"/> adds to the options.</summary>
-    internal static IHost BuildHost(EmbeddedKafka kafka, IDeduplicationStore store, LatencySink sink, Action<MessageContractsOptions>? configure = null) =>
-        new HostBuilder()
+    /// <summary>Publishes <paramref name="count"/> messages at <paramref name="rate"/> per second without waiting for each, then awaits them all.</summary>
+    private static async Task PublishPacedAsync(IEventPublisher<BenchOrderPlaced> publisher, int count, double rate)
+    {
+        var tasks = new Task[count];
+        await Pacing.RunAsync(count, rate, sequence => tasks[sequence] = publisher.PublishAsync(BenchOrderPlaced.Create(sequence))).ConfigureAwait(false);
+        await Task.WhenAll(tasks).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A host with the benchmark handler. With a <paramref name="store"/>, a fresh consumer group and that store; without
+    /// one, nothing but the embedded cluster's address (and its recommended consumer settings, which the raw consumer has
+    /// too): the defaults a user gets. <paramref name="configure"/> adds to the options.
+    /// </summary>
+    internal static IHost BuildHost(EmbeddedKafka kafka, IDeduplicationStore? store, LatencySink sink, Action<MessageContractsOptions>? configure = null)
+    {
+        var host = new HostBuilder()
             .ConfigureServices(services =>
             {
                 services.AddSingleton(sink);
                 services.AddMessageContracts(options =>
                 {
                     options.UseEmbeddedKafka(kafka);
-                    options.ConsumerGroup = "bench-" + Guid.NewGuid().ToString("N");
-                    options.ServiceName = "bench";
-                    options.DeduplicationStore = store;
+                    if (store is not null)
+                    {
+                        options.ConsumerGroup = "bench-" + Guid.NewGuid().ToString("N");
+                        options.ServiceName = "bench";
+                        options.DeduplicationStore = store;
+                    }
+
                     configure?.Invoke(options);
                 });
             })
             .Build();
+        if (store is null)
+        {
+            // A leftover of an interrupted run would hold nothing this run's new IDs match, but it is not an empty start.
+            Stores.DeleteDatabase(DefaultStorePath(host));
+        }
 
-    private static async Task DisposeStoreAsync(IDeduplicationStore store)
+        return host;
+    }
+
+    /// <summary>Where the default store of <paramref name="host"/>'s consumer group keeps its file.</summary>
+    private static string DefaultStorePath(IHost host) =>
+        SqliteDeduplicationStore.DefaultPath(host.Services.GetRequiredService<IOptions<MessageContractsOptions>>().Value.ConsumerGroup);
+
+    /// <summary>Disposes the host (and with it a default store), then <paramref name="store"/>, or the default store's file.</summary>
+    private static async Task DisposeAsync(IHost host, IDeduplicationStore? store)
     {
+        var defaultPath = store is null ? DefaultStorePath(host) : null;
+        host.Dispose();
         switch (store)
         {
             case IAsyncDisposable asyncDisposable:
@@ -434,6 +508,39 @@ internal sealed class ToolkitContender(string key, string description, Func<Task
             case IDisposable disposable:
                 disposable.Dispose();
                 break;
+        }
+
+        if (defaultPath is not null)
+        {
+            Stores.DeleteDatabase(defaultPath);
+        }
+    }
+}
+
+/// <summary>Publishing at a fixed rate, for the paced (latency) mode.</summary>
+internal static class Pacing
+{
+    /// <summary>
+    /// Calls <paramref name="publish"/> for 0 to <paramref name="count"/> - 1, message i at start + i / <paramref name="rate"/>
+    /// seconds; returns once the last one was called. The timer's resolution (about a millisecond) sends them in small
+    /// bursts, the same for every contender.
+    /// </summary>
+    public static async Task RunAsync(int count, double rate, Action<int> publish)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var sent = 0;
+        while (sent < count)
+        {
+            var due = (int)Math.Min(count, (long)(Stopwatch.GetElapsedTime(started).TotalSeconds * rate) + 1);
+            for (; sent < due; sent++)
+            {
+                publish(sent);
+            }
+
+            if (sent < count)
+            {
+                await Task.Delay(1).ConfigureAwait(false);
+            }
         }
     }
 }
@@ -445,14 +552,6 @@ internal static class Stores
     private const string PostgresTable = "mc_bench_deduplication";
 
     public static Task<IDeduplicationStore> InMemory() => Task.FromResult<IDeduplicationStore>(new InMemoryDeduplicationStore());
-
-    public static Func<Task<IDeduplicationStore>> Sqlite(string directory) => () =>
-    {
-        // A new file per run, so every run starts from an empty table.
-        Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, "dedup-" + Guid.NewGuid().ToString("N") + ".db");
-        return Task.FromResult<IDeduplicationStore>(new DeletingSqliteStore(path));
-    };
 
     public static Func<Task<IDeduplicationStore>> PostgreSql(string connectionString) => async () =>
     {
@@ -474,28 +573,5 @@ internal static class Stores
         {
             File.Delete(path + suffix);
         }
-    }
-
-    /// <summary>The SQLite store on a file that is deleted with the store.</summary>
-    private sealed class DeletingSqliteStore(string path) : IDeduplicationStore, IDisposable
-    {
-        private readonly SqliteDeduplicationStore inner = new("Data Source=" + path);
-
-        public Task<IReadOnlyList<DeduplicationClaim>> TryClaimAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, TimeSpan lease, CancellationToken cancellationToken) =>
-            inner.TryClaimAsync(consumerGroup, messageIds, owner, lease, cancellationToken);
-
-        public Task<IReadOnlyList<bool>> RenewAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, TimeSpan lease, CancellationToken cancellationToken) =>
-            inner.RenewAsync(consumerGroup, messageIds, owner, lease, cancellationToken);
-
-        public Task<IReadOnlyList<bool>> MarkProcessedAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, CancellationToken cancellationToken) =>
-            inner.MarkProcessedAsync(consumerGroup, messageIds, owner, cancellationToken);
-
-        public Task ReleaseAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, CancellationToken cancellationToken) =>
-            inner.ReleaseAsync(consumerGroup, messageIds, owner, cancellationToken);
-
-        public Task<int> PurgeAsync(DateTimeOffset olderThan, CancellationToken cancellationToken) =>
-            inner.PurgeAsync(olderThan, cancellationToken);
-
-        public void Dispose() => DeleteDatabase(path);
     }
 }

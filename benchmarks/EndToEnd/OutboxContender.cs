@@ -16,6 +16,9 @@ internal sealed class OutboxContender(string directory) : Contender
 
     public override string Description => "through the SQLite outbox (one transaction per message), in-memory dedup";
 
+    /// <summary>Its messages go out one committed transaction at a time, as fast as they commit: pacing measures nothing more.</summary>
+    public override bool CanBePaced => false;
+
     public override async Task<RunResult> RunAsync(RunSettings settings, int round)
     {
         await using var kafka = await StartKafkaAsync(settings).ConfigureAwait(false);

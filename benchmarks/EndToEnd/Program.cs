@@ -1,23 +1,31 @@
-// End-to-end benchmark on the embedded Kafka (issue 7, item 2 and 3): publish-to-handle throughput and latency, and
-// bytes allocated per message, for raw Confluent.Kafka against the generated typed producer and consumer with each
+// End-to-end benchmark on the embedded Kafka (issues 7 and 12): publish-to-handle throughput and latency, and bytes
+// allocated per message, for raw Confluent.Kafka against the generated typed producer and consumer with each
 // deduplication store. One process; the contenders run one after another in each round, in an order that rotates
-// from round to round, and every figure is reported as a ratio to the raw contender of the same round.
+// from round to round, and every figure is reported as a ratio to (a) raw and to (a2) raw + the same six CloudEvents
+// headers, of the same round.
 //
 //   dotnet EndToEnd.dll                     100,000 messages, 3 rounds, then the allocation run
 //   dotnet EndToEnd.dll --quick             10,000 messages, 1 round, allocations on 10,000 (under a minute)
+//   dotnet EndToEnd.dll --paced 2000        latency at a fixed rate: the measured messages are published at 2,000 msg/s
+//                                           (default 10 s of them: --messages RATE*10), p50/p99 against raw; no
+//                                           allocation run; the outbox contender is left out
 //   options: --messages N  --rounds N  --window N (publishes in flight, default 5,000)  --partitions N (default 16)
-//            --contenders a-raw,a2-raw-headers,b-inmemory,c-sqlite,d-postgresql,e-outbox (prefixes; a2 is a diagnostic)  --no-alloc  --alloc-messages N  --timeout SECONDS
-//            --work DIR (SQLite files; default the system temp folder)
+//            --contenders a-raw,a2-raw-headers,b-inmemory,c-sqlite,d-postgresql,e-outbox (prefixes)
+//            --no-alloc  --alloc-messages N  --alloc-rounds N (allocation runs, alternating, medians; default 1)
+//            --alloc-only (no throughput rounds)  --timeout SECONDS
+//            --work DIR (the outbox's SQLite files; default the system temp folder; c-sqlite uses the default path)
 using System.Diagnostics;
 using System.Globalization;
 using MessageContracts.Benchmarks.EndToEnd;
 
 var quick = HasFlag("--quick");
-var messages = IntOption("--messages", quick ? 10_000 : 100_000);
+var pacedRate = IntOption("--paced", 0) is var rateOption && rateOption > 0 ? rateOption : (double?)null;
+var messages = IntOption("--messages", pacedRate is { } pace ? (int)(pace * 10) : quick ? 10_000 : 100_000);
 var rounds = IntOption("--rounds", quick ? 1 : 3);
 var window = IntOption("--window", 5_000);
 var partitions = IntOption("--partitions", 16);
 var allocMessages = IntOption("--alloc-messages", messages);
+var allocRounds = IntOption("--alloc-rounds", 1);
 var timeout = TimeSpan.FromSeconds(IntOption("--timeout", 600));
 var work = Option("--work") ?? Path.Combine(Path.GetTempPath(), "messagecontracts-bench");
 var postgres = Environment.GetEnvironmentVariable(Stores.PostgresVariable);
@@ -27,7 +35,7 @@ List<Contender> all =
     new RawKafkaContender(),
     new RawKafkaContender(envelope: true),
     new ToolkitContender("b-inmemory", "generated producer + consumer, in-memory dedup", Stores.InMemory),
-    new ToolkitContender("c-sqlite", "generated producer + consumer, SQLite dedup", Stores.Sqlite(work)),
+    new ToolkitContender("c-sqlite", "toolkit defaults: only the bootstrap servers set, so SQLite dedup at its default path", createStore: null),
     new ToolkitContender(
         "d-postgresql",
         "generated producer + consumer, PostgreSQL dedup",
@@ -42,30 +50,40 @@ foreach (var skipped in contenders.Where(c => c.SkipReason is not null))
     Console.WriteLine($"SKIPPED {skipped.Key} ({skipped.Description}): {skipped.SkipReason}");
 }
 
-var running = contenders.Where(c => c.SkipReason is null).ToList();
+if (pacedRate is not null)
+{
+    foreach (var unpaced in contenders.Where(c => !c.CanBePaced))
+    {
+        Console.WriteLine($"SKIPPED {unpaced.Key} ({unpaced.Description}): not in the paced mode");
+    }
+}
+
+var running = contenders.Where(c => c.SkipReason is null && (pacedRate is null || c.CanBePaced)).ToList();
 if (running.Count == 0)
 {
     Console.WriteLine("Nothing to run: every contender asked for is skipped.");
     return 0;
 }
 
-var settings = new RunSettings(messages, WarmUp: Math.Max(500, Math.Min(5_000, messages / 10)), window, partitions, timeout);
-Console.WriteLine($"messages {messages:N0} (+{settings.WarmUp:N0} warm-up), rounds {rounds}, window {window:N0}, partitions {partitions}, " +
+var settings = new RunSettings(messages, WarmUp: Math.Max(500, Math.Min(5_000, messages / 10)), window, partitions, timeout, pacedRate);
+Console.WriteLine($"messages {messages:N0} (+{settings.WarmUp:N0} warm-up), rounds {rounds}, " +
+                  (pacedRate is { } paced ? $"PACED at {paced:N0} msg/s, " : $"window {window:N0}, ") + $"partitions {partitions}, " +
                   $"payload {PayloadBytes()} B, nproc {Environment.ProcessorCount}, .NET {Environment.Version}, load {LoadAverage()}");
 var total = Stopwatch.StartNew();
-if (!quick && !HasFlag("--no-warmup-round"))
+var alloconly = HasFlag("--alloc-only");
+if (!quick && !alloconly && !HasFlag("--no-warmup-round"))
 {
     // One discarded run of the fast contenders first: otherwise round 1's first contender also pays for the process's
     // JIT and thread-pool warm-up (the raw contender measured 85k msg/s there and 240-250k in later rounds).
     foreach (var contender in running.Where(c => c.Key is "a-raw" or "a2-raw-headers" or "b-inmemory"))
     {
-        var warm = await contender.RunAsync(settings with { Messages = Math.Min(messages, 20_000) }, round: 0);
+        var warm = await contender.RunAsync(settings with { Messages = Math.Min(messages, 20_000), PacedRate = null }, round: 0);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  warm-up  {contender.Key,-13} {warm.MessagesPerSecond,10:N0} msg/s (discarded)"));
     }
 }
 
 var results = new List<RunResult>();
-for (var round = 1; round <= rounds; round++)
+for (var round = 1; round <= (alloconly ? 0 : rounds); round++)
 {
     // Rotate the order so no contender always runs first (cold) or last.
     var offset = (round - 1) % running.Count;
@@ -81,23 +99,27 @@ for (var round = 1; round <= rounds; round++)
 }
 
 var allocations = new List<AllocationResult>();
-if (!HasFlag("--no-alloc"))
+if (!HasFlag("--no-alloc") && pacedRate is null)
 {
     var allocSettings = settings with { Messages = allocMessages };
-    foreach (var contender in running.Where(c => c.Key is "a-raw" or "a2-raw-headers" or "b-inmemory"))
+    for (var round = 1; round <= allocRounds; round++)
     {
-        if (await contender.MeasureAllocationsAsync(allocSettings) is { } allocation)
+        var offset = (round - 1) % running.Count;
+        foreach (var contender in running.Skip(offset).Concat(running.Take(offset)))
         {
-            allocations.Add(allocation);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  alloc    {allocation.Contender,-13} publish {allocation.PublishBytesPerMessage,8:N0} B/msg  consume {allocation.ConsumeBytesPerMessage,8:N0} B/msg  " +
-                $"(alone: publish {allocation.Messages / allocation.PublishSeconds:N0} msg/s, consume {(allocation.Messages + settings.WarmUp) / allocation.ConsumeSeconds:N0} msg/s incl. start)"));
+            if (await contender.MeasureAllocationsAsync(allocSettings) is { } allocation)
+            {
+                allocations.Add(allocation with { Round = round });
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  alloc {round}  {allocation.Contender,-13} publish {allocation.PublishBytesPerMessage,8:N0} B/msg  consume {allocation.ConsumeBytesPerMessage,8:N0} B/msg  " +
+                    $"(alone: publish {allocation.PublishMessagesPerSecond:N0} msg/s, consume {(allocation.Messages + settings.WarmUp) / allocation.ConsumeSeconds:N0} msg/s incl. start)  load {LoadAverage()}"));
+            }
         }
     }
 }
 
 Console.WriteLine();
-Console.WriteLine(Summary.Markdown(running, results, allocations));
+Console.WriteLine(pacedRate is { } rate ? Summary.PacedMarkdown(running, results, rate) : Summary.Markdown(running, results, allocations));
 Console.WriteLine($"total {total.Elapsed.TotalSeconds:N0} s, load {LoadAverage()}");
 return results.All(r => r.Completed) ? 0 : 1;
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the benchmark project: N contracts ([Event]/[Command]) and one [Idempotent] handler per contract.
 
-Usage: generate.py OUT_DIR REPO_ROOT [--contracts N] [--per-file K]
+Usage: generate.py OUT_DIR REPO_ROOT [--contracts N] [--per-file K] [--task-assembly PATH]
 
 The output is deterministic (no randomness, no timestamps), so two runs produce the same project and the
 timings of different runs compare like for like. Contract 0 carries the marker /*BENCH-EDIT*/ in its parameter
@@ -156,6 +156,7 @@ def main():
     p.add_argument("repo")
     p.add_argument("--contracts", type=int, default=1000)
     p.add_argument("--per-file", type=int, default=10)
+    p.add_argument("--task-assembly", help="MessageContracts.Build.dll for the docs variants (default: src/Build's Debug output)")
     a = p.parse_args()
 
     out = os.path.abspath(a.out)
@@ -170,6 +171,8 @@ def main():
     write(os.path.join(out, "Directory.Packages.props"), "<Project />\n")
 
     src = lambda *parts: os.path.join(repo, "src", *parts)
+    if a.task_assembly is None:
+        a.task_assembly = src("Build", "bin", "Debug", "netstandard2.0", "MessageContracts.Build.dll")
     write(os.path.join(out, "Bench.csproj"), f"""\
 <Project Sdk="Microsoft.NET.Sdk">
 
@@ -188,9 +191,27 @@ def main():
          none      neither, and Baseline/HandlerShim.cs stands in for IMessageHandler<T> (whose constraint needs the
                    generated IMessageContract<T>): the same user code built without any serializer;
          stj       as none, plus StjBaseline/BenchJsonContext.cs: one System.Text.Json source-generated
-                   JsonSerializerContext listing every contract, the alternative a user would pick. -->
+                   JsonSerializerContext listing every contract, the alternative a user would pick;
+         docs      as all, plus the package's build props and targets (MessageContractsDocuments=true): the
+                   generator writes the contract model, the compatibility analyzer (MC0030-MC0039) compares it with
+                   the committed MessageContracts.Shipped.json, and the build task writes the AsyncAPI document and
+                   the JSON Schemas: the package as a user gets it, with a baseline;
+         nocompat  as docs, with MC0030-MC0039 suppressed, so the compiler does not run the compatibility analyzer
+                   at all (every other input the same, the baseline file included): docs - nocompat is its cost;
+         nobaseline as docs, without the baseline file (the analyzer reads the model, then only looks for the
+                   contract to put MC0030 on). -->
     <BenchToolkit Condition="'$(BenchToolkit)' == ''">all</BenchToolkit>
+    <BenchDocuments>false</BenchDocuments>
+    <BenchDocuments Condition="'$(BenchToolkit)' == 'docs' or '$(BenchToolkit)' == 'nocompat' or '$(BenchToolkit)' == 'nobaseline'">true</BenchDocuments>
+    <!-- The package runs the task in-process from tasks/netstandard2.0; here, src/Build's output (run.sh builds it). -->
+    <MessageContractsBuildAssembly>{a.task_assembly}</MessageContractsBuildAssembly>
+    <MessageContractsBaselineFile Condition="'$(BenchToolkit)' == 'nobaseline'">$(MSBuildProjectDirectory)/NoBaseline/MessageContracts.Shipped.json</MessageContractsBaselineFile>
+    <NoWarn Condition="'$(BenchToolkit)' == 'nocompat'">$(NoWarn);MC0030;MC0031;MC0032;MC0033;MC0034;MC0035;MC0036;MC0037;MC0038;MC0039</NoWarn>
   </PropertyGroup>
+
+  <!-- What the MessageContracts package's buildTransitive folder adds to a user's project. -->
+  <Import Project="{src('Runtime', 'MessageContracts', 'buildTransitive', 'MessageContracts.props')}" Condition="'$(BenchDocuments)' == 'true'" />
+  <Import Project="{src('Runtime', 'MessageContracts', 'buildTransitive', 'MessageContracts.targets')}" Condition="'$(BenchDocuments)' == 'true'" />
 
   <ItemGroup>
     <ProjectReference Include="{src('Runtime', 'MessageContracts', 'MessageContracts.csproj')}" />
@@ -199,12 +220,12 @@ def main():
   </ItemGroup>
 
   <ItemGroup>
-    <Compile Remove="Baseline/**" Condition="'$(BenchToolkit)' == 'all'" />
+    <Compile Remove="Baseline/**" Condition="'$(BenchToolkit)' == 'all' or '$(BenchDocuments)' == 'true'" />
     <Compile Remove="StjBaseline/**" Condition="'$(BenchToolkit)' != 'stj'" />
   </ItemGroup>
 
   <!-- The references and the restore are the same in every variant; only the compiler's analyzer list changes. -->
-  <Target Name="BenchSelectToolkit" BeforeTargets="CoreCompile" Condition="'$(BenchToolkit)' != 'all'">
+  <Target Name="BenchSelectToolkit" BeforeTargets="CoreCompile" Condition="'$(BenchToolkit)' == 'none' or '$(BenchToolkit)' == 'stj'">
     <ItemGroup>
       <Analyzer Remove="@(Analyzer)" Condition="'%(Filename)' == 'MessageContracts.Generators' or '%(Filename)' == 'MessageContracts.Analyzers'" />
     </ItemGroup>

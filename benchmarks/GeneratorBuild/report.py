@@ -31,6 +31,7 @@ def parse(log, round_, variant, kind, wall, cpu):
     totals = {}
     section = None
     csc_ms = core_ms = None
+    task_ms = 0
     csc_calls = 0
     compiler = None
     elapsed = None
@@ -67,6 +68,9 @@ def parse(log, round_, variant, kind, wall, cpu):
             m = re.match(r"^\s+(\d+) ms\s+CoreCompile\s+(\d+) calls", line)
             if m:
                 core_ms = int(m.group(1))
+            m = re.match(r"^\s+(\d+) ms\s+WriteContractDocuments\s+(\d+) calls", line)
+            if m:
+                task_ms = int(m.group(1))
             m = re.search(r"Visual C# Compiler version (\S+)", line)
             if m:
                 compiler = m.group(1)
@@ -77,7 +81,7 @@ def parse(log, round_, variant, kind, wall, cpu):
         sys.exit(f"{log}: expected one csc run with one ReportAnalyzer report, found {csc_calls} csc run(s) and {reports} report(s)")
     return {
         "round": int(round_), "variant": variant, "kind": kind, "wall": float(wall), "cpu": float(cpu), "msbuild": elapsed,
-        "csc": csc_ms / 1000.0, "corecompile": (core_ms or 0) / 1000.0, "compiler": compiler,
+        "csc": csc_ms / 1000.0, "task": task_ms / 1000.0, "corecompile": (core_ms or 0) / 1000.0, "compiler": compiler,
         "analyzers_total": totals.get("analyzers", 0.0), "generators_total": totals.get("generators", 0.0),
         "generator": generators.get("assembly:" + GENERATOR, 0.0),
         "analyzers": analyzers.get("assembly:" + ANALYZERS, 0.0),
@@ -275,16 +279,57 @@ def summary(results_path, meta_path, gensize_path=None, stj_gensize_path=None):
         w("| stj vs without any serializer: wall time, paired per round | " + " | ".join(cells) + " |")
         cells = [pct(paired(k, lambda a, b: a.get("cpu", float("nan")) / b.get("cpu", float("nan")) - 1, first="stj")) for k, _ in kinds]
         w("| stj vs without any serializer: CPU time, paired per round | " + " | ".join(cells) + " |")
+    if any(r["variant"] in ("docs", "nocompat", "nobaseline") for r in rows):
+        documents_rows(rows, w, line, paired, kinds)
     w("")
     w("Per build (seconds; gen = MessageContracts generator, an = MessageContracts analyzers, stj gen = System.Text.Json "
-      "source generator; load = 1-minute load average right after the build):")
+      "source generator; compat = its BaselineCompatibilityAnalyzer, part of an; load = 1-minute load average right after the build):")
     w("")
-    w("| round | variant | kind | wall | cpu | csc | gen | an | stj gen | load |")
-    w("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    w("| round | variant | kind | wall | cpu | csc | gen | an | compat | stj gen | load |")
+    w("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in rows:  # in the order they ran
         w(f"| {r['round']} | {r['variant']} | {r['kind']} | {r['wall']:.2f} | {r.get('cpu', float('nan')):.2f} | {r['csc']:.2f} | "
-          f"{r['generator']:.3f} | {r['analyzers']:.3f} | {r.get('stj_generator', 0.0):.3f} | {r.get('load', float('nan')):.2f} |")
+          f"{r['generator']:.3f} | {r['analyzers']:.3f} | {r['per_analyzer'].get(COMPAT, 0.0):.3f} | {r.get('stj_generator', 0.0):.3f} | {r.get('load', float('nan')):.2f} |")
     print("\n".join(out))
+
+
+COMPAT = "BaselineCompatibilityAnalyzer"
+
+
+def documents_rows(rows, w, line, paired, kinds):
+    """The documents variants (issue 13): docs against stj and all, and the compatibility analyzer's cost."""
+    present = {r["variant"] for r in rows}
+
+    def ratio(values):
+        return cell(values, "{:.2f}", "×")
+
+    def pair_rows(label, first, second, fmt, f):
+        if first in present and second in present:
+            cells = [fmt(paired(k, f, first=first, second=second)) for k, _ in kinds]
+            w(f"| {label} | " + " | ".join(cells) + " |")
+
+    for v, name in (("docs", "docs (documents on, with a baseline)"), ("nocompat", "nocompat (docs, compatibility analyzer off)"),
+                    ("nobaseline", "nobaseline (docs, no baseline file)")):
+        if v in present:
+            line(f"`dotnet build` wall time, {name}", lambda r: r["wall"], variant=v)
+            line(f"CPU time of the build, {v}", lambda r: r.get("cpu", float("nan")), variant=v)
+            line(f"csc, {v}", lambda r: r["csc"], variant=v)
+            line(f"MessageContracts generator, {v}", lambda r: r["generator"], variant=v)
+            line(f"WriteContractDocuments task (AsyncAPI document and schemas), {v}", lambda r: r.get("task", 0.0), variant=v)
+            line(f"MessageContracts analyzers (sum), {v}", lambda r: r["analyzers"], variant=v)
+            if v != "nocompat":
+                line(f"&nbsp;&nbsp;{COMPAT}, {v}", lambda r: r["per_analyzer"].get(COMPAT, 0.0), variant=v)
+                line(f"{COMPAT} ÷ (wall − it), {v}", lambda r: r["per_analyzer"].get(COMPAT, 0.0) / (r["wall"] - r["per_analyzer"].get(COMPAT, 0.0)), variant=v, fmt=pct)
+                line(f"{COMPAT} ÷ csc, {v}", lambda r: r["per_analyzer"].get(COMPAT, 0.0) / r["csc"], variant=v, fmt=pct)
+    pair_rows("**docs ÷ stj: CPU time, paired per round** (target ≤ 1.0×)", "docs", "stj", ratio, lambda a, b: a["cpu"] / b["cpu"])
+    pair_rows("**docs ÷ stj: wall time, paired per round**", "docs", "stj", ratio, lambda a, b: a["wall"] / b["wall"])
+    pair_rows("docs ÷ all (documents on vs off): CPU time, paired per round", "docs", "all", ratio, lambda a, b: a["cpu"] / b["cpu"])
+    pair_rows("docs ÷ all: wall time, paired per round", "docs", "all", ratio, lambda a, b: a["wall"] / b["wall"])
+    pair_rows("**docs vs nocompat (the compatibility analyzer's cost): CPU time, paired per round** (target < 3 %)", "docs", "nocompat", pct,
+              lambda a, b: a["cpu"] / b["cpu"] - 1)
+    pair_rows("docs vs nocompat: wall time, paired per round", "docs", "nocompat", pct, lambda a, b: a["wall"] / b["wall"] - 1)
+    pair_rows("docs vs nocompat: csc time, paired per round", "docs", "nocompat", pct, lambda a, b: a["csc"] / b["csc"] - 1)
+    pair_rows("nobaseline vs nocompat: CPU time, paired per round", "nobaseline", "nocompat", pct, lambda a, b: a["cpu"] / b["cpu"] - 1)
 
 
 def main():

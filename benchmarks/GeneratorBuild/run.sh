@@ -7,13 +7,24 @@
 #   stj   the same sources without the generator and the analyzers, serialized instead by System.Text.Json source
 #         generation (one JsonSerializerContext listing every contract): the fair baseline;
 #   none  the same sources without any serializer (a shim stands in for IMessageHandler<T>): the lower bound;
+#   docs  as all, plus the package's build props and targets (MessageContractsDocuments=true, which all leaves off):
+#         the contract model, the compatibility analyzer against a MessageContracts.Shipped.json (written once in the
+#         warm-up with -p:UpdateMessageContractsBaseline=true), the AsyncAPI document and the JSON Schemas;
+#   nocompat   as docs, with MC0030-MC0039 suppressed, so the compiler skips the compatibility analyzer altogether:
+#         docs vs nocompat is that analyzer's cost;
+#   nobaseline as docs, without the baseline file;
 # each as a full build (bin/obj of the project removed; restore done once, beforehand, and not timed) and as an
-# incremental edit (one member added to one contract, then rebuilt). In every round all and stj run next to each
-# other, and which of the two goes first alternates. Results go to docs/benchmarks.md by hand.
+# incremental edit (one optional member added to one contract, then rebuilt). Odd rounds run the variants in the
+# order nobaseline, nocompat, docs, stj, all, none and even rounds in the reverse order, so the pairs compared
+# (nocompat and docs, docs and stj, stj and all) run next to each other and take turns going first. Results go to
+# docs/benchmarks.md by hand.
 #
 #   benchmarks/GeneratorBuild/run.sh            3 rounds (22 min on 2 cores at a load average of about 11)
 #   benchmarks/GeneratorBuild/run.sh --quick    1 round, no generated-size count
-#   options: --rounds N, --contracts N (default 1000), --variants all,stj,none (a subset, in that order),
+#   benchmarks/GeneratorBuild/run.sh --variants nocompat,docs,stj,all --full-only --rounds 4
+#                                               the documents and the compatibility analyzer (issue 13)
+#   options: --rounds N, --contracts N (default 1000), --variants V,... (default all,stj,none; any of
+#            nobaseline,nocompat,docs,stj,all,none),
 #            --full-only (no incremental-edit builds), --binlog (also write an msbuild binary log per build)
 #
 # Everything it writes is under benchmarks/GeneratorBuild/work/ (git-ignored): the project, its build output and
@@ -38,7 +49,7 @@ while [[ $# -gt 0 ]]; do
     --variants) variants="$2"; shift ;;
     --full-only) full_only=true ;;
     --binlog) binlog=true ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
   shift
@@ -54,7 +65,8 @@ started=$(date +%s)
 rm -rf "$logs" "$results" "$work/generated" "$work/generated-stj" "$work/gensize.json" "$work/gensize-stj.json"
 mkdir -p "$logs"
 python3 "$here/report.py" meta > "$work/meta.json"
-python3 "$here/generate.py" "$proj" "$repo" --contracts "$contracts"
+task_assembly="$artifacts/bin/MessageContracts.Build/debug/MessageContracts.Build.dll"
+python3 "$here/generate.py" "$proj" "$repo" --contracts "$contracts" --task-assembly "$task_assembly"
 cp "$edit_file" "$work/Contracts000.cs.orig"
 
 common=(--no-restore --artifacts-path "$artifacts" -nologo)
@@ -79,15 +91,24 @@ timed_build() { # round variant kind
     exit 1
   fi
   t1=$(date +%s.%N)
+  # A full docs build compares the contracts with an up-to-date baseline: any compatibility diagnostic means the
+  # analyzer did more (or less) than the benchmark means to measure. (TreatWarningsAsErrors fails the others.)
+  if [[ "$2" == docs && "$3" == full ]] && grep -qE "(warning|info) MC003[0-9]" "$log"; then
+    grep -E "(warning|info) MC003[0-9]" "$log" | head -5 >&2
+    echo "docs: compatibility diagnostics against the baseline: $log" >&2
+    exit 1
+  fi
   local cpu
   cpu=$(awk '{ print $1 + $2 }' "$log.cpu")
   python3 "$here/report.py" parse "$log" "$1" "$2" "$3" "$(echo "$t1 - $t0" | bc)" "$cpu" >> "$results"
   printf '  round %s  %-4s  %-4s  %6.1f s  (cpu %6.1f s)\n' "$1" "$2" "$3" "$(echo "$t1 - $t0" | bc)" "$cpu"
 }
 
-add_member() { # the incremental edit: contract 0 gets one more positional member
-  sed -i 's|/\*BENCH-EDIT\*/|,\n    int Revision/*BENCH-EDIT*/|' "$edit_file"
+add_member() { # the incremental edit: contract 0 gets one more positional member, optional (a compatible change)
+  sed -i 's|/\*BENCH-EDIT\*/|,\n    int? Revision = null/*BENCH-EDIT*/|' "$edit_file"
 }
+
+uses_documents() { [[ ",$variants," == *",docs,"* || ",$variants," == *",nocompat,"* || ",$variants," == *",nobaseline,"* ]]; }
 
 echo "== restore (not timed)"
 dotnet restore "$proj/Bench.csproj" --artifacts-path "$artifacts" -nologo -v:q
@@ -95,6 +116,17 @@ dotnet restore "$proj/Bench.csproj" --artifacts-path "$artifacts" -nologo -v:q
 echo "== warm-up (not timed): build the referenced projects, check the project builds without warnings"
 dotnet build "$proj/Bench.csproj" "${common[@]}" -p:BenchToolkit=none -v:q -clp:ErrorsOnly > "$logs/warmup-none.log" 2>&1 \
   || { cat "$logs/warmup-none.log"; exit 1; }
+if uses_documents; then
+  echo "== warm-up (not timed): the build task, and the baseline MessageContracts.Shipped.json"
+  dotnet build "$repo/src/Build/MessageContracts.Build.csproj" --artifacts-path "$artifacts" -nologo -v:q -clp:ErrorsOnly \
+    > "$logs/warmup-task.log" 2>&1 || { cat "$logs/warmup-task.log"; exit 1; }
+  [[ -f "$task_assembly" ]] || { echo "no task assembly at $task_assembly" >&2; exit 1; }
+  clean_project
+  dotnet build "$proj/Bench.csproj" "${common[@]}" -p:BuildProjectReferences=false -p:BenchToolkit=docs \
+    -p:UpdateMessageContractsBaseline=true -v:q -clp:ErrorsOnly > "$logs/warmup-baseline.log" 2>&1 \
+    || { cat "$logs/warmup-baseline.log"; exit 1; }
+  [[ -f "$proj/MessageContracts.Shipped.json" ]] || { echo "no baseline written" >&2; exit 1; }
+fi
 if [[ "$quick" == false ]]; then
   clean_project
   dotnet build "$proj/Bench.csproj" "${common[@]}" -p:BuildProjectReferences=false -p:BenchToolkit=all \
@@ -108,11 +140,12 @@ if [[ "$quick" == false ]]; then
   python3 "$here/report.py" gensize "$work/generated-stj" System.Text.Json.SourceGeneration > "$work/gensize-stj.json"
 fi
 
-# Odd rounds run all, stj, none; even rounds none, stj, all: all and stj always run back to back, in turns first.
+# Odd rounds run nobaseline, nocompat, docs, stj, all, none (those asked for); even rounds the reverse: each compared
+# pair runs back to back, in turns first.
 for ((r = 1; r <= rounds; r++)); do
   echo "== round $r of $rounds (load average $(cut -d' ' -f1-3 /proc/loadavg))"
   order=()
-  for v in all stj none; do
+  for v in nobaseline nocompat docs stj all none; do
     if [[ ",$variants," == *",$v,"* ]]; then order+=("$v"); fi
   done
   if ((r % 2 == 0)); then order=($(printf '%s\n' "${order[@]}" | tac)); fi

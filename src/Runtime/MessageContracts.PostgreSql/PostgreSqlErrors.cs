@@ -67,6 +67,15 @@ internal static class PostgreSqlErrors
     public static MessageIdRejectedException Rejected(string store, string messageId, PostgresException exception) =>
         new(
             messageId,
-            $"The {store} cannot record the message ID {MessageIdRejectedException.Describe(messageId)}: PostgreSQL {exception.SqlState} {exception.MessageText.TrimEnd('.')}. Other IDs are accepted, so the record is at fault; it is dead-lettered rather than retried.",
+            $"The {store} cannot record the message ID {Describe(messageId)}: PostgreSQL {exception.SqlState} {exception.MessageText.TrimEnd('.')}. Other IDs are accepted, so the record is at fault; it is dead-lettered rather than retried.",
             exception);
+
+    /// <summary>
+    /// <paramref name="messageId"/> as a dead-letter reason shows it: its first 40 characters (a hostile ID may be
+    /// megabytes long) and its length in characters. The same as the core's SQLite stores write.
+    /// </summary>
+    private static string Describe(string messageId) =>
+        messageId.Length <= 40
+            ? $"'{messageId}'"
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"'{messageId[..40]}...' ({messageId.Length:N0} characters)");
 }

@@ -293,7 +293,9 @@ internal sealed partial class MessageConsumerService : BackgroundService
             TopicMetadataRefreshIntervalMs = 5_000,
         };
 
-        foreach (var setting in options.ConsumerSettings)
+        // The user's (ConsumerSettings and the ConfigureConsumer hooks), applied last so they win; the options
+        // validator has refused those that would defeat the offset handling above.
+        foreach (var setting in options.UserConsumerSettings())
         {
             config.Set(setting.Key, setting.Value);
         }

@@ -221,7 +221,13 @@ internal sealed partial class PartitionWorker : IDisposable
                 batch,
                 record =>
                 {
+                    // The processor stores the offset of the last record settled so far (the ones before it are settled too).
                     storeOffset(record);
+                    while (stored < batch.Count && !ReferenceEquals(batch[stored], record))
+                    {
+                        stored++;
+                    }
+
                     stored++;
                     current = stored < batch.Count ? batch[stored] : record;
                 },

@@ -141,7 +141,7 @@ internal sealed partial class RecordProcessor : IDisposable
 
     /// <summary>
     /// Settles a prefix of <paramref name="batch"/> as <see cref="ProcessAsync"/> settles one record, with one claim call
-    /// and one mark call to the store for all of them, then stores their offsets in order; returns how many were
+    /// and one mark call to the store for all of them, then stores the offset of the last of them; returns how many were
     /// settled. It stops before a record that another instance holds claimed, when <paramref name="stop"/> is signalled,
     /// or once the claims are half their lease old; the caller settles the rest. On cancellation or an unexpected
     /// error it still records the outcomes of the records already handled (within the grace), releases the other
@@ -248,10 +248,7 @@ internal sealed partial class RecordProcessor : IDisposable
                     {
                         await RecordOutcomesAsync(handled, held, cancellationToken).ConfigureAwait(false);
                         handled.Clear();
-                        for (; offsetsStored < settled; offsetsStored++)
-                        {
-                            storeOffset(batch[offsetsStored]);
-                        }
+                        offsetsStored = StoreOffsetOfLast(batch, offsetsStored, settled, storeOffset);
                     }
 
                     await flushTimer.CancelAsync().ConfigureAwait(false);
@@ -288,14 +285,27 @@ internal sealed partial class RecordProcessor : IDisposable
             await RecordOutcomesAsync(handled, held, cancellationToken).ConfigureAwait(false);
         }
 
-        for (; offsetsStored < settled; offsetsStored++)
-        {
-            storeOffset(batch[offsetsStored]);
-        }
+        StoreOffsetOfLast(batch, offsetsStored, settled, storeOffset);
 
         if (failure is not null)
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+
+        return settled;
+    }
+
+    /// <summary>
+    /// Stores the offset of the last of the settled records <c>batch[stored..settled)</c> only: a partition's stored
+    /// offset says every record before it is done, and these are settled in order, so one call to librdkafka (which
+    /// builds a native list and takes a lock each time) does for all of them. Returns <paramref name="settled"/>.
+    /// </summary>
+    private static int StoreOffsetOfLast(
+        IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> batch, int stored, int settled, Action<ConsumeResult<byte[]?, byte[]?>> storeOffset)
+    {
+        if (settled > stored)
+        {
+            storeOffset(batch[settled - 1]);
         }
 
         return settled;

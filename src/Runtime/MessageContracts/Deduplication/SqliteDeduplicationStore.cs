@@ -19,7 +19,7 @@ namespace MessageContracts;
 /// <see cref="TimeProvider"/>'s, stored as Unix milliseconds.
 /// </para>
 /// </remarks>
-public sealed class SqliteDeduplicationStore : IDeduplicationStore
+public sealed class SqliteDeduplicationStore : IDeduplicationStore, IDeduplicationGroupStore
 {
     /// <summary>The name of the table the store keeps its entries in.</summary>
     public const string TableName = "message_deduplication";
@@ -38,39 +38,7 @@ public sealed class SqliteDeduplicationStore : IDeduplicationStore
         CREATE INDEX IF NOT EXISTS {TableName}_processed_at ON {TableName} (processed_at) WHERE state = 'processed';
         """;
 
-    // One statement claims a new ID or takes over an expired lease; a live claim or a processed row is left alone,
-    // and then RETURNING yields nothing.
-    private const string ClaimSql = $"""
-        INSERT INTO {TableName} (consumer_group, message_id, state, lease_expires_at, processed_at, owner)
-        VALUES ($group, $id, 'claimed', $leaseExpiresAt, NULL, $owner)
-        ON CONFLICT (consumer_group, message_id) DO UPDATE
-            SET lease_expires_at = excluded.lease_expires_at, owner = excluded.owner
-            WHERE {TableName}.state = 'claimed' AND {TableName}.lease_expires_at <= $now
-        RETURNING state;
-        """;
-
-    private const string StateSql = $"SELECT state FROM {TableName} WHERE consumer_group = $group AND message_id = $id;";
-
-    private const string RenewSql = $"""
-        UPDATE {TableName} SET lease_expires_at = $leaseExpiresAt
-        WHERE consumer_group = $group AND message_id = $id AND state = 'claimed' AND owner = $owner;
-        """;
-
-    // Marked unless another owner holds an unexpired claim; a processed row is left as it is (then nothing changes, and
-    // the state read says why).
-    private const string MarkProcessedSql = $"""
-        INSERT INTO {TableName} (consumer_group, message_id, state, lease_expires_at, processed_at, owner)
-        VALUES ($group, $id, 'processed', NULL, $now, NULL)
-        ON CONFLICT (consumer_group, message_id) DO UPDATE
-            SET state = 'processed', lease_expires_at = NULL, processed_at = excluded.processed_at, owner = NULL
-            WHERE {TableName}.state = 'claimed' AND ({TableName}.owner = $owner OR {TableName}.lease_expires_at <= $now);
-        """;
-
-    private const string ReleaseSql = $"DELETE FROM {TableName} WHERE consumer_group = $group AND message_id = $id AND state = 'claimed' AND owner = $owner;";
-
     private const string PurgeSql = $"DELETE FROM {TableName} WHERE state = 'processed' AND processed_at < $olderThan;";
-
-    private const string StoreName = "SQLite deduplication store";
 
     private readonly SqliteDatabase database;
     private readonly TimeProvider timeProvider;
@@ -115,138 +83,34 @@ public sealed class SqliteDeduplicationStore : IDeduplicationStore
     public async Task<IReadOnlyList<DeduplicationClaim>> TryClaimAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, TimeSpan lease, CancellationToken cancellationToken)
     {
         DeduplicationArguments.Validate(consumerGroup, messageIds, owner, lease);
-        var results = new DeduplicationClaim[messageIds.Count];
-        if (results.Length == 0)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            return results;
-        }
-
-        var now = timeProvider.GetUtcNow();
-        var current = 0;
-        try
-        {
-            await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-
-            // BEGIN IMMEDIATE: the claims and the reading of the states that refused them see the same rows.
-            await using var transaction = connection.BeginTransaction(deferred: false);
-            await using var claim = ClaimCommand(connection, transaction, consumerGroup, owner, now, lease);
-            await using var read = Command(connection, transaction, StateSql, consumerGroup);
-            for (; current < results.Length; current++)
-            {
-                claim.Parameters["$id"].Value = messageIds[current];
-                if (await claim.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null)
-                {
-                    results[current] = DeduplicationClaim.Claimed;
-                    continue;
-                }
-
-                read.Parameters["$id"].Value = messageIds[current];
-                var state = (string?)await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-                results[current] = state == "processed" ? DeduplicationClaim.AlreadyProcessed : DeduplicationClaim.ClaimedElsewhere;
-            }
-
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (SqliteException exception) when (SqliteErrors.IsDataError(exception) && current < messageIds.Count)
-        {
-            throw await RejectionOrSelfAsync(exception, consumerGroup, messageIds[current], cancellationToken).ConfigureAwait(false);
-        }
-
-        return results;
+        var request = DeduplicationRequest.Claim(consumerGroup, messageIds, owner, lease, cancellationToken);
+        await ApplyAloneAsync(request, cancellationToken).ConfigureAwait(false);
+        return request.Claims;
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<bool>> RenewAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, TimeSpan lease, CancellationToken cancellationToken)
     {
         DeduplicationArguments.Validate(consumerGroup, messageIds, owner, lease);
-        var results = new bool[messageIds.Count];
-        if (results.Length == 0)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            return results;
-        }
-
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        await using var renew = Command(connection, transaction, RenewSql, consumerGroup);
-        renew.Parameters.AddWithValue("$owner", owner);
-        renew.Parameters.AddWithValue("$leaseExpiresAt", (timeProvider.GetUtcNow() + lease).ToUnixTimeMilliseconds());
-        for (var i = 0; i < results.Length; i++)
-        {
-            renew.Parameters["$id"].Value = messageIds[i];
-            results[i] = await renew.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return results;
+        var request = DeduplicationRequest.Renew(consumerGroup, messageIds, owner, lease, cancellationToken);
+        await ApplyAloneAsync(request, cancellationToken).ConfigureAwait(false);
+        return request.Answers;
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<bool>> MarkProcessedAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, CancellationToken cancellationToken)
     {
         DeduplicationArguments.Validate(consumerGroup, messageIds, owner);
-        var results = new bool[messageIds.Count];
-        if (results.Length == 0)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            return results;
-        }
-
-        var current = 0;
-        try
-        {
-            await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var transaction = connection.BeginTransaction(deferred: false);
-            await using var mark = Command(connection, transaction, MarkProcessedSql, consumerGroup);
-            mark.Parameters.AddWithValue("$owner", owner);
-            mark.Parameters.AddWithValue("$now", timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
-            await using var read = Command(connection, transaction, StateSql, consumerGroup);
-            for (; current < results.Length; current++)
-            {
-                mark.Parameters["$id"].Value = messageIds[current];
-                if (await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0)
-                {
-                    results[current] = true;
-                    continue;
-                }
-
-                // Unchanged: processed before (true), or another owner's live claim (false).
-                read.Parameters["$id"].Value = messageIds[current];
-                results[current] = (string?)await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) == "processed";
-            }
-
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (SqliteException exception) when (SqliteErrors.IsDataError(exception) && current < messageIds.Count)
-        {
-            throw await RejectionOrSelfAsync(exception, consumerGroup, messageIds[current], cancellationToken).ConfigureAwait(false);
-        }
-
-        return results;
+        var request = DeduplicationRequest.MarkProcessed(consumerGroup, messageIds, owner, cancellationToken);
+        await ApplyAloneAsync(request, cancellationToken).ConfigureAwait(false);
+        return request.Answers;
     }
 
     /// <inheritdoc />
-    public async Task ReleaseAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, CancellationToken cancellationToken)
+    public Task ReleaseAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, CancellationToken cancellationToken)
     {
         DeduplicationArguments.Validate(consumerGroup, messageIds, owner);
-        if (messageIds.Count == 0)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            return;
-        }
-
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        await using var release = Command(connection, transaction, ReleaseSql, consumerGroup);
-        release.Parameters.AddWithValue("$owner", owner);
-        foreach (var messageId in messageIds)
-        {
-            release.Parameters["$id"].Value = messageId;
-            await release.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return ApplyAloneAsync(DeduplicationRequest.Release(consumerGroup, messageIds, owner, cancellationToken), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -260,43 +124,30 @@ public sealed class SqliteDeduplicationStore : IDeduplicationStore
     }
 
     /// <summary>
-    /// The exception for a data error on <paramref name="messageId"/>: <see cref="MessageIdRejectedException"/> when a
-    /// known-good ID is accepted (so the ID is at fault), else the original error, which the consumer retries.
+    /// A group writer for <see cref="BatchingDeduplicationStore"/>: a connection of its own, kept open, with the
+    /// statements prepared once; each group is one transaction.
     /// </summary>
-    private async Task<Exception> RejectionOrSelfAsync(SqliteException exception, string consumerGroup, string messageId, CancellationToken cancellationToken)
-    {
-        var now = timeProvider.GetUtcNow();
-        var probeOwner = Guid.NewGuid();
-        var recordAtFault = await SqliteErrors.ProbeAsync(
-            database,
-            async (connection, transaction) =>
-            {
-                await using var claim = ClaimCommand(connection, transaction, consumerGroup, probeOwner, now, TimeSpan.FromSeconds(1));
-                claim.Parameters["$id"].Value = SqliteErrors.ProbeMessageId;
-                await claim.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-            },
-            cancellationToken).ConfigureAwait(false);
-        return recordAtFault ? SqliteErrors.Rejected(StoreName, messageId, exception) : exception;
-    }
+    IDeduplicationGroupWriter IDeduplicationGroupStore.OpenGroupWriter() => new SqliteDeduplicationGroupWriter(database, timeProvider);
 
-    private static SqliteCommand ClaimCommand(SqliteConnection connection, SqliteTransaction transaction, string consumerGroup, Guid owner, DateTimeOffset now, TimeSpan lease)
+    /// <summary>Applies one call as a group of one, on a pooled connection; throws the store's refusal of one of its IDs.</summary>
+    private async Task ApplyAloneAsync(DeduplicationRequest request, CancellationToken cancellationToken)
     {
-        var command = Command(connection, transaction, ClaimSql, consumerGroup);
-        command.Parameters.AddWithValue("$owner", owner);
-        command.Parameters.AddWithValue("$leaseExpiresAt", (now + lease).ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-        return command;
-    }
+        cancellationToken.ThrowIfCancellationRequested();
+        if (request.MessageIds.Count == 0)
+        {
+            return;
+        }
 
-    /// <summary>A command of <paramref name="sql"/> in <paramref name="transaction"/> with <c>$group</c> set and <c>$id</c> to be set per ID.</summary>
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, string consumerGroup)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("$group", consumerGroup);
-        command.Parameters.Add("$id", SqliteType.Text);
-        return command;
+        await using (var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
+        {
+            using var statements = new SqliteDeduplicationStatements(connection);
+            statements.Apply([request], timeProvider.GetUtcNow());
+        }
+
+        if (request.Failure is { } failure)
+        {
+            throw failure;
+        }
     }
 
     /// <summary>

@@ -8,27 +8,34 @@ namespace MessageContracts;
 /// <summary>Writes the CloudEvents binary-mode headers and W3C trace context of an outgoing record.</summary>
 internal static class EnvelopeWriter
 {
-    private static readonly byte[] SpecVersionBytes = Encoding.UTF8.GetBytes(MessageHeaders.SpecVersionValue);
-    private static readonly byte[] JsonContentTypeBytes = Encoding.UTF8.GetBytes(MessageHeaders.JsonContentType);
+    // A Header is immutable (a key and the array it returns), and Confluent.Kafka copies header values into librdkafka
+    // while producing and never writes to them: so the constant headers are one object each, shared by every record.
+    private static readonly Header SpecVersionHeader = new(MessageHeaders.SpecVersion, Encoding.UTF8.GetBytes(MessageHeaders.SpecVersionValue));
+    private static readonly Header JsonContentTypeHeader = new(MessageHeaders.ContentType, Encoding.UTF8.GetBytes(MessageHeaders.JsonContentType));
+
+    /// <summary>The <c>ce_type</c> header of <paramref name="messageType"/>, to build once per producer.</summary>
+    public static Header TypeHeader(string messageType) => new(MessageHeaders.Type, Encoding.UTF8.GetBytes(messageType));
+
+    /// <summary>The <c>ce_source</c> header of <paramref name="source"/>, to build once per producer.</summary>
+    public static Header SourceHeader(string source) => new(MessageHeaders.Source, Encoding.UTF8.GetBytes(source));
 
     public static Headers Create(string messageId, string messageType, string source, DateTimeOffset time, Activity? activity) =>
-        Create(messageId, Encoding.UTF8.GetBytes(messageType), Encoding.UTF8.GetBytes(source), time, activity);
+        Create(messageId, TypeHeader(messageType), SourceHeader(source), time, activity);
 
     /// <summary>
-    /// The headers of one record. <paramref name="messageTypeUtf8"/> and <paramref name="sourceUtf8"/> are a producer's
-    /// constants encoded once: Confluent.Kafka copies header values into librdkafka while producing and never writes
-    /// to them, so one array can serve every record (as the spec version and content type do).
+    /// The headers of one record. <paramref name="typeHeader"/> and <paramref name="sourceHeader"/> are a producer's
+    /// constants (<see cref="TypeHeader"/>, <see cref="SourceHeader"/>), built once and shared by its records.
     /// </summary>
-    public static Headers Create(string messageId, byte[] messageTypeUtf8, byte[] sourceUtf8, DateTimeOffset time, Activity? activity)
+    public static Headers Create(string messageId, Header typeHeader, Header sourceHeader, DateTimeOffset time, Activity? activity)
     {
         var headers = new Headers
         {
-            { MessageHeaders.SpecVersion, SpecVersionBytes },
+            SpecVersionHeader,
             { MessageHeaders.Id, Encoding.UTF8.GetBytes(messageId) },
-            { MessageHeaders.Type, messageTypeUtf8 },
-            { MessageHeaders.Source, sourceUtf8 },
+            typeHeader,
+            sourceHeader,
             { MessageHeaders.Time, FormatTime(time) },
-            { MessageHeaders.ContentType, JsonContentTypeBytes },
+            JsonContentTypeHeader,
         };
 
         if (activity is not null)

@@ -23,6 +23,11 @@ internal static class MessageIds
         where TMessage : IMessageContract<TMessage> =>
         TMessage.GetMessageIdValue(message) is { } value ? Derive(TMessage.MessageType, value) : NewId(timeProvider);
 
+    /// <summary>The ID of <paramref name="message"/>: derived from its <c>[MessageId]</c> member when it has one, else a new UUIDv7 of <paramref name="now"/>.</summary>
+    public static string For<TMessage>(TMessage message, DateTimeOffset now)
+        where TMessage : IMessageContract<TMessage> =>
+        TMessage.GetMessageIdValue(message) is { } value ? Derive(TMessage.MessageType, value) : NewId(now);
+
     /// <summary>
     /// The derived ID of a message of type <paramref name="messageType"/> (its <c>ce_type</c>) whose <c>[MessageId]</c>
     /// value is <paramref name="value"/>: a name-based UUID version 8 over SHA-256 as in RFC 9562 (section 5.8 and
@@ -48,12 +53,18 @@ internal static class MessageIds
     }
 
     /// <summary>Returns a new UUIDv7 in its canonical lowercase <c>8-4-4-4-12</c> form.</summary>
-    public static string NewId(TimeProvider timeProvider)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        RandomNumberGenerator.Fill(bytes[6..]);
+    public static string NewId(TimeProvider timeProvider) => NewId(timeProvider.GetUtcNow());
 
-        var unixMilliseconds = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+    /// <summary>Returns a new UUIDv7 of <paramref name="now"/> in its canonical lowercase <c>8-4-4-4-12</c> form.</summary>
+    public static string NewId(DateTimeOffset now)
+    {
+        // The random bits come from Guid.NewGuid: cryptographically secure random bytes, as RandomNumberGenerator's are,
+        // at a fraction of the cost per call (RandomNumberGenerator.Fill was a fifth of a publish's CPU time in the
+        // publish profile of issue 12). Bytes 0..5 and the version and variant bits are overwritten below.
+        Span<byte> bytes = stackalloc byte[16];
+        Guid.NewGuid().TryWriteBytes(bytes);
+
+        var unixMilliseconds = now.ToUnixTimeMilliseconds();
         // Big-endian 48-bit timestamp in bytes 0..5 (write 64 bits into 0..7, then overwrite 6..7 with random).
         Span<byte> timestamp = stackalloc byte[8];
         BinaryPrimitives.WriteInt64BigEndian(timestamp, unixMilliseconds);

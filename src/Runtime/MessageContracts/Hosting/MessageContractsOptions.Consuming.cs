@@ -14,9 +14,16 @@ public sealed partial class MessageContractsOptions
 
     /// <summary>
     /// How many fetched records may wait per partition before the consumer pauses fetching that partition.
-    /// Defaults to 500.
+    /// Defaults to 10,000.
     /// </summary>
-    public int MaxQueuedRecordsPerPartition { get; set; } = 500;
+    /// <remarks>
+    /// Memory is bounded by <see cref="MaxQueuedBytesPerPartition"/>; this count is a second, coarse bound. It is high on
+    /// purpose: pausing a partition makes librdkafka drop the records it had prefetched for it, and a resumed partition
+    /// is fetched again only after a delay (measured on the embedded Kafka: about 2,900 records dropped and 0.5 to 0.9 s
+    /// without records per pause). At 500 the consumer paused every partition again and again and stalled at about
+    /// 4,000 messages/s, whatever the store. Small records rarely reach this bound; large ones reach the byte bound first.
+    /// </remarks>
+    public int MaxQueuedRecordsPerPartition { get; set; } = 10_000;
 
     /// <summary>
     /// Where processed message IDs are remembered. Defaults to a SQLite file per consumer group

@@ -41,15 +41,27 @@ public sealed partial class MessageContractsOptions
         return this;
     }
 
-    /// <summary>Sets the outbox store; for store packages (MessageContracts.PostgreSql).</summary>
-    internal MessageContractsOptions UseOutboxStore(IOutboxStore store)
+    /// <summary>
+    /// Keeps the transactional outbox in <paramref name="store"/>: an <see cref="IOutboxStore"/> for a database other than
+    /// SQLite or PostgreSQL (for those, <see cref="UseSqliteOutbox"/> and <c>UsePostgreSqlOutbox</c> are ready-made).
+    /// <see cref="IOutbox"/> then writes through it and this service's relay publishes from it.
+    /// </summary>
+    /// <param name="store">The store; the container disposes it when the application stops.</param>
+    /// <returns>The same options, for chaining.</returns>
+    public MessageContractsOptions UseOutboxStore(IOutboxStore store)
     {
         OutboxStore = store ?? throw new ArgumentNullException(nameof(store));
         return this;
     }
 
-    /// <summary>Sets the inbox store; for store packages (MessageContracts.PostgreSql).</summary>
-    internal MessageContractsOptions UseInboxStore(IInboxStore store)
+    /// <summary>
+    /// Settles every received message in a transaction of <paramref name="store"/> instead of the claim-based
+    /// <see cref="DeduplicationStore"/>: an <see cref="IInboxStore"/> for a database other than SQLite or PostgreSQL (for
+    /// those, <see cref="UseSqliteInbox"/> and <c>UsePostgreSqlInbox</c> are ready-made).
+    /// </summary>
+    /// <param name="store">The store; disposed when the application stops if it is <see cref="IAsyncDisposable"/>.</param>
+    /// <returns>The same options, for chaining.</returns>
+    public MessageContractsOptions UseInboxStore(IInboxStore store)
     {
         InboxStore = store ?? throw new ArgumentNullException(nameof(store));
         return this;

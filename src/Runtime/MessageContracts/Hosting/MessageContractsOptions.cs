@@ -31,11 +31,16 @@ public sealed partial class MessageContractsOptions
 
     /// <summary>
     /// Extra librdkafka settings for the producer (see librdkafka's CONFIGURATION.md), applied after the
-    /// toolkit's defaults, so they win. Example: <c>["linger.ms"] = "20"</c>.
+    /// toolkit's defaults, so they win. Example: <c>["linger.ms"] = "20"</c>. For typed access, see
+    /// <see cref="ConfigureProducer"/>. Settings that would defeat <see cref="PublishTimeout"/> fail startup.
     /// </summary>
     public IDictionary<string, string> ProducerSettings { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
-    /// <summary>Extra librdkafka settings for the consumer, applied after the toolkit's defaults, so they win.</summary>
+    /// <summary>
+    /// Extra librdkafka settings for the consumer, applied after the toolkit's defaults, so they win. For typed access,
+    /// see <see cref="ConfigureConsumer"/>. Settings that would defeat the consumer's offset handling
+    /// (<c>enable.auto.offset.store</c>, a <c>group.id</c> other than <see cref="ConsumerGroup"/>) fail startup.
+    /// </summary>
     public IDictionary<string, string> ConsumerSettings { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     private static string DefaultServiceName() =>

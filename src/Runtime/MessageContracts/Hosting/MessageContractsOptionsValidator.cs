@@ -80,6 +80,7 @@ internal sealed class MessageContractsOptionsValidator : IValidateOptions<Messag
         }
 
         failures.AddRange(ProducerTimeouts.FindConflicts(options));
+        failures.AddRange(ConsumerSettingConflicts.FindConflicts(options));
 
         if (string.IsNullOrEmpty(options.DeadLetterTopicSuffix))
         {

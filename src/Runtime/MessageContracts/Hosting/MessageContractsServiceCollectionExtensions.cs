@@ -102,7 +102,8 @@ public static class MessageContractsServiceCollectionExtensions
                 return new InboxRetention(inbox);
             }
 
-            return options.DeduplicationStore ?? DefaultDeduplicationStore.Create(options, provider.GetRequiredService<TimeProvider>());
+            // Group commit across the partition workers, for a store that can apply groups (the SQLite store).
+            return BatchingDeduplicationStore.For(options.DeduplicationStore ?? DefaultDeduplicationStore.Create(options, provider.GetRequiredService<TimeProvider>()));
         });
         services.AddHostedService<MessageConsumerService>();
         services.AddHostedService<DeduplicationRetentionService>();

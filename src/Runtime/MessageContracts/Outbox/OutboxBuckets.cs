@@ -5,13 +5,17 @@ namespace MessageContracts;
 /// published by one relay at a time and in sequence order. The function and the count are part of the stored data:
 /// changing either would let two relays work on one key, so they never change.
 /// </summary>
-internal static class OutboxBuckets
+/// <remarks>
+/// For <see cref="IOutboxStore"/> implementers: <see cref="OutboxMessage.Bucket"/> is always in 0 to
+/// <see cref="Count"/> - 1, so a store can enumerate the buckets (to find those with unsent rows) or lock them by number.
+/// </remarks>
+public static class OutboxBuckets
 {
-    /// <summary>How many buckets there are.</summary>
+    /// <summary>How many buckets there are: 64, for good.</summary>
     public const int Count = 64;
 
     /// <summary>The bucket of <paramref name="key"/> (FNV-1a over the bytes); a keyless message is bucketed by its ID.</summary>
-    public static int For(byte[]? key, string messageId)
+    internal static int For(byte[]? key, string messageId)
     {
         var hash = 2166136261u;
         if (key is not null)

@@ -26,8 +26,8 @@ internal sealed class ContractProducer<TMessage>
     private readonly TimeProvider timeProvider;
     private readonly PublishFailureHandler failureHandler;
     private readonly PublishFailurePolicy contractPolicy;
-    private readonly byte[] messageTypeUtf8;
-    private readonly byte[] serviceNameUtf8;
+    private readonly Header messageTypeHeader;
+    private readonly Header sourceHeader;
     private readonly TopicProvisioner topics;
     private Task? topicReady;
 
@@ -43,41 +43,65 @@ internal sealed class ContractProducer<TMessage>
         this.timeProvider = timeProvider;
         this.failureHandler = failureHandler;
         contractPolicy = failureHandler.PolicyFor(typeof(TMessage));
-        // Constant per producer: encoded once, not per message.
-        messageTypeUtf8 = Encoding.UTF8.GetBytes(TMessage.MessageType);
-        serviceNameUtf8 = Encoding.UTF8.GetBytes(options.Value.ServiceName);
+        // Constant per producer: encoded once, and one header object shared by every record (see EnvelopeWriter).
+        messageTypeHeader = EnvelopeWriter.TypeHeader(TMessage.MessageType);
+        sourceHeader = EnvelopeWriter.SourceHeader(options.Value.ServiceName);
     }
 
     /// <summary>
     /// Produces <paramref name="message"/> with <paramref name="givenMessageId"/> when there is one; on a delivery
     /// failure, <paramref name="policy"/> (or the contract's) decides.
     /// </summary>
-    public async Task<PublishResult> ProduceAsync(TMessage message, PublishFailurePolicy? policy, string? givenMessageId, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Not an async method: once the topic is known to exist and nobody listens for spans (the usual case), a publish
+    /// is the record, one <see cref="PublishOperation"/> and its task, which the delivery report completes. With a span
+    /// to end, or a topic still being created, <see cref="ProduceTracedAsync"/> awaits. Either way every error comes
+    /// back in the returned task, never thrown from this call.
+    /// </remarks>
+    public Task<PublishResult> ProduceAsync(TMessage message, PublishFailurePolicy? policy, string? givenMessageId, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(message);
-        if (policy is { } given && !Enum.IsDefined(given))
+        try
         {
-            throw new ArgumentOutOfRangeException(nameof(policy), given, "Not a PublishFailurePolicy.");
-        }
+            ArgumentNullException.ThrowIfNull(message);
+            if (policy is { } given && !Enum.IsDefined(given))
+            {
+                throw new ArgumentOutOfRangeException(nameof(policy), given, "Not a PublishFailurePolicy.");
+            }
 
-        if (givenMessageId is not null)
+            if (givenMessageId is not null)
+            {
+                MessageIdRules.ThrowIfInvalid(givenMessageId, "options");
+            }
+
+            // The topic is created (when missing and allowed) before its first message; after that this is one field read.
+            var ready = topicReady ??= topics.EnsureAsync(TMessage.Topic);
+            var effectivePolicy = policy ?? contractPolicy;
+            if (!ready.IsCompleted || MessagingTelemetry.ActivitySource.HasListeners())
+            {
+                return ProduceTracedAsync(message, effectivePolicy, givenMessageId, ready, cancellationToken);
+            }
+
+            var now = timeProvider.GetUtcNow();
+            var operation = Start(message, MessageIdOf(message, givenMessageId, now), now, effectivePolicy, activity: null);
+            return cancellationToken.CanBeCanceled ? operation.Task.WaitAsync(cancellationToken) : operation.Task;
+        }
+        catch (Exception exception)
         {
-            MessageIdRules.ThrowIfInvalid(givenMessageId, "options");
+            return Task.FromException<PublishResult>(exception);
         }
+    }
 
-        var topic = TMessage.Topic;
-
-        // The topic is created (when missing and allowed) before its first message; after that this is one field read.
-        var ready = topicReady ??= topics.EnsureAsync(topic);
+    /// <summary>The publish with a producer span (ended when the delivery is known), or after the topic is created.</summary>
+    private async Task<PublishResult> ProduceTracedAsync(TMessage message, PublishFailurePolicy policy, string? givenMessageId, Task ready, CancellationToken cancellationToken)
+    {
         if (!ready.IsCompleted)
         {
             await ready.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        // The ID is fixed here, before the first attempt: librdkafka's own retries re-send these exact bytes. A caller
-        // finishing a failed publish passes the ID it had (PublishOptions.MessageId), which wins; else a [MessageId]
-        // contract derives it from its business value, and any other gets a new UUIDv7.
-        var messageId = givenMessageId ?? MessageIds.For(message, timeProvider);
+        var topic = TMessage.Topic;
+        var now = timeProvider.GetUtcNow();
+        var messageId = MessageIdOf(message, givenMessageId, now);
 
         // Checked first so that without a listener the span's name is not even formatted.
         using var activity = MessagingTelemetry.ActivitySource.HasListeners()
@@ -88,63 +112,61 @@ internal sealed class ContractProducer<TMessage>
         activity?.SetTag(MessagingTelemetry.DestinationAttribute, topic);
         activity?.SetTag("messaging.message.id", messageId);
 
-        var key = TMessage.GetPartitionKey(message);
-        var record = new Message<byte[]?, byte[]>
-        {
-            Key = key is null ? null : Encoding.UTF8.GetBytes(key),
-            Value = Serialize(message),
-            Headers = EnvelopeWriter.Create(messageId, messageTypeUtf8, serviceNameUtf8, timeProvider.GetUtcNow(), activity),
-        };
-
-        var effectivePolicy = policy ?? contractPolicy;
-        Task<PublishResult> outcome;
+        var operation = Start(message, messageId, now, policy, activity);
         try
         {
-            // A delivery callback rather than ProduceAsync: librdkafka reports one partition's messages in order on its
-            // poll thread, and a failure's place in the failure log is taken right there, so a replay keeps that order.
-            var delivered = new TaskCompletionSource<Task<PublishResult>>(TaskCreationOptions.RunContinuationsAsynchronously);
-            connection.Producer.Produce(topic, record, report =>
-            {
-                // Runs on librdkafka's poll thread: it must not throw, and must not block.
-                try
-                {
-                    delivered.TrySetResult(report.Error.IsError
-                        ? failureHandler.HandleAsync(effectivePolicy, messageId, TMessage.MessageType, topic, record, new ProduceException<byte[]?, byte[]>(report.Error, report))
-                        : Task.FromResult(new PublishResult(messageId, topic, report.Partition.Value, report.Offset.Value)));
-                }
-                catch (Exception exception)
-                {
-                    delivered.TrySetException(exception);
-                }
-            });
-            outcome = await delivered.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (ProduceException<byte[]?, byte[]> exception)
-        {
-            // Refused before it was queued (local queue full, message too large): no retry can help, the policy decides.
-            outcome = failureHandler.HandleAsync(effectivePolicy, messageId, TMessage.MessageType, topic, record, exception);
-        }
-
-        try
-        {
-            var result = await outcome.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var result = await operation.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
             if (result.Delivered)
             {
-                MessagingTelemetry.Published.Add(1, MessagingTelemetry.Destination(topic));
                 activity?.SetTag("messaging.kafka.destination.partition", result.Partition);
             }
             else
             {
-                MarkFailed(activity, effectivePolicy, result.FailureReason);
+                MarkFailed(activity, policy, result.FailureReason);
             }
 
             return result;
         }
         catch (PublishException exception)
         {
-            MarkFailed(activity, effectivePolicy, (exception.InnerException as KafkaException)?.Error.Code.ToString());
+            MarkFailed(activity, policy, (exception.InnerException as KafkaException)?.Error.Code.ToString());
             throw;
         }
+    }
+
+    /// <summary>
+    /// The ID is fixed here, before the first attempt: librdkafka's own retries re-send these exact bytes. A caller
+    /// finishing a failed publish passes the ID it had (PublishOptions.MessageId), which wins; else a [MessageId]
+    /// contract derives it from its business value, and any other gets a new UUIDv7 of <paramref name="now"/>.
+    /// </summary>
+    private static string MessageIdOf(TMessage message, string? givenMessageId, DateTimeOffset now) =>
+        givenMessageId ?? MessageIds.For(message, now);
+
+    /// <summary>Builds the record and hands it to librdkafka; the returned operation completes with its delivery report.</summary>
+    private PublishOperation Start(TMessage message, string messageId, DateTimeOffset now, PublishFailurePolicy policy, Activity? activity)
+    {
+        var topic = TMessage.Topic;
+        var key = TMessage.GetPartitionKey(message);
+        var record = new Message<byte[]?, byte[]>
+        {
+            Key = key is null ? null : Encoding.UTF8.GetBytes(key),
+            Value = Serialize(message),
+            Headers = EnvelopeWriter.Create(messageId, messageTypeHeader, sourceHeader, now, activity),
+        };
+
+        var operation = new PublishOperation(failureHandler, policy, messageId, TMessage.MessageType, topic, record);
+        try
+        {
+            // A delivery callback rather than ProduceAsync: librdkafka reports one partition's messages in order on its
+            // poll thread, and a failure's place in the failure log is taken right there, so a replay keeps that order.
+            connection.Producer.Produce(topic, record, operation.OnDelivered);
+        }
+        catch (ProduceException<byte[]?, byte[]> exception)
+        {
+            operation.Refused(exception);
+        }
+
+        return operation;
     }
 
     private static void MarkFailed(Activity? activity, PublishFailurePolicy policy, string? reason)

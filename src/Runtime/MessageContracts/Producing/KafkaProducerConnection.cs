@@ -63,7 +63,8 @@ internal sealed partial class KafkaProducerConnection : IDisposable
 
     private IProducer<byte[]?, byte[]> Build(MessageContractsOptions settings)
     {
-        var timeouts = ProducerTimeouts.For(settings);
+        var userSettings = settings.UserProducerSettings();
+        var timeouts = ProducerTimeouts.For(settings, userSettings);
         var config = new ProducerConfig
         {
             BootstrapServers = settings.BootstrapServers,
@@ -85,7 +86,7 @@ internal sealed partial class KafkaProducerConnection : IDisposable
         };
 
         // Applied last, so they win; the options validator has refused those that would defeat the timeouts above.
-        foreach (var setting in settings.ProducerSettings)
+        foreach (var setting in userSettings)
         {
             config.Set(setting.Key, setting.Value);
         }

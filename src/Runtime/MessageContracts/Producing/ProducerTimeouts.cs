@@ -5,7 +5,8 @@ namespace MessageContracts;
 /// <summary>
 /// The producer's librdkafka timeouts, derived from <see cref="MessageContractsOptions.PublishTimeout"/> so that a
 /// produce request that hangs is re-sent (same bytes, same message ID) before the publish runs out of time, and the
-/// check that <see cref="MessageContractsOptions.ProducerSettings"/> does not undo that.
+/// check that the user's producer settings (<see cref="MessageContractsOptions.ProducerSettings"/> and the
+/// <see cref="MessageContractsOptions.ConfigureProducer"/> hooks) do not undo that.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -38,26 +39,30 @@ internal readonly record struct ProducerTimeouts(int MessageTimeoutMs, int Socke
     private const int MaxSocketTimeoutMs = 60_000;
 
     /// <summary>The timeouts for <paramref name="options"/>: derived from the publish timeout, or the user's own where valid.</summary>
-    public static ProducerTimeouts For(MessageContractsOptions options)
+    public static ProducerTimeouts For(MessageContractsOptions options) => For(options, options.UserProducerSettings());
+
+    /// <summary>The timeouts for <paramref name="options"/> and the user's producer settings, <paramref name="settings"/>.</summary>
+    public static ProducerTimeouts For(MessageContractsOptions options, ClientSettings settings)
     {
         var messageTimeout = ToMilliseconds(options.PublishTimeout);
-        var socketTimeout = ReadInt(options, SocketTimeoutKey) ?? Math.Clamp(messageTimeout / 3, MinSocketTimeoutMs, MaxSocketTimeoutMs);
-        var requestTimeout = ReadInt(options, RequestTimeoutKey) ?? Math.Max(1, socketTimeout / 2);
+        var socketTimeout = settings.ReadInt(SocketTimeoutKey) ?? Math.Clamp(messageTimeout / 3, MinSocketTimeoutMs, MaxSocketTimeoutMs);
+        var requestTimeout = settings.ReadInt(RequestTimeoutKey) ?? Math.Max(1, socketTimeout / 2);
         return new ProducerTimeouts(messageTimeout, socketTimeout, requestTimeout);
     }
 
     /// <summary>
-    /// The settings in <see cref="MessageContractsOptions.ProducerSettings"/> that would stop a hung request from being
+    /// The user's producer settings (<see cref="MessageContractsOptions.ProducerSettings"/>, the
+    /// <see cref="MessageContractsOptions.ConfigureProducer"/> hooks) that would stop a hung request from being
     /// re-sent within the publish timeout, each as an error that says what to change.
     /// </summary>
     public static IEnumerable<string> FindConflicts(MessageContractsOptions options)
     {
-        var settings = options.ProducerSettings;
+        var settings = options.UserProducerSettings();
         foreach (var key in (string[])[MessageTimeoutKey, DeliveryTimeoutKey])
         {
             if (settings.ContainsKey(key))
             {
-                yield return $"MessageContractsOptions.ProducerSettings sets '{key}': the publish timeout is MessageContractsOptions.PublishTimeout, and the producer's other timeouts are derived from it. Remove the setting and set PublishTimeout instead.";
+                yield return $"{settings.SourceOf(key)} sets '{key}': the publish timeout is MessageContractsOptions.PublishTimeout, and the producer's other timeouts are derived from it. Remove the setting and set PublishTimeout instead.";
             }
         }
 
@@ -65,7 +70,7 @@ internal readonly record struct ProducerTimeouts(int MessageTimeoutMs, int Socke
         {
             if (settings.TryGetValue(key, out var text) && !int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
             {
-                yield return $"MessageContractsOptions.ProducerSettings['{key}'] is '{text}', which is not a whole number of the kind librdkafka expects. Remove it or give a number.";
+                yield return $"{settings.Describe(key)} is '{text}', which is not a whole number of the kind librdkafka expects. Remove it or give a number.";
             }
         }
 
@@ -75,35 +80,30 @@ internal readonly record struct ProducerTimeouts(int MessageTimeoutMs, int Socke
             yield break;
         }
 
-        var timeouts = For(options);
+        var timeouts = For(options, settings);
         if (settings.ContainsKey(SocketTimeoutKey) && timeouts.SocketTimeoutMs * 2L >= timeouts.MessageTimeoutMs)
         {
-            yield return $"MessageContractsOptions.ProducerSettings['{SocketTimeoutKey}'] is {timeouts.SocketTimeoutMs} ms, not less than half of PublishTimeout ({timeouts.MessageTimeoutMs} ms): a produce request that hangs would not be re-sent before the publish times out. Remove the setting (the toolkit uses a third of PublishTimeout, {Math.Clamp(timeouts.MessageTimeoutMs / 3, MinSocketTimeoutMs, MaxSocketTimeoutMs)} ms) or set it below {(timeouts.MessageTimeoutMs + 1) / 2} ms.";
+            yield return $"{settings.Describe(SocketTimeoutKey)} is {timeouts.SocketTimeoutMs} ms, not less than half of PublishTimeout ({timeouts.MessageTimeoutMs} ms): a produce request that hangs would not be re-sent before the publish times out. Remove the setting (the toolkit uses a third of PublishTimeout, {Math.Clamp(timeouts.MessageTimeoutMs / 3, MinSocketTimeoutMs, MaxSocketTimeoutMs)} ms) or set it below {(timeouts.MessageTimeoutMs + 1) / 2} ms.";
         }
 
         if (settings.ContainsKey(RequestTimeoutKey) && timeouts.RequestTimeoutMs >= timeouts.SocketTimeoutMs)
         {
-            yield return $"MessageContractsOptions.ProducerSettings['{RequestTimeoutKey}'] is {timeouts.RequestTimeoutMs} ms, not less than the client's request timeout (socket.timeout.ms, {timeouts.SocketTimeoutMs} ms): the broker would keep waiting for replicas after the client stopped listening, so a slow write could never be answered. Remove the setting or set it below {timeouts.SocketTimeoutMs} ms.";
+            yield return $"{settings.Describe(RequestTimeoutKey)} is {timeouts.RequestTimeoutMs} ms, not less than the client's request timeout (socket.timeout.ms, {timeouts.SocketTimeoutMs} ms): the broker would keep waiting for replicas after the client stopped listening, so a slow write could never be answered. Remove the setting or set it below {timeouts.SocketTimeoutMs} ms.";
         }
 
         foreach (var key in (string[])[RetriesKey, MessageSendMaxRetriesKey])
         {
-            if (ReadInt(options, key) is 0)
+            if (settings.ReadInt(key) is 0)
             {
-                yield return $"MessageContractsOptions.ProducerSettings['{key}'] is 0: a produce request that failed or hung would never be re-sent. Remove the setting (the producer retries until PublishTimeout runs out).";
+                yield return $"{settings.Describe(key)} is 0: a produce request that failed or hung would never be re-sent. Remove the setting (the producer retries until PublishTimeout runs out).";
             }
         }
 
-        if (ReadInt(options, SocketMaxFailsKey) is 0)
+        if (settings.ReadInt(SocketMaxFailsKey) is 0)
         {
-            yield return $"MessageContractsOptions.ProducerSettings['{SocketMaxFailsKey}'] is 0: after a request times out the connection would be kept, and a broker that answers requests in order would hold the re-sent request behind the hung one. Remove the setting.";
+            yield return $"{settings.Describe(SocketMaxFailsKey)} is 0: after a request times out the connection would be kept, and a broker that answers requests in order would hold the re-sent request behind the hung one. Remove the setting.";
         }
     }
-
-    private static int? ReadInt(MessageContractsOptions options, string key) =>
-        options.ProducerSettings.TryGetValue(key, out var text) && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : null;
 
     private static int ToMilliseconds(TimeSpan timeout) => (int)Math.Clamp(Math.Ceiling(timeout.TotalMilliseconds), 1, int.MaxValue);
 }

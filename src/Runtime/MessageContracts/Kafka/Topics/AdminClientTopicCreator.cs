@@ -74,7 +74,7 @@ internal sealed class AdminClientTopicCreator(MessageContractsOptions options) :
         };
 
         // The producer's settings carry what any client of this cluster needs (security, timeouts).
-        foreach (var setting in options.ProducerSettings)
+        foreach (var setting in options.UserProducerSettings())
         {
             config.Set(setting.Key, setting.Value);
         }
