@@ -34,17 +34,24 @@ public sealed class SecretSentinelTests
                 options.ConsumerGroup = "secrets-" + Guid.NewGuid().ToString("N");
                 options.DeduplicationStore = new InMemoryDeduplicationStore();
                 options.PublishTimeout = TimeSpan.FromSeconds(3);
-                // The mock cluster speaks plaintext only: SASL over it fails, so the clients report errors too.
-                foreach (var settings in new[] { options.ProducerSettings, options.ConsumerSettings })
+                // The mock cluster speaks plaintext only: SASL over it fails, so the clients report errors too. The
+                // producer gets the secrets through the string dictionary, the consumer through the typed hook.
+                options.ProducerSettings["security.protocol"] = "SASL_PLAINTEXT";
+                options.ProducerSettings["sasl.mechanism"] = "PLAIN";
+                options.ProducerSettings["sasl.username"] = "orders-service";
+                options.ProducerSettings["sasl.password"] = Sentinel;
+                options.ProducerSettings["ssl.key.password"] = Sentinel;
+                // librdkafka writes its whole configuration to the log (facility CONF) with 'conf'.
+                options.ProducerSettings["debug"] = "conf,security,broker";
+                options.ConfigureConsumer(consumer =>
                 {
-                    settings["security.protocol"] = "SASL_PLAINTEXT";
-                    settings["sasl.mechanism"] = "PLAIN";
-                    settings["sasl.username"] = "orders-service";
-                    settings["sasl.password"] = Sentinel;
-                    settings["ssl.key.password"] = Sentinel;
-                    // librdkafka writes its whole configuration to the log (facility CONF) with 'conf'.
-                    settings["debug"] = "conf,security,broker";
-                }
+                    consumer.SecurityProtocol = Confluent.Kafka.SecurityProtocol.SaslPlaintext;
+                    consumer.SaslMechanism = Confluent.Kafka.SaslMechanism.Plain;
+                    consumer.SaslUsername = "orders-service";
+                    consumer.SaslPassword = Sentinel;
+                    consumer.SslKeyPassword = Sentinel;
+                    consumer.Debug = "conf,security,broker";
+                });
             }))
             .Build();
 
@@ -85,6 +92,8 @@ public sealed class SecretSentinelTests
                 options.ProducerSettings["sasl.jaas.config"] = $"org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"{Sentinel}\";";
                 options.ProducerSettings["socket.timeout.ms"] = "not a number";
                 options.ConsumerSettings["sasl.password"] = Sentinel;
+                options.ConfigureProducer(producer => producer.SslKeyPassword = Sentinel);
+                options.ConfigureConsumer(consumer => consumer.SaslPassword = Sentinel);
                 options.DeduplicationStore = new PostgreSqlDeduplicationStore($"Host=127.0.0.1;Username=u;Password={Sentinel};Database=d");
             }))
             .Build();
