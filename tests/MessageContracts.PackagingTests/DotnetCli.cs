@@ -3,7 +3,7 @@ using System.Text;
 
 namespace MessageContracts.PackagingTests;
 
-/// <summary>Runs the dotnet CLI and captures what it printed.</summary>
+/// <summary>Runs the dotnet CLI (or a program it published) and captures what it printed.</summary>
 internal static class DotnetCli
 {
     public sealed record Result(int ExitCode, string Output)
@@ -12,9 +12,13 @@ internal static class DotnetCli
             ExitCode == 0 ? this : throw new InvalidOperationException($"{what} failed with exit code {ExitCode}:\n{Output}");
     }
 
-    public static async Task<Result> RunAsync(string workingDirectory, TimeSpan timeout, params string[] arguments)
+    public static Task<Result> RunAsync(string workingDirectory, TimeSpan timeout, params string[] arguments) =>
+        RunProgramAsync("dotnet", workingDirectory, timeout, arguments);
+
+    /// <summary>Runs <paramref name="program"/> (a path, or a name on PATH) in the same environment as the CLI.</summary>
+    public static async Task<Result> RunProgramAsync(string program, string workingDirectory, TimeSpan timeout, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -49,7 +53,7 @@ internal static class DotnetCli
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"'dotnet {string.Join(' ', arguments)}' did not finish within {timeout}:\n{output}");
+            throw new TimeoutException($"'{program} {string.Join(' ', arguments)}' did not finish within {timeout}:\n{output}");
         }
 
         lock (output)

@@ -54,6 +54,7 @@ public sealed class PackageExperienceTests(PackedFeed packed)
         Assert.Contains("tasks/netstandard2.0/MessageContracts.Build.dll", entries);
         Assert.Contains("buildTransitive/MessageContracts.props", entries);
         Assert.Contains("buildTransitive/MessageContracts.targets", entries);
+        Assert.Contains("buildTransitive/MessageContracts.ILLink.Descriptors.xml", entries);
         Assert.Contains("build/MessageContracts.props", entries);
         Assert.Contains("build/MessageContracts.targets", entries);
     }

@@ -23,7 +23,14 @@ public sealed class TestHost : IAsyncDisposable
 
     public AuditTrail Audit => Services.GetRequiredService<AuditTrail>();
 
-    public static async Task<TestHost> StartAsync(EmbeddedKafka kafka, Action<MessageContractsOptions>? configure = null)
+    public static Task<TestHost> StartAsync(EmbeddedKafka kafka, Action<MessageContractsOptions>? configure = null) =>
+        StartAsync(options => options.UseEmbeddedKafka(kafka), configure);
+
+    /// <summary>A host on <paramref name="kafka"/>: the embedded Kafka, or the external cluster <c>KAFKA_BOOTSTRAP_SERVERS</c> names.</summary>
+    public static Task<TestHost> StartAsync(KafkaUnderTest kafka, Action<MessageContractsOptions>? configure = null) =>
+        StartAsync(kafka.Configure, configure);
+
+    private static async Task<TestHost> StartAsync(Action<MessageContractsOptions> useKafka, Action<MessageContractsOptions>? configure)
     {
         var group = "tests-" + Guid.NewGuid().ToString("N");
         var host = new HostBuilder()
@@ -46,7 +53,7 @@ public sealed class TestHost : IAsyncDisposable
                 services.AddSingleton<Received<PriceChanged>>();
                 services.AddMessageContracts(options =>
                 {
-                    options.UseEmbeddedKafka(kafka);
+                    useKafka(options);
                     options.ConsumerGroup = group;
                     options.ServiceName = "message-contracts-tests";
                     options.DeduplicationStore = new InMemoryDeduplicationStore();

@@ -21,7 +21,10 @@ internal sealed class SqliteDatabase
     /// <param name="connectionString">A Microsoft.Data.Sqlite connection string that must name a file.</param>
     /// <param name="schema">The store's idempotent DDL, run once before the first connection is handed out.</param>
     /// <param name="extraConnectionPragmas">Pragmas run on every connection after <c>busy_timeout</c>, or null.</param>
-    /// <param name="inMemoryMessage">The message of the exception that refuses an in-memory <paramref name="connectionString"/>.</param>
+    /// <param name="inMemoryMessage">
+    /// The message of the exception that refuses an in-memory <paramref name="connectionString"/>, given the connection
+    /// string with any password left out.
+    /// </param>
     /// <param name="upgrade">
     /// Brings a table an earlier version created up to date (adds the columns it lacks), on the connection that ran the
     /// schema, or null. It must be idempotent and safe against another process upgrading at the same moment.
@@ -35,7 +38,9 @@ internal sealed class SqliteDatabase
             || string.IsNullOrEmpty(builder.DataSource)
             || string.Equals(builder.DataSource, ":memory:", StringComparison.OrdinalIgnoreCase))
         {
-            throw new ArgumentException(inMemoryMessage(connectionString), nameof(connectionString));
+            // The message quotes the connection string without its password (SQLite's encryption key): an exception
+            // message ends up in logs.
+            throw new ArgumentException(inMemoryMessage(WithoutPassword(builder)), nameof(connectionString));
         }
 
         this.connectionString = builder.ToString();
@@ -48,6 +53,18 @@ internal sealed class SqliteDatabase
         var busyTimeout = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {busyTimeoutMilliseconds};");
         connectionPragmas = extraConnectionPragmas is null ? busyTimeout : busyTimeout + " " + extraConnectionPragmas;
         this.schema = schema;
+    }
+
+    /// <summary>The connection string as <paramref name="builder"/> holds it, with any password left out.</summary>
+    private static string WithoutPassword(SqliteConnectionStringBuilder builder)
+    {
+        var shown = new SqliteConnectionStringBuilder(builder.ConnectionString);
+        if (!string.IsNullOrEmpty(shown.Password))
+        {
+            shown.Password = "***";
+        }
+
+        return shown.ConnectionString;
     }
 
     /// <summary>
