@@ -50,6 +50,11 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
     private readonly string renewSql;
     private readonly string markProcessedSql;
     private readonly string releaseSql;
+    private readonly string claimSetSql;
+    private readonly string stateSetSql;
+    private readonly string renewSetSql;
+    private readonly string markProcessedSetSql;
+    private readonly string releaseSetSql;
     private readonly string purgeSql;
 
     /// <summary>Creates a store that opens its connections from <paramref name="dataSource"/>, which the caller keeps and disposes.</summary>
@@ -106,6 +111,30 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
             RETURNING d.state
             """;
         releaseSql = $"DELETE FROM {t} WHERE consumer_group = $1 AND message_id = $2 AND state = 'claimed' AND owner = $3";
+
+        // The same for a set of IDs: $2 is a JSON array of distinct IDs in ID order (rows are then locked in one order by
+        // every instance, so two set statements cannot deadlock), one statement per operation instead of one per ID. JSON
+        // text rather than a text[] parameter: a data source built with NpgsqlSlimDataSourceBuilder maps no arrays.
+        const string ids = "SELECT jsonb_array_elements_text($2::jsonb)";
+        claimSetSql = $"""
+            INSERT INTO {t} AS d (consumer_group, message_id, state, lease_expires_at, processed_at, owner)
+            SELECT $1, j.id, 'claimed', $4, NULL, $3 FROM jsonb_array_elements_text($2::jsonb) AS j(id)
+            ON CONFLICT (consumer_group, message_id) DO UPDATE
+                SET lease_expires_at = EXCLUDED.lease_expires_at, owner = EXCLUDED.owner
+                WHERE d.state = 'claimed' AND d.lease_expires_at <= $5
+            RETURNING d.message_id
+            """;
+        stateSetSql = $"SELECT message_id, state FROM {t} WHERE consumer_group = $1 AND message_id IN ({ids})";
+        renewSetSql = $"UPDATE {t} SET lease_expires_at = $4 WHERE consumer_group = $1 AND message_id IN ({ids}) AND state = 'claimed' AND owner = $3 RETURNING message_id";
+        markProcessedSetSql = $"""
+            INSERT INTO {t} AS d (consumer_group, message_id, state, lease_expires_at, processed_at, owner)
+            SELECT $1, j.id, 'processed', NULL, $4, NULL FROM jsonb_array_elements_text($2::jsonb) AS j(id)
+            ON CONFLICT (consumer_group, message_id) DO UPDATE
+                SET state = 'processed', lease_expires_at = NULL, processed_at = EXCLUDED.processed_at, owner = NULL
+                WHERE d.state = 'claimed' AND (d.owner = $3 OR d.lease_expires_at <= $4)
+            RETURNING d.message_id
+            """;
+        releaseSetSql = $"DELETE FROM {t} WHERE consumer_group = $1 AND message_id IN ({ids}) AND state = 'claimed' AND owner = $3";
         purgeSql = $"DELETE FROM {t} WHERE state = 'processed' AND processed_at < $1";
     }
 
@@ -117,15 +146,16 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
 
     /// <inheritdoc />
     /// <remarks>
-    /// One round trip and one (implicit) transaction: the claim statements, in message ID order so that two instances
-    /// claiming overlapping sets take the row locks in the same order, then the states of the rows that refused them.
+    /// One round trip and one (implicit) transaction: one claim statement for the distinct IDs, in message ID order so
+    /// that two instances claiming overlapping sets take the row locks in the same order, then one read of the states of
+    /// the rows. A statement per ID only to find the ID the server refuses.
     /// </remarks>
     public async Task<IReadOnlyList<DeduplicationClaim>> TryClaimAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, TimeSpan lease, CancellationToken cancellationToken)
     {
         DeduplicationArguments.Validate(consumerGroup, messageIds, owner, lease);
         cancellationToken.ThrowIfCancellationRequested();
         var now = timeProvider.GetUtcNow().ToUniversalTime();
-        var answers = await WriteThenReadAsync(consumerGroup, messageIds, owner, claimSql, [now + lease, now], cancellationToken).ConfigureAwait(false);
+        var answers = await WriteThenReadAsync(consumerGroup, messageIds, owner, claimSql, claimSetSql, [now + lease, now], cancellationToken).ConfigureAwait(false);
         var results = new DeduplicationClaim[answers.Length];
         for (var i = 0; i < results.Length; i++)
         {
@@ -159,6 +189,18 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
         await using var connection = await table.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var batch = new NpgsqlBatch(connection);
         var order = SortedOrder(messageIds);
+        if (SetOf(messageIds, order) is { } set)
+        {
+            batch.BatchCommands.Add(Statement(renewSetSql, consumerGroup, set, owner, [expires]));
+            var renewed = await ReadIdsAsync(batch, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < results.Length; i++)
+            {
+                results[i] = renewed.Contains(messageIds[i]);
+            }
+
+            return results;
+        }
+
         foreach (var i in order)
         {
             batch.BatchCommands.Add(Statement(renewSql, consumerGroup, messageIds[i], owner, [expires]));
@@ -174,13 +216,13 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
     }
 
     /// <inheritdoc />
-    /// <remarks>One round trip and one (implicit) transaction: the marks, in message ID order, then the states of the rows they left alone.</remarks>
+    /// <remarks>One round trip and one (implicit) transaction: one mark statement for the distinct IDs, in message ID order, then one read of the states.</remarks>
     public async Task<IReadOnlyList<bool>> MarkProcessedAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, CancellationToken cancellationToken)
     {
         DeduplicationArguments.Validate(consumerGroup, messageIds, owner);
         cancellationToken.ThrowIfCancellationRequested();
         var now = timeProvider.GetUtcNow().ToUniversalTime();
-        var answers = await WriteThenReadAsync(consumerGroup, messageIds, owner, markProcessedSql, [now], cancellationToken).ConfigureAwait(false);
+        var answers = await WriteThenReadAsync(consumerGroup, messageIds, owner, markProcessedSql, markProcessedSetSql, [now], cancellationToken).ConfigureAwait(false);
         var results = new bool[answers.Length];
         for (var i = 0; i < results.Length; i++)
         {
@@ -204,9 +246,17 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await table.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var batch = new NpgsqlBatch(connection);
-        foreach (var i in SortedOrder(messageIds))
+        var order = SortedOrder(messageIds);
+        if (SetOf(messageIds, order) is { } set)
         {
-            batch.BatchCommands.Add(Statement(releaseSql, consumerGroup, messageIds[i], owner, []));
+            batch.BatchCommands.Add(Statement(releaseSetSql, consumerGroup, set, owner, []));
+        }
+        else
+        {
+            foreach (var i in order)
+            {
+                batch.BatchCommands.Add(Statement(releaseSql, consumerGroup, messageIds[i], owner, []));
+            }
         }
 
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -253,7 +303,7 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
     /// shown to be at fault.
     /// </summary>
     private async Task<Answer[]> WriteThenReadAsync(
-        string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, string writeSql, DateTimeOffset[] extra, CancellationToken cancellationToken)
+        string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, string writeSql, string writeSetSql, DateTimeOffset[] extra, CancellationToken cancellationToken)
     {
         var answers = new Answer[messageIds.Count];
         if (answers.Length == 0)
@@ -267,40 +317,46 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
         {
             var written = new bool[pending.Length];
             var states = new string?[pending.Length];
-            try
+            var answeredAsSet = SetOf(messageIds, pending) is { } set
+                && await TryWriteThenReadSetAsync(consumerGroup, messageIds, pending, set, owner, writeSetSql, extra, written, states, cancellationToken).ConfigureAwait(false);
+            if (!answeredAsSet)
             {
-                await using var connection = await table.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-                await using var batch = new NpgsqlBatch(connection);
-                foreach (var i in pending)
+                try
                 {
-                    batch.BatchCommands.Add(Statement(writeSql, consumerGroup, messageIds[i], owner, extra));
-                }
-
-                foreach (var i in pending)
-                {
-                    batch.BatchCommands.Add(Statement(stateSql, consumerGroup, messageIds[i], owner: null, []));
-                }
-
-                await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                for (var k = 0; k < pending.Length; k++)
-                {
-                    if (k > 0)
+                    // One ID, or a data error in the set statement: one statement per ID, so the failing one names its ID.
+                    await using var connection = await table.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                    await using var batch = new NpgsqlBatch(connection);
+                    foreach (var i in pending)
                     {
-                        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                        batch.BatchCommands.Add(Statement(writeSql, consumerGroup, messageIds[i], owner, extra));
                     }
 
-                    written[k] = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                }
+                    foreach (var i in pending)
+                    {
+                        batch.BatchCommands.Add(Statement(stateSql, consumerGroup, messageIds[i], owner: null, []));
+                    }
 
-                for (var k = 0; k < pending.Length; k++)
-                {
-                    await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-                    states[k] = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetString(0) : null;
+                    await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    for (var k = 0; k < pending.Length; k++)
+                    {
+                        if (k > 0)
+                        {
+                            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                        }
+
+                        written[k] = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    for (var k = 0; k < pending.Length; k++)
+                    {
+                        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                        states[k] = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetString(0) : null;
+                    }
                 }
-            }
-            catch (PostgresException exception) when (PostgreSqlErrors.IsDataError(exception))
-            {
-                throw await RejectionOrSelfAsync(exception, consumerGroup, messageIds, cancellationToken).ConfigureAwait(false);
+                catch (PostgresException exception) when (PostgreSqlErrors.IsDataError(exception))
+                {
+                    throw await RejectionOrSelfAsync(exception, consumerGroup, messageIds, cancellationToken).ConfigureAwait(false);
+                }
             }
 
             var again = new List<int>();
@@ -321,6 +377,101 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
         }
 
         return answers;
+    }
+
+    /// <summary>
+    /// The set form of one round of <see cref="WriteThenReadAsync"/>: <paramref name="writeSetSql"/> for the distinct IDs
+    /// (<paramref name="set"/>, in ID order), then one read of their states, in one round trip and one implicit
+    /// transaction. An ID given again after its first occurrence counts as not written, as its own statement after the
+    /// first would have found the first one's row. False (nothing written) on a data error: the caller then finds the
+    /// refused ID one statement per ID.
+    /// </summary>
+    private async Task<bool> TryWriteThenReadSetAsync(
+        string consumerGroup, IReadOnlyList<string> messageIds, int[] pending, string set, Guid owner, string writeSetSql, DateTimeOffset[] extra,
+        bool[] written, string?[] states, CancellationToken cancellationToken)
+    {
+        var wrote = new HashSet<string>(StringComparer.Ordinal);
+        var stateOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        try
+        {
+            await using var connection = await table.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var batch = new NpgsqlBatch(connection);
+            batch.BatchCommands.Add(Statement(writeSetSql, consumerGroup, set, owner, extra));
+            batch.BatchCommands.Add(Statement(stateSetSql, consumerGroup, set, owner: null, []));
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                wrote.Add(reader.GetString(0));
+            }
+
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                stateOf[reader.GetString(0)] = reader.GetString(1);
+            }
+        }
+        catch (PostgresException exception) when (PostgreSqlErrors.IsDataError(exception))
+        {
+            return false;
+        }
+
+        for (var k = 0; k < pending.Length; k++)
+        {
+            var messageId = messageIds[pending[k]];
+            var first = k == 0 || !string.Equals(messageIds[pending[k - 1]], messageId, StringComparison.Ordinal);
+            written[k] = first && wrote.Contains(messageId);
+            states[k] = stateOf.GetValueOrDefault(messageId);
+        }
+
+        return true;
+    }
+
+    private static async Task<HashSet<string>> ReadIdsAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    /// <summary>
+    /// The distinct IDs at <paramref name="order"/> (sorted by ID) as a JSON array for the set statements; null for one ID
+    /// (its own statement is as cheap) or when an ID is not valid UTF-16, which JSON text cannot carry.
+    /// </summary>
+    private static string? SetOf(IReadOnlyList<string> messageIds, int[] order)
+    {
+        if (order.Length < 2)
+        {
+            return null;
+        }
+
+        var json = new System.Buffers.ArrayBufferWriter<byte>();
+        try
+        {
+            using var writer = new System.Text.Json.Utf8JsonWriter(json);
+            writer.WriteStartArray();
+            string? previous = null;
+            foreach (var i in order)
+            {
+                if (!string.Equals(previous, messageIds[i], StringComparison.Ordinal))
+                {
+                    writer.WriteStringValue(messageIds[i]);
+                    previous = messageIds[i];
+                }
+            }
+
+            writer.WriteEndArray();
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+
+        return System.Text.Encoding.UTF8.GetString(json.WrittenSpan);
     }
 
     /// <summary>
