@@ -52,9 +52,7 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
     private readonly string releaseSql;
     private readonly string claimSetSql;
     private readonly string stateSetSql;
-    private readonly string renewSetSql;
     private readonly string markProcessedSetSql;
-    private readonly string releaseSetSql;
     private readonly string purgeSql;
 
     /// <summary>Creates a store that opens its connections from <paramref name="dataSource"/>, which the caller keeps and disposes.</summary>
@@ -115,11 +113,6 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
         // The same for a set of IDs: $2 is a JSON array of distinct IDs in ID order (rows are then locked in one order by
         // every instance, so two set statements cannot deadlock), one statement per operation instead of one per ID. JSON
         // text rather than a text[] parameter: a data source built with NpgsqlSlimDataSourceBuilder maps no arrays.
-        // The set as an array computed once (an InitPlan), so both key columns are index conditions: "message_id IN
-        // (SELECT jsonb_array_elements_text(...))" is a semi-join the planner orders by its estimates, and on a freshly
-        // truncated or unanalysed table it re-expanded the JSON once per row of the whole group (a nested loop over the
-        // group's rows: 50-680 ms per read in the end-to-end benchmark), or seq-scanned the table once analysed.
-        const string ids = "ANY (ARRAY(SELECT jsonb_array_elements_text($2::jsonb)))";
         claimSetSql = $"""
             INSERT INTO {t} AS d (consumer_group, message_id, state, lease_expires_at, processed_at, owner)
             SELECT $1, j.id, 'claimed', $4, NULL, $3 FROM jsonb_array_elements_text($2::jsonb) AS j(id)
@@ -128,10 +121,13 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
                 WHERE d.state = 'claimed' AND d.lease_expires_at <= $5
             RETURNING d.message_id
             """;
+
         // The state read looks each ID up by the whole key (a subplan per ID, which no plan can turn into a scan of the
-        // group: on an unanalysed table even "= ANY (...)" was only a filter over the group's rows); NULL when no row.
+        // group). "message_id IN (SELECT jsonb_array_elements_text($2))" was planned, on a freshly truncated table, as a
+        // nested loop over every row of the group that expanded the JSON again per row (50-685 ms per read end to end),
+        // and "= ANY (ARRAY(...))" as a filter over the group's rows. NULL when there is no row. Renew and release (rare:
+        // a handler outliving its lease, a failed handler) keep a statement per ID, by the whole key, for the same reason.
         stateSetSql = $"SELECT j.id, (SELECT d.state FROM {t} AS d WHERE d.consumer_group = $1 AND d.message_id = j.id) FROM jsonb_array_elements_text($2::jsonb) AS j(id)";
-        renewSetSql = $"UPDATE {t} SET lease_expires_at = $4 WHERE consumer_group = $1 AND message_id = {ids} AND state = 'claimed' AND owner = $3 RETURNING message_id";
         markProcessedSetSql = $"""
             INSERT INTO {t} AS d (consumer_group, message_id, state, lease_expires_at, processed_at, owner)
             SELECT $1, j.id, 'processed', NULL, $4, NULL FROM jsonb_array_elements_text($2::jsonb) AS j(id)
@@ -140,7 +136,6 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
                 WHERE d.state = 'claimed' AND (d.owner = $3 OR d.lease_expires_at <= $4)
             RETURNING d.message_id
             """;
-        releaseSetSql = $"DELETE FROM {t} WHERE consumer_group = $1 AND message_id = {ids} AND state = 'claimed' AND owner = $3";
         purgeSql = $"DELETE FROM {t} WHERE state = 'processed' AND processed_at < $1";
     }
 
@@ -195,18 +190,6 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
         await using var connection = await table.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var batch = new NpgsqlBatch(connection);
         var order = SortedOrder(messageIds);
-        if (SetOf(messageIds, order) is { } set)
-        {
-            batch.BatchCommands.Add(Statement(renewSetSql, consumerGroup, set, owner, [expires]));
-            var renewed = await ReadIdsAsync(batch, cancellationToken).ConfigureAwait(false);
-            for (var i = 0; i < results.Length; i++)
-            {
-                results[i] = renewed.Contains(messageIds[i]);
-            }
-
-            return results;
-        }
-
         foreach (var i in order)
         {
             batch.BatchCommands.Add(Statement(renewSql, consumerGroup, messageIds[i], owner, [expires]));
@@ -252,17 +235,9 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await table.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var batch = new NpgsqlBatch(connection);
-        var order = SortedOrder(messageIds);
-        if (SetOf(messageIds, order) is { } set)
+        foreach (var i in SortedOrder(messageIds))
         {
-            batch.BatchCommands.Add(Statement(releaseSetSql, consumerGroup, set, owner, []));
-        }
-        else
-        {
-            foreach (var i in order)
-            {
-                batch.BatchCommands.Add(Statement(releaseSql, consumerGroup, messageIds[i], owner, []));
-            }
+            batch.BatchCommands.Add(Statement(releaseSql, consumerGroup, messageIds[i], owner, []));
         }
 
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -433,18 +408,6 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
         }
 
         return true;
-    }
-
-    private static async Task<HashSet<string>> ReadIdsAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
-    {
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            ids.Add(reader.GetString(0));
-        }
-
-        return ids;
     }
 
     /// <summary>
