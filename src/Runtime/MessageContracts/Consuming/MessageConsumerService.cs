@@ -22,6 +22,7 @@ internal sealed partial class MessageConsumerService : BackgroundService
     private readonly ILogger<MessageConsumerService> logger;
     private readonly KafkaClientErrorLog errors;
     private readonly MessageContractsHealthState health;
+    private readonly ConsumerReachabilityProbe reachability;
     private readonly Dictionary<TopicPartition, PartitionWorker> workers = [];
     private readonly CancellationTokenSource shutdownAbort = new();
     private readonly SemaphoreSlim concurrency;
@@ -35,6 +36,7 @@ internal sealed partial class MessageConsumerService : BackgroundService
         ILogger<MessageConsumerService> logger)
     {
         this.health = health;
+        reachability = new ConsumerReachabilityProbe(health.Consumer);
         this.catalog = catalog;
         this.processor = processor;
         this.options = options.Value;
@@ -85,6 +87,7 @@ internal sealed partial class MessageConsumerService : BackgroundService
                 }
 
                 ResumeDrainedPartitions(consumer);
+                reachability.ProbeIfDown(consumer);
                 if (aWorkerFailed)
                 {
                     RestartFailedWorkers(consumer);
