@@ -21,6 +21,8 @@ internal sealed partial class MessageConsumerService : BackgroundService
     private readonly MessageContractsOptions options;
     private readonly ILogger<MessageConsumerService> logger;
     private readonly KafkaClientErrorLog errors;
+    private readonly MessageContractsHealthState health;
+    private readonly ConsumerReachabilityProbe reachability;
     private readonly Dictionary<TopicPartition, PartitionWorker> workers = [];
     private readonly CancellationTokenSource shutdownAbort = new();
     private readonly SemaphoreSlim concurrency;
@@ -30,8 +32,11 @@ internal sealed partial class MessageConsumerService : BackgroundService
         HandlerCatalog catalog,
         RecordProcessor processor,
         IOptions<MessageContractsOptions> options,
+        MessageContractsHealthState health,
         ILogger<MessageConsumerService> logger)
     {
+        this.health = health;
+        reachability = new ConsumerReachabilityProbe(health.Consumer);
         this.catalog = catalog;
         this.processor = processor;
         this.options = options.Value;
@@ -63,18 +68,26 @@ internal sealed partial class MessageConsumerService : BackgroundService
     {
         using var consumer = BuildConsumer();
         consumer.Subscribe(catalog.Topics);
+        health.Assignment.Subscribed();
         LogStarted(options.ConsumerGroup, string.Join(", ", catalog.Topics));
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
                 var record = TryConsume(consumer);
+                if (record is not null)
+                {
+                    // A record (or the end of a partition) came from a broker: it is reachable again.
+                    health.Consumer.MarkReachable();
+                }
+
                 if (record is not null && !record.IsPartitionEOF)
                 {
                     Dispatch(consumer, record);
                 }
 
                 ResumeDrainedPartitions(consumer);
+                reachability.ProbeIfDown(consumer);
                 if (aWorkerFailed)
                 {
                     RestartFailedWorkers(consumer);
@@ -88,6 +101,7 @@ internal sealed partial class MessageConsumerService : BackgroundService
             workers.Clear();
             StopWorkers(consumer, all, commit: true, TimeSpan.MaxValue);
             consumer.Close();
+            health.Assignment.Stopped();
             LogStopped(options.ConsumerGroup);
         }
     }
@@ -178,6 +192,8 @@ internal sealed partial class MessageConsumerService : BackgroundService
             }
         }
 
+        health.Consumer.MarkReachable();
+        health.Assignment.Assigned(workers.Count);
         LogAssigned(options.ConsumerGroup, string.Join(", ", partitions));
     }
 
@@ -186,6 +202,7 @@ internal sealed partial class MessageConsumerService : BackgroundService
         // Revocation commits what is done and drops the rest: records in progress may finish (up to a grace
         // period), queued ones are left for the partition's next owner.
         StopWorkers(consumer, TakeWorkers(partitions), commit: true, RevocationGrace);
+        health.Assignment.Assigned(workers.Count);
         LogRevoked(options.ConsumerGroup, string.Join(", ", partitions.Select(p => p.TopicPartition)));
     }
 
@@ -199,6 +216,7 @@ internal sealed partial class MessageConsumerService : BackgroundService
         }
 
         StopWorkers(consumer, lost, commit: false, RevocationGrace);
+        health.Assignment.Assigned(workers.Count);
         LogLost(options.ConsumerGroup, string.Join(", ", partitions.Select(p => p.TopicPartition)));
     }
 
@@ -304,7 +322,11 @@ internal sealed partial class MessageConsumerService : BackgroundService
             .SetPartitionsAssignedHandler(OnPartitionsAssigned)
             .SetPartitionsRevokedHandler(OnPartitionsRevoked)
             .SetPartitionsLostHandler(OnPartitionsLost)
-            .SetErrorHandler((_, error) => errors.Report(error))
+            .SetErrorHandler((_, error) =>
+            {
+                errors.Report(error);
+                health.Consumer.Report(error);
+            })
             .SetLogHandler((_, message) => LogClientMessage(message.Level.ToString(), message.Facility, message.Message))
             .Build();
     }

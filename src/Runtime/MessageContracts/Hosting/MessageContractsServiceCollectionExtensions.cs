@@ -59,6 +59,7 @@ public static class MessageContractsServiceCollectionExtensions
         services.AddOptions<MessageContractsOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MessageContractsOptions>, MessageContractsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<MessageContractsHealthState>();
 
         services.TryAddSingleton<KafkaProducerConnection>();
         services.TryAddSingleton<TopicProvisioner>();

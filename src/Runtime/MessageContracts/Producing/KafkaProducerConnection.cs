@@ -20,9 +20,12 @@ internal sealed partial class KafkaProducerConnection : IDisposable
     private readonly PublishFailureHandler failures;
     private readonly ILogger<KafkaProducerConnection> logger;
     private readonly KafkaClientErrorLog errors;
+    private readonly KafkaClientHealth health;
 
-    public KafkaProducerConnection(IOptions<MessageContractsOptions> options, PublishFailureHandler failures, ILogger<KafkaProducerConnection> logger)
+    public KafkaProducerConnection(
+        IOptions<MessageContractsOptions> options, PublishFailureHandler failures, MessageContractsHealthState healthState, ILogger<KafkaProducerConnection> logger)
     {
+        health = healthState.Producer;
         this.failures = failures;
         this.logger = logger;
         errors = new KafkaClientErrorLog(logger, "producer");
@@ -31,6 +34,9 @@ internal sealed partial class KafkaProducerConnection : IDisposable
     }
 
     public IProducer<byte[]?, byte[]> Producer => producer.Value;
+
+    /// <summary>The producer's handle, for the health check's metadata request; null until the first publish built it.</summary>
+    public Handle? HandleIfCreated => producer.IsValueCreated ? producer.Value.Handle : null;
 
     public void Dispose()
     {
@@ -93,7 +99,11 @@ internal sealed partial class KafkaProducerConnection : IDisposable
 
         return new ProducerBuilder<byte[]?, byte[]>(config)
             .SetLogHandler((_, message) => LogClientMessage(message.Level.ToString(), message.Facility, message.Message))
-            .SetErrorHandler((_, error) => errors.Report(error))
+            .SetErrorHandler((_, error) =>
+            {
+                errors.Report(error);
+                health.Report(error);
+            })
             .Build();
     }
 

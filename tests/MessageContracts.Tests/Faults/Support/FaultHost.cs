@@ -46,6 +46,7 @@ public sealed class FaultHost : IAsyncDisposable
     /// <param name="timeProvider">The clock of the consumer (leases, renewals, retry pauses); the system's when null.</param>
     /// <param name="gate">Holds the handlers of <see cref="FaultProbeBehaviors.Hold"/> messages; a new one when null.</param>
     /// <param name="logLevel">The lowest level the log capture keeps; Information when null.</param>
+    /// <param name="services">More services (health checks, for one), added after MessageContracts.</param>
     public static async Task<FaultHost> StartAsync(
         EmbeddedKafka kafka,
         string group,
@@ -56,23 +57,24 @@ public sealed class FaultHost : IAsyncDisposable
         Action<MessageContractsOptions>? configure = null,
         TimeProvider? timeProvider = null,
         FaultGate? gate = null,
-        LogLevel? logLevel = null)
+        LogLevel? logLevel = null,
+        Action<IServiceCollection>? services = null)
     {
         effects ??= new FaultEffects();
         var logs = new LogCapture(name, output, logLevel ?? LogLevel.Information);
         var host = new HostBuilder()
             .ConfigureLogging(logging => logging.ClearProviders().AddProvider(logs).SetMinimumLevel(logLevel ?? LogLevel.Information))
-            .ConfigureServices(services =>
+            .ConfigureServices(collection =>
             {
                 if (timeProvider is not null)
                 {
-                    services.AddSingleton(timeProvider);
+                    collection.AddSingleton(timeProvider);
                 }
 
-                services.AddSingleton(effects);
-                services.AddSingleton(gate ?? new FaultGate());
-                services.AddSingleton(new FaultInstance(name));
-                services.AddMessageContracts(options =>
+                collection.AddSingleton(effects);
+                collection.AddSingleton(gate ?? new FaultGate());
+                collection.AddSingleton(new FaultInstance(name));
+                collection.AddMessageContracts(options =>
                 {
                     options.UseEmbeddedKafka(kafka);
                     options.ConsumerGroup = group;
@@ -85,6 +87,7 @@ public sealed class FaultHost : IAsyncDisposable
                     options.ConsumerSettings["auto.commit.interval.ms"] = "100";
                     configure?.Invoke(options);
                 });
+                services?.Invoke(collection);
             })
             .Build();
         await host.StartAsync();
