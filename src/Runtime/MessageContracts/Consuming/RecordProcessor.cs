@@ -70,8 +70,9 @@ internal sealed class RecordProcessor : IDisposable
     public void Dispose() => gate.Dispose();
 
     /// <summary>
-    /// Settles a prefix of <paramref name="batch"/> and stores their offsets in order (through
-    /// <paramref name="storeOffset"/>, given the index); returns how many were settled. Before any record after the
+    /// Settles a prefix of <paramref name="batch"/> and moves the partition's offset past them (through
+    /// <paramref name="storeOffset"/>, given the index of the last record settled at each flush, in order); returns how
+    /// many were settled. Before any record after the
     /// first it stops when <paramref name="stop"/> is signalled, or once the claims are half their lease old; and it stops
     /// before a record that another instance holds claimed (a batch of one waits for it instead). The caller settles the
     /// rest. On cancellation or an unexpected error it still records the outcomes of the records already handled (within

@@ -75,95 +75,21 @@ public sealed class InMemoryDeduplicationStore : IDeduplicationStore
     public Task<IReadOnlyList<DeduplicationClaim>> TryClaimAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, TimeSpan lease, CancellationToken cancellationToken)
     {
         DeduplicationArguments.Validate(consumerGroup, messageIds, owner, lease);
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled<IReadOnlyList<DeduplicationClaim>>(cancellationToken);
-        }
-
-        var results = new DeduplicationClaim[messageIds.Count];
-        lock (gate)
-        {
-            var now = timeProvider.GetUtcNow();
-            EvictExpired(now);
-            for (var i = 0; i < results.Length; i++)
-            {
-                results[i] = Claim(new Key(consumerGroup, messageIds[i]), owner, now, lease);
-            }
-        }
-
-        return Task.FromResult<IReadOnlyList<DeduplicationClaim>>(results);
+        return EachUnderOneLock(consumerGroup, messageIds, (key, now) => Claim(key, owner, now, lease), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<bool>> RenewAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, TimeSpan lease, CancellationToken cancellationToken)
     {
         DeduplicationArguments.Validate(consumerGroup, messageIds, owner, lease);
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled<IReadOnlyList<bool>>(cancellationToken);
-        }
-
-        var results = new bool[messageIds.Count];
-        lock (gate)
-        {
-            var now = timeProvider.GetUtcNow();
-            EvictExpired(now);
-            for (var i = 0; i < results.Length; i++)
-            {
-                if (entries.TryGetValue(new Key(consumerGroup, messageIds[i]), out var node) && !node.Value.Processed && node.Value.Owner == owner)
-                {
-                    Remove(node);
-                    Add(node.Value with { LeaseExpiresAt = now + lease, ChangedAt = now });
-                    results[i] = true;
-                }
-            }
-        }
-
-        return Task.FromResult<IReadOnlyList<bool>>(results);
+        return EachUnderOneLock(consumerGroup, messageIds, (key, now) => Renew(key, owner, now, lease), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<bool>> MarkProcessedAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, CancellationToken cancellationToken)
     {
         DeduplicationArguments.Validate(consumerGroup, messageIds, owner);
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled<IReadOnlyList<bool>>(cancellationToken);
-        }
-
-        var results = new bool[messageIds.Count];
-        lock (gate)
-        {
-            var now = timeProvider.GetUtcNow();
-            EvictExpired(now);
-            for (var i = 0; i < results.Length; i++)
-            {
-                var key = new Key(consumerGroup, messageIds[i]);
-                if (entries.TryGetValue(key, out var node))
-                {
-                    var entry = node.Value;
-                    if (entry.Processed)
-                    {
-                        results[i] = true;
-                        continue;
-                    }
-
-                    if (entry.Owner != owner && entry.LeaseExpiresAt > now)
-                    {
-                        // Another owner holds it now (this owner's claim was taken over): its outcome counts.
-                        continue;
-                    }
-
-                    Remove(node);
-                }
-
-                // Recorded also without a claim of this owner, as long as nobody else holds one: the outcome is final.
-                Add(new Entry(key, Processed: true, Owner: Guid.Empty, LeaseExpiresAt: DateTimeOffset.MinValue, ChangedAt: now));
-                results[i] = true;
-            }
-        }
-
-        return Task.FromResult<IReadOnlyList<bool>>(results);
+        return EachUnderOneLock(consumerGroup, messageIds, (key, now) => MarkProcessed(key, owner, now), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -215,6 +141,68 @@ public sealed class InMemoryDeduplicationStore : IDeduplicationStore
 
             return Task.FromResult(removed);
         }
+    }
+
+    /// <summary>
+    /// Applies <paramref name="apply"/> to each of <paramref name="messageIds"/> under one lock, at one "now", after
+    /// forgetting the expired entries: a set call is one step, as the SQL stores' one transaction is.
+    /// </summary>
+    private Task<IReadOnlyList<T>> EachUnderOneLock<T>(
+        string consumerGroup, IReadOnlyList<string> messageIds, Func<Key, DateTimeOffset, T> apply, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<IReadOnlyList<T>>(cancellationToken);
+        }
+
+        var results = new T[messageIds.Count];
+        lock (gate)
+        {
+            var now = timeProvider.GetUtcNow();
+            EvictExpired(now);
+            for (var i = 0; i < results.Length; i++)
+            {
+                results[i] = apply(new Key(consumerGroup, messageIds[i]), now);
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<T>>(results);
+    }
+
+    private bool Renew(Key key, Guid owner, DateTimeOffset now, TimeSpan lease)
+    {
+        if (!entries.TryGetValue(key, out var node) || node.Value.Processed || node.Value.Owner != owner)
+        {
+            return false;
+        }
+
+        Remove(node);
+        Add(node.Value with { LeaseExpiresAt = now + lease, ChangedAt = now });
+        return true;
+    }
+
+    private bool MarkProcessed(Key key, Guid owner, DateTimeOffset now)
+    {
+        if (entries.TryGetValue(key, out var node))
+        {
+            var entry = node.Value;
+            if (entry.Processed)
+            {
+                return true;
+            }
+
+            if (entry.Owner != owner && entry.LeaseExpiresAt > now)
+            {
+                // Another owner holds it now (this owner's claim was taken over): its outcome counts.
+                return false;
+            }
+
+            Remove(node);
+        }
+
+        // Recorded also without a claim of this owner, as long as nobody else holds one: the outcome is final.
+        Add(new Entry(key, Processed: true, Owner: Guid.Empty, LeaseExpiresAt: DateTimeOffset.MinValue, ChangedAt: now));
+        return true;
     }
 
     private DeduplicationClaim Claim(Key key, Guid owner, DateTimeOffset now, TimeSpan lease)
