@@ -52,6 +52,10 @@ public sealed class OutboxBacklogMetricTests(ITestOutputHelper output)
             var units = gauges.Collect().ToDictionary(g => g.Instrument, g => g.Unit);
             Assert.Equal("{message}", units[Backlog]);
             Assert.Equal("s", units[OldestAge]);
+
+            // No query may hold the file open when the directory goes.
+            metrics.Dispose();
+            await metrics.LastQuery;
         }
         finally
         {

@@ -59,6 +59,9 @@ internal sealed class OutboxBacklogMetrics : IDisposable
 
     internal TimeSpan RefreshInterval { get; }
 
+    /// <summary>The last query started, for tests that must know no connection is open any more.</summary>
+    internal Task LastQuery { get; private set; } = Task.CompletedTask;
+
     public void Dispose()
     {
         disposed = true;
@@ -86,7 +89,7 @@ internal sealed class OutboxBacklogMetrics : IDisposable
         }
 
         Interlocked.Exchange(ref lastQueryTimestamp, timeProvider.GetTimestamp());
-        _ = Task.Run(QueryAsync);
+        LastQuery = Task.Run(QueryAsync);
     }
 
     private async Task QueryAsync()
