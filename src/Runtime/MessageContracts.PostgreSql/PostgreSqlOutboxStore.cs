@@ -12,7 +12,7 @@ namespace MessageContracts.PostgreSql;
 /// with it every key in it, is relayed by one live relay at a time and in order; a relay that dies loses its session
 /// and with it its locks.
 /// </summary>
-internal sealed class PostgreSqlOutboxStore : IOutboxStore, IAsyncDisposable, IDisposable
+internal sealed class PostgreSqlOutboxStore : IOutboxStore, IOutboxBacklog, IAsyncDisposable, IDisposable
 {
     public const string DefaultTableName = "outbox_messages";
 
@@ -26,6 +26,7 @@ internal sealed class PostgreSqlOutboxStore : IOutboxStore, IAsyncDisposable, ID
     private readonly string leaseSql;
     private readonly string markSentSql;
     private readonly string purgeSql;
+    private readonly string backlogSql;
 
     public PostgreSqlOutboxStore(string connectionString, string? schema, string? tableName)
     {
@@ -56,6 +57,9 @@ internal sealed class PostgreSqlOutboxStore : IOutboxStore, IAsyncDisposable, ID
             """;
         markSentSql = $"UPDATE {t} SET sent_at = $2 WHERE sequence = ANY($1)";
         purgeSql = $"DELETE FROM {t} WHERE sent_at IS NOT NULL AND sent_at < $1";
+
+        // A plain read under MVCC: it takes no lock the relays' advisory locks or marks could make it wait for.
+        backlogSql = $"SELECT count(*), min(created_at) FROM {t} WHERE sent_at IS NULL";
     }
 
     public Task EnsureCreatedAsync(CancellationToken cancellationToken) => table.EnsureCreatedAsync(cancellationToken);
@@ -79,6 +83,16 @@ internal sealed class PostgreSqlOutboxStore : IOutboxStore, IAsyncDisposable, ID
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = message.Bucket });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = message.CreatedAt.ToUniversalTime() });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<OutboxBacklog> GetBacklogAsync(CancellationToken cancellationToken)
+    {
+        await table.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = table.DataSource.CreateCommand(backlogSql);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var count = reader.GetInt64(0);
+        return new OutboxBacklog(count, reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1));
     }
 
     public async Task<OutboxLease> LeaseAsync(int maxMessages, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using MessageContracts.PostgreSql;
 using MessageContracts.Testing;
 using MessageContracts.Tests.Faults.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -100,6 +101,122 @@ public sealed class HealthCheckTests(ITestOutputHelper output)
         }
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgresql")]
+    public async Task Outbox_and_inbox_database_checks_follow_whether_their_database_answers(string provider)
+    {
+        await using var kafka = await EmbeddedKafka.StartAsync();
+        kafka.CreateTopic(Probes.Topic);
+        kafka.CreateTopic(Probes.DeadLetterTopic);
+        var directory = Directory.CreateTempSubdirectory("mc-health-");
+        var table = "health_" + Guid.NewGuid().ToString("N")[..12];
+        try
+        {
+            string working, broken, secret;
+            if (provider == "sqlite")
+            {
+                working = $"Data Source={Path.Combine(directory.FullName, "app.db")}";
+                // The stores create a missing directory, so the stopped database is a file where a directory should be.
+                var blocker = Path.Combine(directory.FullName, "a-file");
+                await File.WriteAllTextAsync(blocker, "not a directory");
+                secret = Path.Combine(blocker, "app.db");
+                broken = $"Data Source={secret}";
+            }
+            else
+            {
+                working = MessageContracts.Tests.Outbox.OutboxDatabase.PostgresConnectionString;
+                // A stopped server: a port where nothing listens.
+                var stopped = new Npgsql.NpgsqlConnectionStringBuilder(working) { Port = 1, Timeout = 3, Password = "stopped-server-secret" };
+                secret = stopped.Password!;
+                broken = stopped.ConnectionString;
+            }
+
+            await using (var up = await FaultHost.StartAsync(kafka, NewGroup(), output: output, configure: UseOutboxAndInbox(provider, working, table), services: AddChecks()))
+            {
+                Assert.Equal(HealthStatus.Healthy, (await CheckAsync(up, HealthCheckNames.OutboxDatabase)).Status);
+                Assert.Equal(HealthStatus.Healthy, (await CheckAsync(up, HealthCheckNames.InboxDatabase)).Status);
+                Assert.Equal(HealthStatus.Healthy, (await CheckAsync(up, HealthCheckNames.OutboxBacklog)).Status);
+            }
+
+            await using var down = await FaultHost.StartAsync(kafka, NewGroup(), "host-2", output, configure: UseOutboxAndInbox(provider, broken, table), services: AddChecks());
+            foreach (var name in new[] { HealthCheckNames.OutboxDatabase, HealthCheckNames.InboxDatabase, HealthCheckNames.OutboxBacklog })
+            {
+                var entry = await CheckAsync(down, name);
+                Assert.Equal(HealthStatus.Unhealthy, entry.Status);
+                Assert.Contains("does not answer", entry.Description, StringComparison.Ordinal);
+                Assert.DoesNotContain(secret, entry.Description, StringComparison.Ordinal);
+                Assert.Null(entry.Exception);
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            directory.Delete(recursive: true);
+            if (provider == "postgresql")
+            {
+                await using var connection = new Npgsql.NpgsqlConnection(MessageContracts.Tests.Outbox.OutboxDatabase.PostgresConnectionString);
+                await connection.OpenAsync();
+                await using var drop = new Npgsql.NpgsqlCommand($"DROP TABLE IF EXISTS {table}_outbox, {table}_inbox", connection);
+                await drop.ExecuteNonQueryAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Outbox_backlog_check_turns_degraded_then_unhealthy_as_the_oldest_unsent_row_ages()
+    {
+        await using var kafka = await EmbeddedKafka.StartAsync();
+        kafka.CreateTopic(Probes.Topic);
+        kafka.CreateTopic(Probes.DeadLetterTopic);
+        var directory = Directory.CreateTempSubdirectory("mc-health-");
+        try
+        {
+            var connectionString = $"Data Source={Path.Combine(directory.FullName, "app.db")}";
+            var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+            await using var host = await FaultHost.StartAsync(kafka, NewGroup(), output: output, timeProvider: clock,
+                configure: options =>
+                {
+                    options.UseSqliteOutbox(connectionString);
+                    options.Outbox.RunRelay = false; // No relay anywhere: the row stays unsent.
+                },
+                services: services => services.AddHealthChecks().AddMessageContracts(options =>
+                {
+                    options.OutboxAgeDegradedThreshold = TimeSpan.FromMinutes(1);
+                    options.OutboxAgeUnhealthyThreshold = TimeSpan.FromMinutes(5);
+                }));
+            Assert.Equal(HealthStatus.Healthy, (await CheckAsync(host, HealthCheckNames.OutboxBacklog)).Status);
+
+            await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection(connectionString))
+            {
+                await connection.OpenAsync();
+                await using var transaction = await connection.BeginTransactionAsync();
+                await host.Services.GetRequiredService<IOutbox>().EnqueueAsync(new global::Faults.Contracts.FaultProbe("k", 0, FaultProbeBehaviors.Ok), transaction);
+                await transaction.CommitAsync();
+            }
+
+            clock.Advance(TimeSpan.FromSeconds(30));
+            var young = await CheckAsync(host, HealthCheckNames.OutboxBacklog);
+            Assert.Equal(HealthStatus.Healthy, young.Status);
+            Assert.Contains("1 unsent outbox row(s), the oldest enqueued 30 s ago", young.Description, StringComparison.Ordinal);
+
+            clock.Advance(TimeSpan.FromSeconds(31));
+            var degraded = await CheckAsync(host, HealthCheckNames.OutboxBacklog);
+            Assert.Equal(HealthStatus.Degraded, degraded.Status);
+            Assert.Contains("relay falls behind", degraded.Description, StringComparison.Ordinal);
+
+            clock.Advance(TimeSpan.FromMinutes(4));
+            var unhealthy = await CheckAsync(host, HealthCheckNames.OutboxBacklog);
+            Assert.Equal(HealthStatus.Unhealthy, unhealthy.Status);
+            Assert.Contains("longer than 00:05:00", unhealthy.Description, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            directory.Delete(recursive: true);
+        }
+    }
+
     [Fact]
     public async Task Checks_carry_the_documented_tags()
     {
@@ -112,7 +229,44 @@ public sealed class HealthCheckTests(ITestOutputHelper output)
         Assert.Equal(["ready"], registrations[HealthCheckNames.Consumer]);
         Assert.Equal(["live", "ready"], registrations[HealthCheckNames.Assignment]);
         Assert.Equal(["ready"], registrations[HealthCheckNames.DeduplicationStore]);
+
+        // Without an outbox or inbox their checks are not registered; with them, they are, for readiness.
+        Assert.DoesNotContain(HealthCheckNames.OutboxDatabase, registrations.Keys);
+        Assert.DoesNotContain(HealthCheckNames.InboxDatabase, registrations.Keys);
+        var withStores = new ServiceCollection();
+        withStores.AddLogging();
+        withStores.AddMessageContracts(options =>
+        {
+            options.BootstrapServers = "127.0.0.1:9092";
+            options.ConsumerGroup = NewGroup();
+            options.UseSqliteOutbox("Data Source=unused-outbox.db");
+            options.UseSqliteInbox("Data Source=unused-inbox.db");
+        });
+        withStores.AddHealthChecks().AddMessageContracts();
+        await using var withStoresProvider = withStores.BuildServiceProvider();
+        var storeRegistrations = withStoresProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<HealthCheckServiceOptions>>().Value.Registrations
+            .ToDictionary(r => r.Name, r => r.Tags.Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(["ready"], storeRegistrations[HealthCheckNames.OutboxDatabase]);
+        Assert.Equal(["ready"], storeRegistrations[HealthCheckNames.OutboxBacklog]);
+        Assert.Equal(["ready"], storeRegistrations[HealthCheckNames.InboxDatabase]);
     }
+
+    private static Action<MessageContractsOptions> UseOutboxAndInbox(string provider, string connectionString, string table) => options =>
+    {
+        if (provider == "sqlite")
+        {
+            options.UseSqliteOutbox(connectionString);
+            options.UseSqliteInbox(connectionString);
+        }
+        else
+        {
+            options.UsePostgreSqlOutbox(connectionString, tableName: table + "_outbox");
+            options.UsePostgreSqlInbox(connectionString, tableName: table + "_inbox");
+        }
+
+        options.DeduplicationStore = null; // The inbox settles records.
+        options.Outbox.RunRelay = false;
+    };
 
     private static Action<IServiceCollection> AddChecks() =>
         services => services.AddHealthChecks().AddMessageContracts(options => options.UnassignedThreshold = TimeSpan.FromMinutes(1));

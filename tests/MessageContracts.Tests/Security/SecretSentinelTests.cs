@@ -3,6 +3,7 @@ using MessageContracts.Testing;
 using MessageContracts.Tests.Outbox;
 using MessageContracts.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Xunit;
@@ -134,6 +135,54 @@ public sealed class SecretSentinelTests
         var text = exception.ToString();
         Assert.Contains("password authentication failed", text, StringComparison.Ordinal);
         Assert.DoesNotContain(Sentinel, text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Health_output_of_stores_refused_by_the_server_carries_no_password()
+    {
+        var wrong = new Npgsql.NpgsqlConnectionStringBuilder(OutboxDatabase.PostgresConnectionString) { Password = Sentinel, Timeout = 10 }.ConnectionString;
+        string[] checks = ["messagecontracts-deduplication-store", "messagecontracts-outbox-database", "messagecontracts-outbox-backlog", "messagecontracts-inbox-database"];
+
+        // The deduplication store and the inbox exclude each other: one service with each.
+        var entries = new Dictionary<string, HealthReportEntry>();
+        foreach (var configure in new Action<MessageContractsOptions>[]
+        {
+            options =>
+            {
+                options.DeduplicationStore = new PostgreSqlDeduplicationStore(wrong);
+                options.UsePostgreSqlOutbox(wrong);
+            },
+            options => options.UsePostgreSqlInbox(wrong),
+        })
+        {
+            using var host = Host.CreateDefaultBuilder()
+                .ConfigureLogging(logging => logging.ClearProviders())
+                .ConfigureServices(services =>
+                {
+                    services.AddMessageContracts(options =>
+                    {
+                        options.BootstrapServers = "127.0.0.1:9092";
+                        options.ConsumerGroup = "secrets-" + Guid.NewGuid().ToString("N");
+                        configure(options);
+                    });
+                    services.AddHealthChecks().AddMessageContracts();
+                })
+                .Build();
+            var report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(r => checks.Contains(r.Name));
+            foreach (var entry in report.Entries.Where(e => e.Value.Status == HealthStatus.Unhealthy))
+            {
+                entries[entry.Key] = entry.Value;
+            }
+        }
+
+        // Every store check saw the refusal, so the output searched is the failure's.
+        Assert.Equal(checks.Order(StringComparer.Ordinal), entries.Keys.Order(StringComparer.Ordinal));
+        foreach (var (name, entry) in entries)
+        {
+            var text = $"{entry.Description} {entry.Exception} {string.Join(", ", entry.Data.Select(d => $"{d.Key}={d.Value}"))}";
+            Assert.Contains("does not answer", text, StringComparison.Ordinal);
+            Assert.DoesNotContain(Sentinel, text, StringComparison.Ordinal);
+        }
     }
 
     private static object CreateSqliteStore(string store, string connectionString) => store switch

@@ -23,6 +23,7 @@ internal sealed partial class MessageConsumerService : BackgroundService
     private readonly KafkaClientErrorLog errors;
     private readonly MessageContractsHealthState health;
     private readonly ConsumerReachabilityProbe reachability;
+    private readonly ConsumerLagMetrics lag;
     private readonly Dictionary<TopicPartition, PartitionWorker> workers = [];
     private readonly CancellationTokenSource shutdownAbort = new();
     private readonly SemaphoreSlim concurrency;
@@ -33,8 +34,10 @@ internal sealed partial class MessageConsumerService : BackgroundService
         RecordProcessor processor,
         IOptions<MessageContractsOptions> options,
         MessageContractsHealthState health,
+        ConsumerLagMetrics lag,
         ILogger<MessageConsumerService> logger)
     {
+        this.lag = lag;
         this.health = health;
         reachability = new ConsumerReachabilityProbe(health.Consumer);
         this.catalog = catalog;
@@ -102,6 +105,7 @@ internal sealed partial class MessageConsumerService : BackgroundService
             StopWorkers(consumer, all, commit: true, TimeSpan.MaxValue);
             consumer.Close();
             health.Assignment.Stopped();
+            lag.Stopped();
             LogStopped(options.ConsumerGroup);
         }
     }
@@ -192,6 +196,7 @@ internal sealed partial class MessageConsumerService : BackgroundService
             }
         }
 
+        lag.Assigned(partitions);
         health.Consumer.MarkReachable();
         health.Assignment.Assigned(workers.Count);
         LogAssigned(options.ConsumerGroup, string.Join(", ", partitions));
@@ -202,6 +207,7 @@ internal sealed partial class MessageConsumerService : BackgroundService
         // Revocation commits what is done and drops the rest: records in progress may finish (up to a grace
         // period), queued ones are left for the partition's next owner.
         StopWorkers(consumer, TakeWorkers(partitions), commit: true, RevocationGrace);
+        lag.Removed(partitions.Select(p => p.TopicPartition));
         health.Assignment.Assigned(workers.Count);
         LogRevoked(options.ConsumerGroup, string.Join(", ", partitions.Select(p => p.TopicPartition)));
     }
@@ -216,6 +222,7 @@ internal sealed partial class MessageConsumerService : BackgroundService
         }
 
         StopWorkers(consumer, lost, commit: false, RevocationGrace);
+        lag.Removed(partitions.Select(p => p.TopicPartition));
         health.Assignment.Assigned(workers.Count);
         LogLost(options.ConsumerGroup, string.Join(", ", partitions.Select(p => p.TopicPartition)));
     }
@@ -309,6 +316,8 @@ internal sealed partial class MessageConsumerService : BackgroundService
             // A subscribed topic that does not exist yet (not provisioned, or created by someone else later) is found
             // at the next metadata refresh: within seconds, not librdkafka's default 5 minutes.
             TopicMetadataRefreshIntervalMs = 5_000,
+            // The source of the consumer lag gauge (ConsumerLagMetrics); a user setting of 0 turns it off.
+            StatisticsIntervalMs = ConsumerLagMetrics.DefaultStatisticsIntervalMs,
         };
 
         // The user's (ConsumerSettings and the ConfigureConsumer hooks), applied last so they win; the options
@@ -318,7 +327,10 @@ internal sealed partial class MessageConsumerService : BackgroundService
             config.Set(setting.Key, setting.Value);
         }
 
+        var readCommitted = config.IsolationLevel != IsolationLevel.ReadUncommitted;
+        var resetsToEarliest = ConsumerStatistics.ResetsToEarliest(config);
         return new ConsumerBuilder<byte[]?, byte[]?>(config)
+            .SetStatisticsHandler((_, json) => lag.Report(json, readCommitted, resetsToEarliest))
             .SetPartitionsAssignedHandler(OnPartitionsAssigned)
             .SetPartitionsRevokedHandler(OnPartitionsRevoked)
             .SetPartitionsLostHandler(OnPartitionsLost)

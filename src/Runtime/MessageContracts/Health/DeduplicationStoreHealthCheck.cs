@@ -12,32 +12,29 @@ internal sealed class DeduplicationStoreHealthCheck(IServiceProvider services, I
     private const string ProbeGroup = "messagecontracts-health-probe";
     private static readonly string[] ProbeIds = ["messagecontracts-health-probe"];
 
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         if (services.GetService(typeof(IDeduplicationStore)) is not IDeduplicationStore store)
         {
-            return HealthCheckResult.Healthy("This service consumes nothing: it has no deduplication store.");
+            return Task.FromResult(HealthCheckResult.Healthy("This service consumes nothing: it has no deduplication store."));
         }
 
         if (store is InboxRetention)
         {
-            // The inbox's stand-in answers the probe without a database: say so rather than report a check not made.
-            return HealthCheckResult.Healthy("The transactional inbox settles records; its database is not probed by this check.");
+            // The inbox's stand-in answers the probe without a database: the inbox check probes the real one.
+            return Task.FromResult(HealthCheckResult.Healthy($"The transactional inbox settles records; {HealthCheckNames.InboxDatabase} probes its database."));
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.Value.StoreProbeTimeout);
-        try
-        {
-            await store.ReleaseAsync(ProbeGroup, ProbeIds, Guid.NewGuid(), timeout.Token).ConfigureAwait(false);
-            return HealthCheckResult.Healthy("The deduplication store answers.");
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            // The exception's type only: its message may carry a connection string.
-            return HealthCheckResult.Unhealthy(
-                $"The deduplication store does not answer ({exception.GetType().Name}): the consumer cannot settle records and its partitions wait. "
-                + "Check that its database runs and that the connection string (or the SQLite file's directory) is right.");
-        }
+        return StoreProbe.RunAsync(
+            async token =>
+            {
+                await store.ReleaseAsync(ProbeGroup, ProbeIds, Guid.NewGuid(), token).ConfigureAwait(false);
+                return true;
+            },
+            _ => HealthCheckResult.Healthy("The deduplication store answers."),
+            "deduplication store",
+            "the consumer cannot settle records and its partitions wait.",
+            options.Value.StoreProbeTimeout,
+            cancellationToken);
     }
 }

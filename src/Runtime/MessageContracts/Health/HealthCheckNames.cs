@@ -7,6 +7,9 @@ internal static class HealthCheckNames
     public const string Consumer = "messagecontracts-kafka-consumer";
     public const string Assignment = "messagecontracts-consumer-assignment";
     public const string DeduplicationStore = "messagecontracts-deduplication-store";
+    public const string OutboxDatabase = "messagecontracts-outbox-database";
+    public const string OutboxBacklog = "messagecontracts-outbox-backlog";
+    public const string InboxDatabase = "messagecontracts-inbox-database";
 
     /// <summary>Liveness: restarting the process may help.</summary>
     public const string Live = "live";

@@ -19,4 +19,16 @@ public sealed class MessageContractsHealthCheckOptions
 
     /// <summary>How long the deduplication store check waits for its probe. Default: 5 seconds.</summary>
     public TimeSpan StoreProbeTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How old the oldest unsent outbox row may be before the outbox backlog check reports Degraded. Default: 1 minute
+    /// (the relay publishes a committed row within its poll interval; a minute means it falls behind or cannot publish).
+    /// </summary>
+    public TimeSpan OutboxAgeDegradedThreshold { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How old the oldest unsent outbox row may be before the outbox backlog check reports Unhealthy. Default: 10
+    /// minutes. Must not be shorter than <see cref="OutboxAgeDegradedThreshold"/>.
+    /// </summary>
+    public TimeSpan OutboxAgeUnhealthyThreshold { get; set; } = TimeSpan.FromMinutes(10);
 }

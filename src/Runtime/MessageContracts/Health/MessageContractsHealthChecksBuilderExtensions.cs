@@ -1,6 +1,8 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace MessageContracts;
 
@@ -9,7 +11,8 @@ public static class MessageContractsHealthChecksBuilderExtensions
 {
     /// <summary>
     /// Adds the checks of the Kafka producer's and consumer's broker connectivity, the consumer's partition assignment
-    /// and the deduplication store, tagged <c>live</c> and/or <c>ready</c>, with the default thresholds.
+    /// and the deduplication store, and, where an outbox or an inbox is configured, of their databases and the age of
+    /// the oldest unsent outbox row, tagged <c>live</c> and/or <c>ready</c>, with the default thresholds.
     /// </summary>
     /// <param name="builder">The health checks builder of <c>services.AddHealthChecks()</c>.</param>
     /// <returns>The same builder, for chaining.</returns>
@@ -33,6 +36,26 @@ public static class MessageContractsHealthChecksBuilderExtensions
         builder.AddCheck<ConsumerConnectivityHealthCheck>(HealthCheckNames.Consumer, HealthStatus.Unhealthy, ready);
         builder.AddCheck<ConsumerAssignmentHealthCheck>(HealthCheckNames.Assignment, HealthStatus.Degraded, liveAndReady);
         builder.AddCheck<DeduplicationStoreHealthCheck>(HealthCheckNames.DeduplicationStore, HealthStatus.Unhealthy, ready);
+
+        // The outbox's and the inbox's checks exist only where those are configured, which the options say once the
+        // container is built (AddMessageContracts may come after this call).
+        builder.Services.AddOptions<HealthCheckServiceOptions>().Configure<IOptions<MessageContractsOptions>>((checks, contracts) =>
+        {
+            if (contracts.Value.OutboxStore is not null)
+            {
+                checks.Registrations.Add(Registration<OutboxDatabaseHealthCheck>(HealthCheckNames.OutboxDatabase, ready));
+                checks.Registrations.Add(Registration<OutboxBacklogHealthCheck>(HealthCheckNames.OutboxBacklog, ready));
+            }
+
+            if (contracts.Value.InboxStore is not null)
+            {
+                checks.Registrations.Add(Registration<InboxDatabaseHealthCheck>(HealthCheckNames.InboxDatabase, ready));
+            }
+        });
         return builder;
     }
+
+    private static HealthCheckRegistration Registration<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TCheck>(string name, string[] tags)
+        where TCheck : class, IHealthCheck =>
+        new(name, provider => ActivatorUtilities.GetServiceOrCreateInstance<TCheck>(provider), HealthStatus.Unhealthy, tags);
 }

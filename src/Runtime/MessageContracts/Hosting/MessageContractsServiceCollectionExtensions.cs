@@ -60,6 +60,7 @@ public static class MessageContractsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MessageContractsOptions>, MessageContractsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<MessageContractsHealthState>();
+        services.TryAddSingleton<ConsumerLagMetrics>();
 
         services.TryAddSingleton<KafkaProducerConnection>();
         services.TryAddSingleton<TopicProvisioner>();

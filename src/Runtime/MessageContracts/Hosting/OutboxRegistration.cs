@@ -18,6 +18,7 @@ internal static class OutboxRegistration
             provider.GetRequiredService<IOptions<MessageContractsOptions>>().Value.OutboxStore
             ?? throw new InvalidOperationException("No outbox is configured: call options.UseSqliteOutbox(...) or options.UsePostgreSqlOutbox(...) in AddMessageContracts."));
         services.TryAddSingleton<IOutbox, Outbox>();
+        services.TryAddSingleton<OutboxBacklogMetrics>();
         services.AddHostedService<OutboxRelayService>();
         services.TryAddSingleton<InboxProcessing>();
     }

@@ -32,8 +32,11 @@ internal sealed partial class OutboxRelayService : BackgroundService
         IOptions<MessageContractsOptions> options,
         TimeProvider timeProvider,
         TopicProvisioner topics,
+        OutboxBacklogMetrics backlogMetrics,
         ILogger<OutboxRelayService> logger)
     {
+        // Taken here so the backlog gauges exist from the start; they query the store themselves when collected.
+        _ = backlogMetrics;
         this.topics = topics;
         this.services = services;
         this.signal = signal;
@@ -128,17 +131,24 @@ internal sealed partial class OutboxRelayService : BackgroundService
 
         // Hand the whole batch to the producer before awaiting any of it: librdkafka keeps each partition's order
         // (idempotent producer) and batches, so a batch costs about one round trip.
-        var deliveries = new Task<DeliveryResult<byte[]?, byte[]>>[rows.Count];
+        var messages = new Message<byte[]?, byte[]>[rows.Count];
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
-            var message = new Message<byte[]?, byte[]> { Key = row.Key, Value = row.Value, Headers = OutboxHeaders.Decode(row.Headers) };
-            deliveries[i] = Produce(producer, row.Topic, message);
+            messages[i] = new Message<byte[]?, byte[]> { Key = row.Key, Value = row.Value, Headers = OutboxHeaders.Decode(row.Headers) };
+        }
+
+        using var activity = OutboxRelaySpan.Start(rows, messages);
+        var deliveries = new Task<DeliveryResult<byte[]?, byte[]>>[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            deliveries[i] = Produce(producer, rows[i].Topic, messages[i]);
         }
 
         // Wait for every report, cancellation or not: rows already handed over are either delivered or failed.
         var sent = new List<long>(rows.Count);
         var heldBack = new HashSet<int>();
+        var failed = 0;
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
@@ -157,6 +167,7 @@ internal sealed partial class OutboxRelayService : BackgroundService
             catch (Exception exception) when (exception is KafkaException or OperationCanceledException)
             {
                 heldBack.Add(row.Bucket);
+                failed++;
                 OutboxTelemetry.RelayFailed.Add(1, MessagingTelemetry.Destination(row.Topic));
                 LogDeliveryFailed(row.MessageId, row.Topic, (exception as KafkaException)?.Error.Reason ?? exception.Message);
             }
@@ -170,6 +181,7 @@ internal sealed partial class OutboxRelayService : BackgroundService
         // Not cancellable: what Kafka acknowledged is marked, or it is published a second time.
         var now = timeProvider.GetUtcNow();
         await lease.MarkSentAsync(sent, now, CancellationToken.None).ConfigureAwait(false);
+        OutboxRelaySpan.Finish(activity, sent.Count, failed);
         var marked = sent.ToHashSet();
         foreach (var row in rows)
         {

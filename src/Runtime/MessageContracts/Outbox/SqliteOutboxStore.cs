@@ -7,7 +7,7 @@ namespace MessageContracts;
 /// The outbox in a SQLite database file, the one the application keeps its own data in (its transactions write the
 /// rows). SQLite has one writer at a time, so one relay serves the file: run the relay in one process only.
 /// </summary>
-internal sealed class SqliteOutboxStore : IOutboxStore
+internal sealed class SqliteOutboxStore : IOutboxStore, IOutboxBacklog
 {
     public const string TableName = "outbox_messages";
 
@@ -39,6 +39,9 @@ internal sealed class SqliteOutboxStore : IOutboxStore
         SELECT sequence, message_id, message_type, topic, message_key, message_value, headers, bucket, created_at
         FROM {TableName} WHERE sent_at IS NULL ORDER BY sequence LIMIT $limit;
         """;
+
+    // The partial index on unsent rows serves both the count and the minimum.
+    private const string BacklogSql = $"SELECT count(*), min(created_at) FROM {TableName} WHERE sent_at IS NULL;";
 
     private readonly SqliteDatabase database;
     private volatile bool created;
@@ -126,6 +129,18 @@ internal sealed class SqliteOutboxStore : IOutboxStore
         command.CommandText = $"DELETE FROM {TableName} WHERE sent_at IS NOT NULL AND sent_at < $olderThan;";
         command.Parameters.AddWithValue("$olderThan", olderThan.ToUnixTimeMilliseconds());
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<OutboxBacklog> GetBacklogAsync(CancellationToken cancellationToken)
+    {
+        // A plain read: in WAL mode it waits for no writer, the relay's marks included.
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = BacklogSql;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var count = reader.GetInt64(0);
+        return new OutboxBacklog(count, reader.IsDBNull(1) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)));
     }
 
     private sealed class Lease(IReadOnlyList<OutboxMessage> messages, SqliteDatabase database) : OutboxLease(messages)
