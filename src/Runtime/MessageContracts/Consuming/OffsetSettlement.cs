@@ -43,6 +43,18 @@ internal sealed class OffsetSettlement
     }
 
     /// <summary>
+    /// Hands the handled IDs waiting for their mark to the caller, which records them with the next batch's claims
+    /// (<see cref="DeferredMarks"/>) and only then stores the batch's offsets; this settlement stores none of them.
+    /// </summary>
+    public List<string> TakeUnmarked()
+    {
+        var unmarked = new List<string>(awaitingMark);
+        awaitingMark.Clear();
+        stored = Settled;
+        return unmarked;
+    }
+
+    /// <summary>
     /// Marks the handled IDs processed (<see cref="DeduplicationGate.MarkProcessedAsync"/>), then stores the offsets of
     /// settled records (one call, for the last of them). If the mark cannot be recorded (stopped past its grace), it throws and no offset moves.
     /// </summary>
