@@ -174,8 +174,15 @@ internal sealed partial class DeduplicationGate : IDisposable
         previous.Marked = true;
     }
 
+    /// <summary>The IDs to mark: those whose claim was not taken over; a new list only when some were (rare).</summary>
     private List<string> NotTakenOver(List<string> messageIds, LeaseRenewal.HeldClaims held)
     {
+        if (!held.AnyTakenOver)
+        {
+            // The caller's list itself: it is not changed while the store has it (a refusal makes a new list).
+            return messageIds;
+        }
+
         var marking = new List<string>(messageIds.Count);
         foreach (var messageId in messageIds)
         {
@@ -205,7 +212,7 @@ internal sealed partial class DeduplicationGate : IDisposable
 
     /// <summary>Starts renewing the claims <paramref name="owner"/> took (those answered <see cref="DeduplicationClaim.Claimed"/>).</summary>
     public LeaseRenewal.HeldClaims Hold(Guid owner, ClaimResult claims, long claimedAt) =>
-        leases.Hold(owner, claims.ClaimedIds(), claimedAt);
+        leases.Hold(owner, claims.ClaimedIds(), claimedAt, claims.Asked.Count);
 
     /// <summary>Counts and logs a delivery of a message that was processed before; the caller then skips it.</summary>
     public void DropDuplicate(InboundRecord record, InboundEnvelope envelope)
@@ -255,7 +262,7 @@ internal sealed partial class DeduplicationGate : IDisposable
                 catch (MessageIdRejectedException refusal)
                 {
                     LogMarkRefused(refusal, refusal.MessageId);
-                    marking.RemoveAll(id => string.Equals(id, refusal.MessageId, StringComparison.Ordinal));
+                    marking = marking.Where(id => !string.Equals(id, refusal.MessageId, StringComparison.Ordinal)).ToList();
                 }
             }
 

@@ -11,7 +11,7 @@ internal sealed class OffsetSettlement
     private readonly DeduplicationGate gate;
     private readonly LeaseRenewal.HeldClaims held;
     private readonly Action<int> storeOffset;
-    private readonly List<string> awaitingMark;
+    private List<string> awaitingMark;
     private int stored;
 
     /// <param name="gate">Marks the handled IDs.</param>
@@ -48,8 +48,9 @@ internal sealed class OffsetSettlement
     /// </summary>
     public List<string> TakeUnmarked()
     {
-        var unmarked = new List<string>(awaitingMark);
-        awaitingMark.Clear();
+        // Handed over, not copied: this settlement is done with the batch once its marks are deferred.
+        var unmarked = awaitingMark;
+        awaitingMark = [];
         stored = Settled;
         return unmarked;
     }
