@@ -44,6 +44,7 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
     private const string StoreName = "PostgreSQL deduplication store";
 
     private readonly PostgreSqlTable table;
+    private readonly PostgreSqlWriteGroups groups;
     private readonly TimeProvider timeProvider;
     private readonly string claimSql;
     private readonly string stateSql;
@@ -79,6 +80,7 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
     {
         table = new PostgreSqlTable(dataSource, ownsDataSource, schema ?? DefaultSchema, tableName ?? DefaultTableName, "MessageContracts.Deduplication", CreateTableSql, addedColumn: "owner uuid NULL");
         this.timeProvider = timeProvider ?? TimeProvider.System;
+        groups = new PostgreSqlWriteGroups(table.DataSource);
 
         var t = table.QualifiedName;
 
@@ -147,9 +149,10 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
 
     /// <inheritdoc />
     /// <remarks>
-    /// One round trip and one (implicit) transaction: one claim statement for the distinct IDs, in message ID order so
-    /// that two instances claiming overlapping sets take the row locks in the same order, then one read of the states of
-    /// the rows. A statement per ID only to find the ID the server refuses.
+    /// One claim statement for the distinct IDs, in message ID order so that two instances claiming overlapping sets take
+    /// the row locks in the same order, then one read of the states of the rows, in one round trip and one (implicit)
+    /// transaction shared with the other claims and marks of this store waiting at the same time (group commit). A
+    /// statement per ID only to find the ID the server refuses.
     /// </remarks>
     public async Task<IReadOnlyList<DeduplicationClaim>> TryClaimAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, TimeSpan lease, CancellationToken cancellationToken)
     {
@@ -205,7 +208,7 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
     }
 
     /// <inheritdoc />
-    /// <remarks>One round trip and one (implicit) transaction: one mark statement for the distinct IDs, in message ID order, then one read of the states.</remarks>
+    /// <remarks>One mark statement for the distinct IDs, in message ID order, then one read of the states: one round trip and one (implicit) transaction, shared as a claim's is.</remarks>
     public async Task<IReadOnlyList<bool>> MarkProcessedAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, CancellationToken cancellationToken)
     {
         DeduplicationArguments.Validate(consumerGroup, messageIds, owner);
@@ -304,7 +307,7 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
             {
                 try
                 {
-                    // One ID, or a data error in the set statement: one statement per ID, so the failing one names its ID.
+                    // A data error in the set statement (or an ID JSON cannot carry): one statement per ID, so the failing one names its ID.
                     await using var connection = await table.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
                     await using var batch = new NpgsqlBatch(connection);
                     foreach (var i in pending)
@@ -371,33 +374,15 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
         string consumerGroup, IReadOnlyList<string> messageIds, int[] pending, string set, Guid owner, string writeSetSql, DateTimeOffset[] extra,
         bool[] written, string?[] states, CancellationToken cancellationToken)
     {
-        var wrote = new HashSet<string>(StringComparer.Ordinal);
-        var stateOf = new Dictionary<string, string>(StringComparer.Ordinal);
-        try
-        {
-            await using var connection = await table.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var batch = new NpgsqlBatch(connection);
-            batch.BatchCommands.Add(Statement(writeSetSql, consumerGroup, set, owner, extra));
-            batch.BatchCommands.Add(Statement(stateSetSql, consumerGroup, set, owner: null, []));
-            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                wrote.Add(reader.GetString(0));
-            }
-
-            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (!reader.IsDBNull(1))
-                {
-                    stateOf[reader.GetString(0)] = reader.GetString(1);
-                }
-            }
-        }
-        catch (PostgresException exception) when (PostgreSqlErrors.IsDataError(exception))
+        // With the other workers' claims and marks waiting at the same time, in one transaction (group commit).
+        var write = new PostgreSqlWriteGroups.SetWrite(writeSetSql, stateSetSql, consumerGroup, set, pending.Length, owner, extra, cancellationToken);
+        if (!await groups.WriteAsync(write).ConfigureAwait(false))
         {
             return false;
         }
+
+        var wrote = write.Wrote;
+        var stateOf = write.StateOf;
 
         for (var k = 0; k < pending.Length; k++)
         {
@@ -411,12 +396,12 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
     }
 
     /// <summary>
-    /// The distinct IDs at <paramref name="order"/> (sorted by ID) as a JSON array for the set statements; null for one ID
-    /// (its own statement is as cheap) or when an ID is not valid UTF-16, which JSON text cannot carry.
+    /// The distinct IDs at <paramref name="order"/> (sorted by ID) as a JSON array for the set statements (one ID too: the
+    /// set form joins the group commit); null for none, or when an ID is not valid UTF-16, which JSON text cannot carry.
     /// </summary>
     private static string? SetOf(IReadOnlyList<string> messageIds, int[] order)
     {
-        if (order.Length < 2)
+        if (order.Length == 0)
         {
             return null;
         }
@@ -472,7 +457,7 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
     }
 
     /// <summary>One statement: $1 the group, $2 the message ID, $3 the owner (when given), then <paramref name="extra"/>.</summary>
-    private static NpgsqlBatchCommand Statement(string sql, string consumerGroup, string messageId, Guid? owner, DateTimeOffset[] extra)
+    internal static NpgsqlBatchCommand Statement(string sql, string consumerGroup, string messageId, Guid? owner, DateTimeOffset[] extra)
     {
         var command = new NpgsqlBatchCommand(sql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumerGroup });

@@ -74,6 +74,21 @@ internal sealed class CoreHarness : IDisposable
             CancellationToken.None,
             CancellationToken.None);
 
+    /// <summary>
+    /// Runs one batch pipelined with the batches around it, the clock driven: the marks <paramref name="previous"/>
+    /// deferred go with its claims (their batch's last offset, <paramref name="previousLast"/>, stored once they are
+    /// recorded), and its own marks are deferred when <paramref name="defer"/> is set.
+    /// </summary>
+    public Task<(int Settled, DeferredMarks? Deferred)> SettlePipelinedAsync(DeferredMarks? previous, long previousLast, bool defer, params InboundRecord[] batch) =>
+        Time.DriveAsync(Processor.ProcessBatchAsync(
+            batch,
+            index => StoredOffsets.Add((batch[index].Offset, Store.MarksRecorded)),
+            previous,
+            () => StoredOffsets.Add((previousLast, Store.MarksRecorded)),
+            () => defer,
+            CancellationToken.None,
+            CancellationToken.None));
+
     /// <summary>Released once per offset stored, for a test that waits for one while a batch is still running.</summary>
     public SemaphoreSlim OffsetStored { get; } = new(0);
 

@@ -176,6 +176,47 @@ public sealed class RecordProcessorTests
     }
 
     [Fact]
+    public async Task A_batch_s_marks_deferred_to_the_next_batch_are_recorded_before_its_offset_moves_and_before_the_next_handlers_run()
+    {
+        using var core = new CoreHarness();
+        var marksWhenHandled = new List<(string MessageId, int Marks)>();
+        core.Handler = (context, _) =>
+        {
+            marksWhenHandled.Add((context.MessageId, core.Store.MarksRecorded));
+            core.Handled.Add(context.MessageId);
+            return Task.CompletedTask;
+        };
+
+        var (settled, deferred) = await core.SettlePipelinedAsync(null, 0, defer: true, CoreHarness.Record(0, "m-1"), CoreHarness.Record(1, "m-2"));
+
+        // Handled, not yet marked: no offset may move.
+        Assert.Equal(2, settled);
+        Assert.NotNull(deferred);
+        Assert.Empty(core.StoredOffsets);
+        Assert.Equal(0, core.Store.MarkCalls);
+
+        // The next batch (m-3): its claim goes with the deferred marks, which are recorded before m-3 is handled.
+        (settled, var second) = await core.SettlePipelinedAsync(deferred, 1, defer: true, CoreHarness.Record(2, "m-3"));
+
+        Assert.Equal(1, settled);
+        Assert.NotNull(second);
+        Assert.True(deferred.Marked);
+        Assert.Equal(("m-3", 1), marksWhenHandled[^1]);
+        Assert.Equal([(1L, 1)], core.StoredOffsets);
+
+        // Then m-3 delivered again: its claim must see m-3's deferred mark, so it is dropped as a duplicate.
+        (settled, var third) = await core.SettlePipelinedAsync(second, 2, defer: false, CoreHarness.Record(3, "m-3"), CoreHarness.Record(4, "m-4"));
+
+        Assert.Equal(2, settled);
+        Assert.Null(third);
+        Assert.Equal(["m-1", "m-2", "m-3", "m-4"], core.Handled);
+        Assert.Equal(["m-1", "m-2", "m-3", "m-4"], core.Store.Marked);
+
+        // Each batch's offset after its own mark, in order.
+        Assert.Equal([(1L, 1), (2L, 2), (4L, 3)], core.StoredOffsets);
+    }
+
+    [Fact]
     public async Task A_batch_of_one_whose_handler_fails_unexpectedly_gives_its_claim_back_and_stores_no_offset()
     {
         using var core = new CoreHarness();

@@ -65,6 +65,26 @@ public sealed class BatchingDeduplicationStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_mark_and_a_claim_submitted_together_share_one_group_and_the_claim_sees_the_mark()
+    {
+        var inner = new GatedGroupStore(time);
+        var store = (BatchingDeduplicationStore)Batching(inner);
+        var previousOwner = Guid.NewGuid();
+        Assert.Equal([DeduplicationClaim.Claimed], await store.TryClaimAsync(Group, ["m0"], previousOwner, Lease, default));
+
+        // One batch's mark of m0 with the next batch's claims, m0 (delivered again) among them.
+        var mark = DeduplicationRequest.MarkProcessed(Group, ["m0"], previousOwner, default);
+        var claim = DeduplicationRequest.Claim(Group, ["m0", "m1"], Guid.NewGuid(), Lease, default);
+        await store.SubmitTogetherAsync(mark, claim);
+
+        Assert.True(mark.Completion.Task.IsCompletedSuccessfully);
+        Assert.True(claim.Completion.Task.IsCompletedSuccessfully);
+        Assert.Equal([true], mark.Answers);
+        Assert.Equal([DeduplicationClaim.AlreadyProcessed, DeduplicationClaim.Claimed], claim.Claims);
+        Assert.Equal([1, 2], inner.Groups);
+    }
+
+    [Fact]
     public async Task A_group_that_fails_fails_each_of_its_requests_and_the_next_group_is_applied()
     {
         var inner = new GatedGroupStore(time);

@@ -91,9 +91,128 @@ internal sealed partial class DeduplicationGate : IDisposable
         return new ClaimResult(remaining, [], rejected ?? ClaimResult.NoneRejected);
     }
 
+    /// <summary>
+    /// Records the marks <paramref name="previous"/> deferred, then claims <paramref name="messageIds"/> as
+    /// <see cref="ClaimAsync"/> does, overlapping the two store calls: with group commit
+    /// (<see cref="BatchingDeduplicationStore"/>) both go in one group, so a worker waits for one commit per batch instead
+    /// of two (its mark, then its claim); with another store the two calls run at once, unless an ID is in both (then the
+    /// mark goes first, so the claim sees it processed). Returns once both are done; <see cref="DeferredMarks.Marked"/>
+    /// says whether the mark was recorded (it is retried as <see cref="MarkProcessedAsync"/> retries it, so false only
+    /// when this throws).
+    /// </summary>
+    public async Task<ClaimResult> MarkThenClaimAsync(DeferredMarks previous, List<string> messageIds, Guid owner, bool waitWhileClaimedElsewhere, CancellationToken cancellationToken)
+    {
+        if (messageIds.Count == 0)
+        {
+            await MarkAsync(previous, cancellationToken).ConfigureAwait(false);
+            return await ClaimAsync(messageIds, owner, waitWhileClaimedElsewhere, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (store is BatchingDeduplicationStore batching)
+        {
+            // One attempt in one group; whichever of the two failed (the store down, an ID refused, the claim cancelled)
+            // is then retried alone through the ordinary path, mark first.
+            var marking = NotTakenOver(previous.MessageIds, previous.Held);
+            var mark = DeduplicationRequest.MarkProcessed(consumerGroup, marking, previous.Held.Owner, CancellationToken.None);
+            var claim = DeduplicationRequest.Claim(consumerGroup, messageIds, owner, lease, cancellationToken);
+            await batching.SubmitTogetherAsync(mark, claim).ConfigureAwait(false);
+            if (mark.Completion.Task.IsCompletedSuccessfully && mark.Failure is null)
+            {
+                LogUnmarked(marking, mark.Answers);
+                previous.Held.Settled(previous.MessageIds);
+                previous.Marked = true;
+            }
+            else
+            {
+                await MarkAsync(previous, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (claim.Completion.Task.IsCompletedSuccessfully && claim.Failure is null
+                && !(waitWhileClaimedElsewhere && messageIds.Count == 1 && claim.Claims[0] == DeduplicationClaim.ClaimedElsewhere))
+            {
+                return new ClaimResult(messageIds, claim.Claims, ClaimResult.NoneRejected);
+            }
+
+            return await ClaimAsync(messageIds, owner, waitWhileClaimedElsewhere, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (previous.MessageIds.Exists(id => messageIds.Contains(id, StringComparer.Ordinal)))
+        {
+            await MarkAsync(previous, cancellationToken).ConfigureAwait(false);
+            return await ClaimAsync(messageIds, owner, waitWhileClaimedElsewhere, cancellationToken).ConfigureAwait(false);
+        }
+
+        var markTask = MarkAsync(previous, cancellationToken);
+        ClaimResult claimed;
+        try
+        {
+            claimed = await ClaimAsync(messageIds, owner, waitWhileClaimedElsewhere, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The mark still finishes (within its grace), so the caller can store the previous batch's offsets.
+            try
+            {
+                await markTask.ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Marked stays false: the offsets are not stored. The claim's failure is the one to report.
+            }
+
+            throw;
+        }
+
+        await markTask.ConfigureAwait(false);
+        return claimed;
+    }
+
+    /// <summary>Records the marks <paramref name="previous"/> deferred, alone (<see cref="MarkProcessedAsync"/>).</summary>
+    public async Task MarkAsync(DeferredMarks previous, CancellationToken cancellationToken)
+    {
+        await MarkProcessedAsync(previous.MessageIds, previous.Held, cancellationToken).ConfigureAwait(false);
+        previous.Marked = true;
+    }
+
+    /// <summary>The IDs to mark: those whose claim was not taken over; a new list only when some were (rare).</summary>
+    private List<string> NotTakenOver(List<string> messageIds, LeaseRenewal.HeldClaims held)
+    {
+        if (!held.AnyTakenOver)
+        {
+            // The caller's list itself: it is not changed while the store has it (a refusal makes a new list).
+            return messageIds;
+        }
+
+        var marking = new List<string>(messageIds.Count);
+        foreach (var messageId in messageIds)
+        {
+            if (held.WasTakenOver(messageId))
+            {
+                LogNotMarkedTakenOver(messageId);
+            }
+            else
+            {
+                marking.Add(messageId);
+            }
+        }
+
+        return marking;
+    }
+
+    private void LogUnmarked(List<string> marking, bool[] marked)
+    {
+        for (var i = 0; i < marking.Count; i++)
+        {
+            if (!marked[i])
+            {
+                LogNotMarkedTakenOver(marking[i]);
+            }
+        }
+    }
+
     /// <summary>Starts renewing the claims <paramref name="owner"/> took (those answered <see cref="DeduplicationClaim.Claimed"/>).</summary>
     public LeaseRenewal.HeldClaims Hold(Guid owner, ClaimResult claims, long claimedAt) =>
-        leases.Hold(owner, claims.ClaimedIds(), claimedAt);
+        leases.Hold(owner, claims.ClaimedIds(), claimedAt, claims.Asked.Count);
 
     /// <summary>Counts and logs a delivery of a message that was processed before; the caller then skips it.</summary>
     public void DropDuplicate(InboundRecord record, InboundEnvelope envelope)
@@ -115,19 +234,7 @@ internal sealed partial class DeduplicationGate : IDisposable
     /// </remarks>
     public async Task MarkProcessedAsync(List<string> messageIds, LeaseRenewal.HeldClaims held, CancellationToken cancellationToken)
     {
-        var marking = new List<string>(messageIds.Count);
-        foreach (var messageId in messageIds)
-        {
-            if (held.WasTakenOver(messageId))
-            {
-                LogNotMarkedTakenOver(messageId);
-            }
-            else
-            {
-                marking.Add(messageId);
-            }
-        }
-
+        var marking = NotTakenOver(messageIds, held);
         using var settle = new CancellationTokenSource();
         using var graceOnStop = cancellationToken.Register(static state => ((CancellationTokenSource)state!).CancelAfter(OutcomeGrace), settle);
         try
@@ -155,7 +262,7 @@ internal sealed partial class DeduplicationGate : IDisposable
                 catch (MessageIdRejectedException refusal)
                 {
                     LogMarkRefused(refusal, refusal.MessageId);
-                    marking.RemoveAll(id => string.Equals(id, refusal.MessageId, StringComparison.Ordinal));
+                    marking = marking.Where(id => !string.Equals(id, refusal.MessageId, StringComparison.Ordinal)).ToList();
                 }
             }
 

@@ -43,9 +43,9 @@ internal sealed partial class LeaseRenewal : IDisposable
     }
 
     /// <summary>Starts renewing the claims <paramref name="owner"/> took on <paramref name="messageIds"/> at <paramref name="claimedAt"/> (a <see cref="TimeProvider"/> timestamp).</summary>
-    public HeldClaims Hold(Guid owner, IEnumerable<string> messageIds, long claimedAt)
+    public HeldClaims Hold(Guid owner, IEnumerable<string> messageIds, long claimedAt, int capacity = 0)
     {
-        var claims = new HeldClaims(this, owner, messageIds, claimedAt);
+        var claims = new HeldClaims(this, owner, messageIds, claimedAt, capacity);
         lock (gate)
         {
             held.Add(claims);
@@ -137,11 +137,18 @@ internal sealed partial class LeaseRenewal : IDisposable
     {
         private readonly LeaseRenewal renewal;
 
-        public HeldClaims(LeaseRenewal renewal, Guid owner, IEnumerable<string> messageIds, long claimedAt)
+        public HeldClaims(LeaseRenewal renewal, Guid owner, IEnumerable<string> messageIds, long claimedAt, int capacity = 0)
         {
             this.renewal = renewal;
             Owner = owner;
-            MessageIds = [.. messageIds];
+
+            // Sized once (the IDs come from an iterator, which a set cannot size itself from: it would grow and copy).
+            MessageIds = new HashSet<string>(capacity);
+            foreach (var messageId in messageIds)
+            {
+                MessageIds.Add(messageId);
+            }
+
             RenewedAt = claimedAt;
         }
 
@@ -154,6 +161,18 @@ internal sealed partial class LeaseRenewal : IDisposable
         internal HashSet<string> TakenOver { get; } = [];
 
         internal long RenewedAt { get; set; }
+
+        /// <summary>Whether a renewal found any of these claims held by another owner.</summary>
+        public bool AnyTakenOver
+        {
+            get
+            {
+                lock (renewal.gate)
+                {
+                    return TakenOver.Count > 0;
+                }
+            }
+        }
 
         /// <summary>Whether a renewal found the claim on <paramref name="messageId"/> held by another owner.</summary>
         public bool WasTakenOver(string messageId)

@@ -11,7 +11,7 @@ internal sealed class OffsetSettlement
     private readonly DeduplicationGate gate;
     private readonly LeaseRenewal.HeldClaims held;
     private readonly Action<int> storeOffset;
-    private readonly List<string> awaitingMark;
+    private List<string> awaitingMark;
     private int stored;
 
     /// <param name="gate">Marks the handled IDs.</param>
@@ -40,6 +40,19 @@ internal sealed class OffsetSettlement
     {
         awaitingMark.Add(messageId);
         Settled++;
+    }
+
+    /// <summary>
+    /// Hands the handled IDs waiting for their mark to the caller, which records them with the next batch's claims
+    /// (<see cref="DeferredMarks"/>) and only then stores the batch's offsets; this settlement stores none of them.
+    /// </summary>
+    public List<string> TakeUnmarked()
+    {
+        // Handed over, not copied: this settlement is done with the batch once its marks are deferred.
+        var unmarked = awaitingMark;
+        awaitingMark = [];
+        stored = Settled;
+        return unmarked;
     }
 
     /// <summary>

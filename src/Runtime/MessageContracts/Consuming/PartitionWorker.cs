@@ -34,6 +34,13 @@ internal sealed partial class PartitionWorker : IDisposable
     // The batch as the processor sees it (no Confluent types), and the offset callback, made once per worker.
     private readonly List<InboundRecord> records = new(MaxBatch);
     private readonly Action<int> storeOffsetAt;
+    private readonly Action storeDeferredOffset;
+    private readonly Func<bool> moreQueued;
+
+    // The marks of the last batch, deferred to go with the next batch's claims, and that batch's last record (whose
+    // offset is stored once they are recorded).
+    private DeferredMarks? deferred;
+    private ConsumeResult<byte[]?, byte[]?>? deferredLast;
     private int queued;
     private long queuedBytes;
     private ConsumeResult<byte[]?, byte[]?>? current;
@@ -52,6 +59,8 @@ internal sealed partial class PartitionWorker : IDisposable
         this.processor = processor;
         this.storeOffset = storeOffset;
         storeOffsetAt = StoreOffsetAt;
+        storeDeferredOffset = () => storeOffset(deferredLast!);
+        moreQueued = () => pending.Count > 0 || Volatile.Read(ref queued) > 0;
         this.concurrency = concurrency;
         this.logger = logger;
         abort = CancellationTokenSource.CreateLinkedTokenSource(shutdownAbort);
@@ -132,27 +141,41 @@ internal sealed partial class PartitionWorker : IDisposable
     {
         try
         {
-            while (true)
+            try
             {
-                stopTaking.Token.ThrowIfCancellationRequested();
-                if (pending.Count == 0 && !await queue.Reader.WaitToReadAsync(stopTaking.Token).ConfigureAwait(false))
+                while (true)
                 {
-                    break;
-                }
-
-                while (!stopTaking.IsCancellationRequested && TryTake(out var record))
-                {
-                    batch.Clear();
-                    batch.Add(record);
-
-                    // Never waits to fill a batch: only records already queued join it. A record alone is a batch of one.
-                    while (processor.CanBatch && batch.Count < MaxBatch && TryTake(out var next))
+                    stopTaking.Token.ThrowIfCancellationRequested();
+                    if (!moreQueued())
                     {
-                        batch.Add(next);
+                        // Nothing queued: the last batch's marks are not kept waiting for a claim that may never come.
+                        await FlushDeferredAsync().ConfigureAwait(false);
                     }
 
-                    await SettleAsync().ConfigureAwait(false);
+                    if (pending.Count == 0 && !await queue.Reader.WaitToReadAsync(stopTaking.Token).ConfigureAwait(false))
+                    {
+                        break;
+                    }
+
+                    while (!stopTaking.IsCancellationRequested && TryTake(out var record))
+                    {
+                        batch.Clear();
+                        batch.Add(record);
+
+                        // Never waits to fill a batch: only records already queued join it. A record alone is a batch of one.
+                        while (processor.CanBatch && batch.Count < MaxBatch && TryTake(out var next))
+                        {
+                            batch.Add(next);
+                        }
+
+                        await SettleAsync().ConfigureAwait(false);
+                    }
                 }
+            }
+            finally
+            {
+                // Stopping (or failing): the handled records' marks are recorded, as a batch's own flush would.
+                await FlushDeferredAsync().ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
@@ -205,16 +228,28 @@ internal sealed partial class PartitionWorker : IDisposable
 
             await concurrency.WaitAsync(stopOrAbort.Token).ConfigureAwait(false);
 
-            // A failure rewinds to the first record whose offset was not stored.
-            current = batch[0];
+            // A failure rewinds to the first record whose offset was not stored (with marks deferred, one of theirs).
+            if (deferred is null)
+            {
+                current = batch[0];
+            }
+
+            var previous = deferred;
+            deferred = null;
             int settled;
             try
             {
-                settled = await processor.ProcessBatchAsync(records, storeOffsetAt, stopTaking.Token, abort.Token).ConfigureAwait(false);
+                (settled, deferred) = await processor.ProcessBatchAsync(
+                    records, storeOffsetAt, previous, storeDeferredOffset, processor.CanBatch ? moreQueued : null, stopTaking.Token, abort.Token).ConfigureAwait(false);
             }
             finally
             {
                 concurrency.Release();
+            }
+
+            if (deferred is not null)
+            {
+                deferredLast = batch[settled - 1];
             }
 
             if (settled == batch.Count || stopTaking.IsCancellationRequested)
@@ -234,6 +269,16 @@ internal sealed partial class PartitionWorker : IDisposable
             var stoppedAt = batch[settled];
             batch.Clear();
             batch.Add(stoppedAt);
+        }
+    }
+
+    /// <summary>Records the deferred marks of the last batch alone and stores its offset.</summary>
+    private async Task FlushDeferredAsync()
+    {
+        if (deferred is { } previous)
+        {
+            deferred = null;
+            await processor.FlushDeferredAsync(previous, storeDeferredOffset, abort.Token).ConfigureAwait(false);
         }
     }
 

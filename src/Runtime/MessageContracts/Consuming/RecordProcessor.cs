@@ -83,6 +83,27 @@ internal sealed class RecordProcessor : IDisposable
         IReadOnlyList<InboundRecord> batch,
         Action<int> storeOffset,
         CancellationToken stop,
+        CancellationToken cancellationToken) =>
+        (await ProcessBatchAsync(batch, storeOffset, previous: null, storePrevious: null, mayDefer: null, stop, cancellationToken).ConfigureAwait(false)).Settled;
+
+    /// <summary>
+    /// As <see cref="ProcessBatchAsync(IReadOnlyList{InboundRecord}, Action{int}, CancellationToken, CancellationToken)"/>,
+    /// pipelined with the batches before and after it: the marks a previous batch deferred (<paramref name="previous"/>)
+    /// go to the store with this batch's claims (<see cref="DeduplicationGate.MarkThenClaimAsync"/>), and only once they
+    /// are recorded is <paramref name="storePrevious"/> called (the previous batch's offsets), before any record of this
+    /// batch is handled. When every record of this batch is settled, the stop is not signalled and
+    /// <paramref name="mayDefer"/> says more records are waiting, this batch's marks are deferred in turn and returned
+    /// (its offsets not stored yet); the caller passes them to the next batch, or records them alone with
+    /// <see cref="FlushDeferredAsync"/>. So a worker waits for one store commit per batch, not two, and the ordering
+    /// holds: claim before handling, mark after, offset only once the mark is durable.
+    /// </summary>
+    public async Task<(int Settled, DeferredMarks? Deferred)> ProcessBatchAsync(
+        IReadOnlyList<InboundRecord> batch,
+        Action<int> storeOffset,
+        DeferredMarks? previous,
+        Action? storePrevious,
+        Func<bool>? mayDefer,
+        CancellationToken stop,
         CancellationToken cancellationToken)
     {
         if (inbox is not null)
@@ -92,9 +113,14 @@ internal sealed class RecordProcessor : IDisposable
                 throw new ArgumentException("With the transactional inbox, records are settled one at a time (CanBatch is false).", nameof(batch));
             }
 
+            if (previous is not null)
+            {
+                throw new ArgumentException("With the transactional inbox, no marks are deferred.", nameof(previous));
+            }
+
             await SettleInInboxAsync(inbox, batch[0], cancellationToken).ConfigureAwait(false);
             storeOffset(0);
-            return 1;
+            return (1, null);
         }
 
         var count = batch.Count;
@@ -110,7 +136,29 @@ internal sealed class RecordProcessor : IDisposable
         }
 
         var owner = Guid.NewGuid();
-        var claimed = await gate.ClaimAsync(ids, owner, waitWhileClaimedElsewhere: count == 1, cancellationToken).ConfigureAwait(false);
+        ClaimResult claimed;
+        if (previous is null)
+        {
+            claimed = await gate.ClaimAsync(ids, owner, waitWhileClaimedElsewhere: count == 1, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            try
+            {
+                claimed = await gate.MarkThenClaimAsync(previous, ids, owner, waitWhileClaimedElsewhere: count == 1, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                // The previous batch's offsets move on only once its marks are recorded, and before this batch handles anything.
+                if (previous.Marked)
+                {
+                    storePrevious!();
+                }
+
+                previous.Dispose();
+            }
+        }
+
         var claimedAt = timeProvider.GetTimestamp();
         var halfLease = gate.Lease / 2;
 
@@ -124,7 +172,7 @@ internal sealed class RecordProcessor : IDisposable
             }
         }
 
-        using var held = gate.Hold(owner, claimed, claimedAt);
+        var held = gate.Hold(owner, claimed, claimedAt);
         var settlement = new OffsetSettlement(gate, held, storeOffset, count);
         Exception? failure = null;
         try
@@ -220,13 +268,45 @@ internal sealed class RecordProcessor : IDisposable
             await gate.ReleaseAsync(unsettled, held).ConfigureAwait(false);
         }
 
-        await settlement.FlushAsync(cancellationToken).ConfigureAwait(false);
+        if (failure is null && settlement.Settled == count && settlement.HasUnmarked && !stop.IsCancellationRequested && mayDefer is not null && mayDefer())
+        {
+            // More records wait: this batch's marks go with their claims (the claims stay renewed until then).
+            return (count, new DeferredMarks(settlement.TakeUnmarked(), held));
+        }
+
+        try
+        {
+            await settlement.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            held.Dispose();
+        }
+
         if (failure is not null)
         {
             ExceptionDispatchInfo.Throw(failure);
         }
 
-        return settlement.Settled;
+        return (settlement.Settled, null);
+    }
+
+    /// <summary>
+    /// Records the marks a batch deferred, alone (no batch follows: the worker is stopping, or its queue ran dry), then
+    /// calls <paramref name="storePrevious"/> for that batch's offsets. If the marks cannot be recorded (stopped past
+    /// their grace), it throws and no offset moves.
+    /// </summary>
+    public async Task FlushDeferredAsync(DeferredMarks previous, Action storePrevious, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await gate.MarkAsync(previous, cancellationToken).ConfigureAwait(false);
+            storePrevious();
+        }
+        finally
+        {
+            previous.Dispose();
+        }
     }
 
     /// <summary>

@@ -117,12 +117,62 @@ internal sealed class BatchingDeduplicationStore : IDeduplicationStore, IAsyncDi
     /// <inheritdoc cref="DisposeAsync" />
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    private async Task SubmitAsync(DeduplicationRequest request)
+    /// <summary>
+    /// Submits a mark and a claim together (<c>DeduplicationGate.MarkThenClaimAsync</c>: one batch's marks with the
+    /// next batch's claims), queued at once so that they share a group, and so a commit, unless the group's size limit
+    /// splits them (then the mark is in the earlier group). Applied in order: a claim of an ID the mark records sees it
+    /// processed. Completes when both are written or failed; the caller reads each request's outcome (its
+    /// <see cref="DeduplicationRequest.Completion"/> and <see cref="DeduplicationRequest.Failure"/>) and retries a failed
+    /// one through the ordinary calls.
+    /// </summary>
+    internal async Task SubmitTogetherAsync(DeduplicationRequest first, DeduplicationRequest second)
     {
-        request.CancellationToken.ThrowIfCancellationRequested();
-        if (request.MessageIds.Count == 0)
+        try
         {
-            return;
+            await SubmitAsync(second, before: first).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Each request's own outcome is in its completion; the caller reads them.
+        }
+
+        try
+        {
+            await first.Completion.Task.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // As above.
+        }
+    }
+
+    /// <summary>Queues <paramref name="request"/> (after <paramref name="before"/>, in the same group, when given) and waits for it.</summary>
+    private async Task SubmitAsync(DeduplicationRequest request, DeduplicationRequest? before = null)
+    {
+        if (before is { MessageIds.Count: 0 })
+        {
+            before.Completion.TrySetResult();
+            before = null;
+        }
+
+        if (request.CancellationToken.IsCancellationRequested || request.MessageIds.Count == 0)
+        {
+            if (request.CancellationToken.IsCancellationRequested)
+            {
+                request.Completion.TrySetCanceled(request.CancellationToken);
+            }
+            else
+            {
+                request.Completion.TrySetResult();
+            }
+
+            if (before is null)
+            {
+                await request.Completion.Task.ConfigureAwait(false);
+                return;
+            }
+
+            (request, before) = (before, null);
         }
 
         bool lead;
@@ -130,7 +180,15 @@ internal sealed class BatchingDeduplicationStore : IDeduplicationStore, IAsyncDi
         {
             if (closed)
             {
-                throw new ObjectDisposedException(nameof(BatchingDeduplicationStore), "The consumer's deduplication store is closed.");
+                var disposed = new ObjectDisposedException(nameof(BatchingDeduplicationStore), "The consumer's deduplication store is closed.");
+                before?.Completion.TrySetException(disposed);
+                request.Completion.TrySetException(disposed);
+                throw disposed;
+            }
+
+            if (before is not null)
+            {
+                waiting.Enqueue(before);
             }
 
             waiting.Enqueue(request);
