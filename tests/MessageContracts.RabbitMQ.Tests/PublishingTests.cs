@@ -77,14 +77,15 @@ public sealed class PublishingTests(RabbitMqVirtualHost vhost) : IClassFixture<R
         Assert.Equal("application/json", properties.ContentType);
         Assert.Equal("dispatch", properties.AppId);
         Assert.Equal(message.Time.ToUnixTimeSeconds(), properties.Timestamp.UnixTime);
-        var headers = properties.Headers!.ToDictionary(header => header.Key, header => Encoding.UTF8.GetString((byte[])header.Value!));
+        var headers = AmqpEnvelope.ReadHeaders(properties);
         Assert.Equal("1.0", headers["ce_specversion"]);
         Assert.Equal(message.MessageId, headers["ce_id"]);
         Assert.Equal(message.MessageType, headers["ce_type"]);
         Assert.Equal("dispatch", headers["ce_source"]);
         Assert.Equal("2026-12-07T10:30:15.1230000Z", headers["ce_time"]);
         Assert.Equal(message.TraceParent, headers["traceparent"]);
-        Assert.Equal("""{"ParcelId":"p-3","Address":"Main Street 3"}""", Encoding.UTF8.GetString(stored.Body.Span));
+        Assert.Equal("application/json", headers["content-type"]);
+        Assert.Equal("""{"parcelId":"p-3","address":"Main Street 3"}""", Encoding.UTF8.GetString(stored.Body.Span));
     }
 
     private async Task ProvisionCommandQueueAsync(IConnection connection, string prefix = "")
