@@ -28,6 +28,7 @@ internal sealed partial class QueueConsumer : IAsyncDisposable
     private readonly Func<RabbitMqDelivery, CancellationToken, Task> onDelivery;
     private readonly ILogger logger;
     private readonly CancellationTokenSource stopping = new();
+    private CancellationTokenSource channelLost;
     private string? consumerTag;
 
     private QueueConsumer(IChannel channel, string queue, Func<RabbitMqDelivery, CancellationToken, Task> onDelivery, ILogger logger)
@@ -36,6 +37,8 @@ internal sealed partial class QueueConsumer : IAsyncDisposable
         this.queue = queue;
         this.onDelivery = onDelivery;
         this.logger = logger;
+        channelLost = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
+        channel.ChannelShutdownAsync += OnChannelShutdownAsync;
     }
 
     /// <summary>The prefetch (unacknowledged deliveries in flight) for a concurrency.</summary>
@@ -93,6 +96,7 @@ internal sealed partial class QueueConsumer : IAsyncDisposable
         }
 
         await channel.DisposeAsync().ConfigureAwait(false);
+        channelLost.Dispose();
         stopping.Dispose();
     }
 
@@ -107,13 +111,14 @@ internal sealed partial class QueueConsumer : IAsyncDisposable
             args.BasicProperties.Type,
             AmqpEnvelope.ReadHeaders(args.BasicProperties),
             args.Body.ToArray());
+        var lost = Volatile.Read(ref channelLost).Token;
         try
         {
-            await onDelivery(delivery, stopping.Token).ConfigureAwait(false);
+            await onDelivery(delivery, lost).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (lost.IsCancellationRequested)
         {
-            // Stopping: the channel's close returns the delivery to the queue.
+            // Stopping, or the channel went: the broker returns the delivery to the queue, an ack could not be sent.
             return;
         }
         catch (Exception exception)
@@ -124,6 +129,19 @@ internal sealed partial class QueueConsumer : IAsyncDisposable
         }
 
         await SettleAsync(() => channel.BasicAckAsync(args.DeliveryTag, multiple: false), delivery).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The channel closed (the connection went, or the consumer stops): the deliveries in flight are returned to the
+    /// queue by the broker and their tags are void, so their callbacks are told to give up rather than finish work
+    /// that will be redone; the client also waits for running callbacks before it recovers the channel. Deliveries
+    /// on the recovered channel get a fresh token.
+    /// </summary>
+    private async Task OnChannelShutdownAsync(object sender, ShutdownEventArgs args)
+    {
+        var lost = Interlocked.Exchange(ref channelLost, CancellationTokenSource.CreateLinkedTokenSource(stopping.Token));
+        await lost.CancelAsync().ConfigureAwait(false);
+        lost.Dispose();
     }
 
     /// <summary>
