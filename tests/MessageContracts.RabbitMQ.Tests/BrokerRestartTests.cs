@@ -80,6 +80,7 @@ public sealed class BrokerRestartTests(RabbitMqVirtualHost vhost) : IClassFixtur
         var inFlightIds = inFlight.Select(message => message.MessageId).ToList();
         await log.WaitUntilAsync(seen => Covers(seen, inFlightIds), "the in-flight batch");
 
+        var whileDown = Messages(1, "while-down")[0];
         var publisherDown = ShutdownOf(publishing);
         var consumerDown = ShutdownOf(consuming);
         var publisherBack = RecoveryOf(publishing);
@@ -88,6 +89,11 @@ public sealed class BrokerRestartTests(RabbitMqVirtualHost vhost) : IClassFixtur
         {
             await RabbitMqCtlAsync("stop_app");
             await Task.WhenAll(publisherDown, consumerDown).WaitAsync(TimeSpan.FromSeconds(30));
+
+            // A publish while the broker is down fails, with its ID, instead of hanging.
+            var failed = await Assert.ThrowsAsync<RabbitMqPublishException>(() => publisher.PublishAsync(whileDown, CancellationToken.None));
+            Assert.Equal(whileDown.MessageId, failed.MessageId);
+            Assert.Contains(failed.Failure, new[] { RabbitMqPublishFailure.ConnectionLost, RabbitMqPublishFailure.TimedOut });
         }
         finally
         {
@@ -98,8 +104,10 @@ public sealed class BrokerRestartTests(RabbitMqVirtualHost vhost) : IClassFixtur
         await Task.WhenAll(publisherBack, consumerBack).WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(inFlightIds.Count, Volatile.Read(ref cancelledInFlight));
 
-        // Publishes after the recovery complete (confirmed), within their timeout.
+        // Publishes after the recovery complete (confirmed), within their timeout; the one that failed goes again under its ID.
         var after = await PublishAsync(publisher, 10, "after");
+        await publisher.PublishAsync(whileDown, CancellationToken.None);
+        after.Add(whileDown.MessageId);
 
         await log.WaitUntilAsync(
             seen => Covers(seen, after) && inFlightIds.All(id => seen.Count(delivery => delivery.MessageId == id) >= 2),

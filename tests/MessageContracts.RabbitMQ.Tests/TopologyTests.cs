@@ -36,6 +36,26 @@ public sealed class TopologyTests(RabbitMqVirtualHost vhost) : IClassFixture<Rab
     }
 
     [Fact]
+    public void A_publisher_declares_the_exchanges_of_its_events_and_never_a_commands_queue()
+    {
+        var topology = new RabbitMqTopologyBuilder("dispatch", Options()).Publishes(Scanned).Publishes(Deliver).Build();
+
+        Assert.Equal(["tests.parcel-scanned"], topology.Exchanges.Select(exchange => exchange.Name));
+        Assert.Empty(topology.Queues);
+        Assert.Empty(topology.Bindings);
+    }
+
+    [Fact]
+    public void The_consumed_contracts_come_from_the_generated_modules_handlers()
+    {
+        // The module initializer registers this assembly's generated module when the assembly loads.
+        var handled = RabbitMqContract.HandledBy(MessageContracts.Infrastructure.GeneratedMessageModules.All);
+
+        Assert.Contains(Deliver, handled);
+        Assert.DoesNotContain(Scanned, handled);
+    }
+
+    [Fact]
     public void A_delivery_limit_not_above_the_retry_count_is_refused()
     {
         var exception = Assert.Throws<ArgumentException>(() => new RabbitMqTopologyBuilder("billing", Options(deliveryLimit: 2)));
