@@ -78,7 +78,12 @@ mc_wait_for_management() {
 mc_start_rabbitmq() {
   local dir="$mc_brokers_dir/rabbitmq" started_at
   started_at=$(date +%s.%N)
-  mc_rabbitmq_node="messagecontracts@localhost"
+  # One node name per folder: a second folder (MESSAGECONTRACTS_BROKERS_DIR) gets a node of its own, never the first one's.
+  if [ "$mc_brokers_dir" = /var/tmp/messagecontracts-brokers ]; then
+    mc_rabbitmq_node="messagecontracts@localhost"
+  else
+    mc_rabbitmq_node="messagecontracts-$(printf %s "$mc_brokers_dir" | cksum | cut -d' ' -f1)@localhost"
+  fi
 
   # The folder and every parent readable by the rabbitmq user; the folder its own.
   mkdir -p "$dir"
@@ -182,6 +187,31 @@ mc_start_redis() {
   export MESSAGECONTRACTS_REDIS="127.0.0.1:$port"
 }
 
+# Runs "$@" in a subshell with errexit on, and returns its status. Not called in an `||` or `if` context: bash
+# ignores errexit inside such a context, even where a subshell sets it again.
+mc_checked() {
+  local errexit="" status
+  [[ $- == *e* ]] && errexit=yes
+  set +e
+  ( set -euo pipefail; "$@" )
+  status=$?
+  [ -n "$errexit" ] && set -e
+  return "$status"
+}
+
+# In a subshell (mc_checked): the node's RABBITMQ_* settings stay out of the caller's environment; only the addresses
+# come back, through a file written last.
+mc_start_rabbitmq_into() {
+  mc_start_rabbitmq
+  printf 'export %s=%q\n' MESSAGECONTRACTS_RABBITMQ "$MESSAGECONTRACTS_RABBITMQ" MESSAGECONTRACTS_RABBITMQ_HTTP "$MESSAGECONTRACTS_RABBITMQ_HTTP" \
+    MESSAGECONTRACTS_RABBITMQ_NODE "$MESSAGECONTRACTS_RABBITMQ_NODE" > "$1"
+}
+
+mc_start_redis_into() {
+  mc_start_redis
+  printf 'export %s=%q\n' MESSAGECONTRACTS_REDIS "$MESSAGECONTRACTS_REDIS" > "$1"
+}
+
 mc_start_brokers() {
   if [ -n "${MESSAGECONTRACTS_RABBITMQ:-}" ] && [ -n "${MESSAGECONTRACTS_REDIS:-}" ]; then
     echo "using RabbitMQ at $MESSAGECONTRACTS_RABBITMQ and Redis at $MESSAGECONTRACTS_REDIS"
@@ -192,24 +222,20 @@ mc_start_brokers() {
   # One caller at a time starts them: two test runs at once share the brokers instead of racing for the folder.
   exec {mc_brokers_lock}>"$mc_brokers_dir/.lock"
   flock "$mc_brokers_lock"
-  local status=0
+  local exports="$mc_brokers_dir/.exports"
   if [ -z "${MESSAGECONTRACTS_RABBITMQ:-}" ]; then
-    # In a subshell: the node's RABBITMQ_* settings stay out of the caller's environment; only the addresses come back.
-    local exports="$mc_brokers_dir/.rabbitmq.exports"
-    ( set -euo pipefail
-      mc_start_rabbitmq
-      printf 'export %s=%q\n' MESSAGECONTRACTS_RABBITMQ "$MESSAGECONTRACTS_RABBITMQ" MESSAGECONTRACTS_RABBITMQ_HTTP "$MESSAGECONTRACTS_RABBITMQ_HTTP" \
-        MESSAGECONTRACTS_RABBITMQ_NODE "$MESSAGECONTRACTS_RABBITMQ_NODE" > "$exports" ) || status=$?
-    if [ "$status" -eq 0 ]; then
-      . "$exports"
-    fi
+    rm -f "$exports"
+    mc_checked mc_start_rabbitmq_into "$exports"
+    [ -f "$exports" ] && . "$exports"
   fi
-  if [ "$status" -eq 0 ] && [ -z "${MESSAGECONTRACTS_REDIS:-}" ]; then
-    mc_start_redis || status=$?
+  if [ -z "${MESSAGECONTRACTS_REDIS:-}" ]; then
+    rm -f "$exports"
+    mc_checked mc_start_redis_into "$exports"
+    [ -f "$exports" ] && . "$exports"
   fi
+  rm -f "$exports"
   flock -u "$mc_brokers_lock"
   exec {mc_brokers_lock}>&-
-  return "$status"
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
