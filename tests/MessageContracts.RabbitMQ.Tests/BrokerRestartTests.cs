@@ -120,6 +120,40 @@ public sealed class BrokerRestartTests(RabbitMqVirtualHost vhost) : IClassFixtur
         Assert.True(consuming.IsOpen && publishing.IsOpen);
     }
 
+    [Fact]
+    public async Task A_publish_the_broker_never_confirms_fails_after_its_timeout_with_its_message_id()
+    {
+        var connection = await vhost.ConnectAsync("blocked-publisher");
+        var builder = new RabbitMqTopologyBuilder("blocked", new RabbitMqTopologyOptions { RetryDelays = [] });
+        await TopologyProvisioner.EnsureAsync(connection, vhost.Name, builder.Consumes(RabbitMqContract.Of<DeliverParcel>()).Build(), vhost.Management, CancellationToken.None);
+        var timeout = TimeSpan.FromSeconds(2);
+        await using var publisher = await ConfirmedPublisher.OpenAsync(connection, timeout, CancellationToken.None);
+        var blocked = Messages(1, "blocked")[0];
+
+        // A memory alarm: the broker blocks publishing connections and confirms nothing until it clears.
+        var connectionBlocked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.ConnectionBlockedAsync += (_, _) => { connectionBlocked.TrySetResult(); return Task.CompletedTask; };
+        RabbitMqPublishException exception;
+        var started = Stopwatch.StartNew();
+        try
+        {
+            await RabbitMqCtlAsync("set_vm_memory_high_watermark", "0");
+            var publish = publisher.PublishAsync(blocked, CancellationToken.None);
+            await connectionBlocked.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            exception = await Assert.ThrowsAsync<RabbitMqPublishException>(() => publish);
+        }
+        finally
+        {
+            await RabbitMqCtlAsync("set_vm_memory_high_watermark", "0.4");
+        }
+
+        Assert.Equal(RabbitMqPublishFailure.TimedOut, exception.Failure);
+        Assert.Equal(blocked.MessageId, exception.MessageId);
+        Assert.IsType<TimeoutException>(exception.InnerException);
+        Assert.True(started.Elapsed >= timeout, $"failed after {started.Elapsed}, before its timeout");
+        Assert.True(started.Elapsed < timeout + TimeSpan.FromSeconds(15), $"failed after {started.Elapsed}, long past its timeout of {timeout}");
+    }
+
     private static bool Covers(IReadOnlyList<RabbitMqDelivery> seen, IEnumerable<string> ids)
     {
         var received = seen.Select(delivery => delivery.MessageId).ToHashSet();
@@ -150,9 +184,9 @@ public sealed class BrokerRestartTests(RabbitMqVirtualHost vhost) : IClassFixtur
         return back.Task;
     }
 
-    private static async Task RabbitMqCtlAsync(string command)
+    private static async Task RabbitMqCtlAsync(params string[] command)
     {
-        using var process = Process.Start(new ProcessStartInfo("rabbitmqctl", ["-n", RabbitMqVirtualHost.Node, "-q", command])
+        using var process = Process.Start(new ProcessStartInfo("rabbitmqctl", ["-n", RabbitMqVirtualHost.Node, "-q", .. command])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -160,6 +194,6 @@ public sealed class BrokerRestartTests(RabbitMqVirtualHost vhost) : IClassFixtur
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
-        Assert.True(process.ExitCode == 0, $"rabbitmqctl {command} exited with {process.ExitCode}: {await output}{await error}");
+        Assert.True(process.ExitCode == 0, $"rabbitmqctl {string.Join(' ', command)} exited with {process.ExitCode}: {await output}{await error}");
     }
 }

@@ -52,6 +52,33 @@ public sealed class PublishingTests(RabbitMqVirtualHost vhost) : IClassFixture<R
     }
 
     [Fact]
+    public async Task A_message_the_broker_refuses_fails_as_nacked_with_its_message_id()
+    {
+        var connection = await vhost.ConnectAsync();
+        await using (var channel = await connection.CreateChannelAsync())
+        {
+            // A full queue that rejects publishes: the broker nacks what it cannot store. (A classic queue: a quorum
+            // queue applies its length limit only once it is exceeded, so not at a precise message.)
+            await channel.QueueDeclareAsync("full", durable: true, exclusive: false, autoDelete: false, arguments: new Dictionary<string, object?>
+            {
+                ["x-max-length"] = 1,
+                ["x-overflow"] = "reject-publish",
+            });
+        }
+
+        await using var publisher = await ConfirmedPublisher.OpenAsync(connection, Timeout, CancellationToken.None);
+        var route = new RabbitMqRoute("", "full", Mandatory: true);
+        await publisher.PublishAsync(TestMessages.Of(new DeliverParcel("p-1", "A 1")) with { Route = route }, CancellationToken.None);
+        var refused = TestMessages.Of(new DeliverParcel("p-2", "B 2")) with { Route = route };
+
+        var exception = await Assert.ThrowsAsync<RabbitMqPublishException>(() => publisher.PublishAsync(refused, CancellationToken.None));
+
+        Assert.Equal(RabbitMqPublishFailure.Nacked, exception.Failure);
+        Assert.Equal(refused.MessageId, exception.MessageId);
+        Assert.Contains(refused.MessageId, exception.Message);
+    }
+
+    [Fact]
     public async Task A_stored_message_carries_the_cloudevents_attributes_as_amqp_properties_and_headers()
     {
         var connection = await vhost.ConnectAsync();

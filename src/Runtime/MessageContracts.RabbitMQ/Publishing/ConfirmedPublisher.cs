@@ -1,5 +1,7 @@
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
+// The client's: the core package has a MessageContracts.PublishException of its own, which the bare name would find first.
+using AmqpPublishException = RabbitMQ.Client.Exceptions.PublishException;
 
 namespace MessageContracts.RabbitMQ.Publishing;
 
@@ -64,7 +66,7 @@ internal sealed class ConfirmedPublisher : IAsyncDisposable
                 + $"(returned: {exception.ReplyCode} {exception.ReplyText}); for a command, its owner has not declared queue '{route.RoutingKey}'",
                 exception);
         }
-        catch (PublishException exception)
+        catch (AmqpPublishException exception)
         {
             throw new RabbitMqPublishException(message.MessageId, RabbitMqPublishFailure.Nacked,
                 $"The broker refused (nacked) the {message.MessageType} published to exchange '{Shown(route.Exchange)}'", exception);
