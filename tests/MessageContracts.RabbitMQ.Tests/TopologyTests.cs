@@ -125,6 +125,29 @@ public sealed class TopologyTests(RabbitMqVirtualHost vhost) : IClassFixture<Rab
     }
 
     [Fact]
+    public async Task An_exchange_of_another_type_and_a_classic_queue_are_both_in_the_diff()
+    {
+        var connection = await vhost.ConnectAsync();
+        var topology = new RabbitMqTopologyBuilder("billing", new RabbitMqTopologyOptions { Naming = new PrefixedNaming("mismatch-c."), RetryDelays = [] })
+            .Consumes(Scanned).Build();
+        await using (var channel = await connection.CreateChannelAsync())
+        {
+            await channel.ExchangeDeclareAsync("mismatch-c.tests.parcel-scanned", "direct", durable: true);
+            await channel.QueueDeclareAsync("mismatch-c.tests.parcel-scanned.billing.dead-letter", durable: true, exclusive: false, autoDelete: false);
+        }
+
+        var exception = await Assert.ThrowsAsync<TopologyMismatchException>(
+            () => TopologyProvisioner.EnsureAsync(connection, vhost.Name, topology, vhost.Management, CancellationToken.None));
+
+        Assert.Equal(
+            [
+                "exchange 'mismatch-c.tests.parcel-scanned': type: declared fanout, broker has direct",
+                "queue 'mismatch-c.tests.parcel-scanned.billing.dead-letter': argument x-queue-type: declared quorum, broker has (none)",
+            ],
+            exception.Differences);
+    }
+
+    [Fact]
     public async Task Without_the_management_api_the_brokers_refusal_fails_startup_naming_the_argument()
     {
         var connection = await vhost.ConnectAsync();
