@@ -19,12 +19,21 @@
 
 mc_brokers_dir="${MESSAGECONTRACTS_BROKERS_DIR:-/var/tmp/messagecontracts-brokers}"
 
+# Whether something listens on 127.0.0.1:$1 (ss where iproute2 is installed, a connection attempt otherwise).
+mc_listening() {
+  if command -v ss >/dev/null 2>&1; then
+    ss -Htln "sport = :$1" | grep -q .
+  else
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+  fi
+}
+
 # A TCP port nothing listens on, from a range clear of the usual services and of the ephemeral range.
 mc_free_port() {
   local port
   while :; do
     port=$((20000 + RANDOM % 12000))
-    if ! ss -Htln "sport = :$port" | grep -q .; then
+    if ! mc_listening "$port"; then
       echo "$port"
       return
     fi
@@ -126,7 +135,7 @@ EOF
     # broker's application has booted. A server that exits on the way says why in its output.
     local wrapper
     wrapper=$(cat "$dir/wrapper.pid")
-    until ss -Htln "sport = :$mc_rabbitmq_dist_port" | grep -q .; do
+    until mc_listening "$mc_rabbitmq_dist_port"; do
       if ! kill -0 "$wrapper" 2>/dev/null; then
         echo "RabbitMQ exited while starting; its output ($dir/server.out):"
         tail -40 "$dir/server.out"
