@@ -139,9 +139,9 @@ internal sealed partial class QueueConsumer : IAsyncDisposable
     /// </summary>
     private async Task OnChannelShutdownAsync(object sender, ShutdownEventArgs args)
     {
+        // Cancelled, not disposed: a delivery callback may be reading its token right now (one small object per outage).
         var lost = Interlocked.Exchange(ref channelLost, CancellationTokenSource.CreateLinkedTokenSource(stopping.Token));
         await lost.CancelAsync().ConfigureAwait(false);
-        lost.Dispose();
     }
 
     /// <summary>
