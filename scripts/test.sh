@@ -2,7 +2,7 @@
 # Runs every test of the repository: the README's test command, and what .ci/run calls.
 # Kafka needs no service (librdkafka's mock cluster starts in-process); PostgreSQL does, so this script makes
 # sure one is running on 127.0.0.1 (installing Debian's package when it is missing), unless
-# MESSAGECONTRACTS_POSTGRES already names a server.
+# MESSAGECONTRACTS_POSTGRES already names a server. RabbitMQ and Redis are started by scripts/brokers.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,6 +36,15 @@ if [ -z "${MESSAGECONTRACTS_POSTGRES:-}" ]; then
   export MESSAGECONTRACTS_POSTGRES="Host=127.0.0.1;Port=${pg_port};Username=postgres;Password=postgres;Database=postgres"
   echo "PostgreSQL ${pg_version}/${pg_cluster} on 127.0.0.1:${pg_port}"
 fi
+
+# RabbitMQ and Redis: the transport tests (tests/MessageContracts.RabbitMQ.Tests) need real brokers and fail, never
+# skip, when they are unreachable. scripts/brokers.sh installs Debian's packages where absent, starts each broker in the
+# background on free ports (reusing one an earlier run started) and exports MESSAGECONTRACTS_RABBITMQ,
+# MESSAGECONTRACTS_RABBITMQ_HTTP, MESSAGECONTRACTS_RABBITMQ_NODE and MESSAGECONTRACTS_REDIS; skipped for a broker whose
+# variable already names a server.
+echo "== RabbitMQ and Redis"
+# shellcheck source=scripts/brokers.sh
+. scripts/brokers.sh
 
 # Node.js and npm: the AsyncAPI and JSON Schema tests (tests/MessageContracts.Generators.Tests/Documents) install the
 # official validators with npm and fail, never skip, without them.

@@ -1,0 +1,123 @@
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+// The client's: the core package has a MessageContracts.PublishException of its own, which the bare name would find first.
+using AmqpPublishException = RabbitMQ.Client.Exceptions.PublishException;
+
+namespace MessageContracts.RabbitMQ.Publishing;
+
+/// <summary>
+/// Publishes persistent messages on one channel with publisher confirmations and their tracking (RabbitMQ.Client 7):
+/// <see cref="PublishAsync"/> completes when the broker has stored the message (basic.ack), and throws
+/// <see cref="RabbitMqPublishException"/>, carrying the message ID, on a nack, on a return of a mandatory message, when
+/// the channel or connection closes first, and when no confirmation came within the timeout. The timeout bounds every
+/// publish whatever the connection does, so a publish never hangs, also not across a connection recovery.
+/// </summary>
+/// <remarks>
+/// The channel is shared: the client serialises the publishes on it and matches each confirmation to its publish. A
+/// connection recovery re-opens the channel by itself (with confirmations on). A channel the broker closed for an
+/// error of its own (a publish to an exchange that does not exist) is not recovered by the client; the next publish
+/// opens a new one.
+/// </remarks>
+internal sealed class ConfirmedPublisher : IAsyncDisposable
+{
+    private static readonly CreateChannelOptions ConfirmingChannel =
+        new(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true);
+
+    private readonly IConnection connection;
+    private readonly TimeSpan timeout;
+    private readonly SemaphoreSlim reopening = new(1, 1);
+    private IChannel channel;
+
+    private ConfirmedPublisher(IConnection connection, IChannel channel, TimeSpan timeout)
+    {
+        this.connection = connection;
+        this.channel = channel;
+        this.timeout = timeout;
+    }
+
+    /// <param name="connection">A recovering connection (<see cref="Connections.RabbitMqConnections"/>).</param>
+    /// <param name="timeout">How long one publish may wait for the broker's confirmation.</param>
+    /// <param name="cancellationToken">Cancels opening the channel.</param>
+    public static async Task<ConfirmedPublisher> OpenAsync(IConnection connection, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        var channel = await connection.CreateChannelAsync(ConfirmingChannel, cancellationToken).ConfigureAwait(false);
+        return new ConfirmedPublisher(connection, channel, timeout);
+    }
+
+    public async Task PublishAsync(OutgoingRabbitMessage message, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        var route = message.Route;
+        try
+        {
+            var target = await CurrentChannelAsync(deadline.Token).ConfigureAwait(false);
+            // WaitAsync: the deadline holds even if the client's own wait for the confirmation ignored the token.
+            await target.BasicPublishAsync(route.Exchange, route.RoutingKey, route.Mandatory, AmqpEnvelope.Properties(message), message.Body, deadline.Token)
+                .AsTask()
+                .WaitAsync(deadline.Token)
+                .ConfigureAwait(false);
+        }
+        catch (PublishReturnException exception)
+        {
+            throw new RabbitMqPublishException(message.MessageId, RabbitMqPublishFailure.Returned,
+                $"No queue received the {message.MessageType} published to exchange '{Shown(route.Exchange)}' with routing key '{route.RoutingKey}' "
+                + $"(returned: {exception.ReplyCode} {exception.ReplyText}); for a command, its owner has not declared queue '{route.RoutingKey}'",
+                exception);
+        }
+        catch (AmqpPublishException exception)
+        {
+            throw new RabbitMqPublishException(message.MessageId, RabbitMqPublishFailure.Nacked,
+                $"The broker refused (nacked) the {message.MessageType} published to exchange '{Shown(route.Exchange)}'", exception);
+        }
+        catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new RabbitMqPublishException(message.MessageId, RabbitMqPublishFailure.TimedOut,
+                $"The broker did not confirm the {message.MessageType} within {timeout.TotalSeconds:0.###} s; it may or may not be stored",
+                new TimeoutException(exception.Message, exception));
+        }
+        catch (Exception exception) when (exception is AlreadyClosedException or OperationInterruptedException)
+        {
+            throw new RabbitMqPublishException(message.MessageId, RabbitMqPublishFailure.ConnectionLost,
+                $"The channel closed before the broker confirmed the {message.MessageType} ({exception.Message}); it may or may not be stored", exception);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await channel.DisposeAsync().ConfigureAwait(false);
+        reopening.Dispose();
+    }
+
+    private static string Shown(string exchange) => exchange.Length == 0 ? "(default)" : exchange;
+
+    /// <summary>
+    /// The channel, re-opened when the broker closed it for a channel error while the connection stays open. A channel
+    /// closed because the connection went is left to the connection's recovery.
+    /// </summary>
+    private async ValueTask<IChannel> CurrentChannelAsync(CancellationToken cancellationToken)
+    {
+        var current = channel;
+        if (!current.IsClosed || !connection.IsOpen || current.CloseReason?.Initiator != ShutdownInitiator.Peer)
+        {
+            return current;
+        }
+
+        await reopening.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (ReferenceEquals(channel, current))
+            {
+                channel = await connection.CreateChannelAsync(ConfirmingChannel, cancellationToken).ConfigureAwait(false);
+                await current.DisposeAsync().ConfigureAwait(false);
+            }
+
+            return channel;
+        }
+        finally
+        {
+            reopening.Release();
+        }
+    }
+}
