@@ -9,13 +9,12 @@ internal sealed class KafkaCommandSender<TCommand> : ICommandSender<TCommand>
     private readonly ContractProducer<TCommand> producer;
 
     public KafkaCommandSender(
-        KafkaProducerConnection connection,
+        MessageContracts.Transports.ITransportSender sender,
         IOptions<MessageContractsOptions> options,
         TimeProvider timeProvider,
-        PublishFailureHandler failureHandler,
-        TopicProvisioner topics)
+        PublishFailureHandler failureHandler)
     {
-        producer = new ContractProducer<TCommand>(connection, options, timeProvider, failureHandler, topics);
+        producer = new ContractProducer<TCommand>(sender, options, timeProvider, failureHandler);
     }
 
     public Task<PublishResult> SendAsync(TCommand message, CancellationToken cancellationToken = default) =>

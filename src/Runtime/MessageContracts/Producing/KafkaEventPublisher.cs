@@ -9,13 +9,12 @@ internal sealed class KafkaEventPublisher<TEvent> : IEventPublisher<TEvent>
     private readonly ContractProducer<TEvent> producer;
 
     public KafkaEventPublisher(
-        KafkaProducerConnection connection,
+        MessageContracts.Transports.ITransportSender sender,
         IOptions<MessageContractsOptions> options,
         TimeProvider timeProvider,
-        PublishFailureHandler failureHandler,
-        TopicProvisioner topics)
+        PublishFailureHandler failureHandler)
     {
-        producer = new ContractProducer<TEvent>(connection, options, timeProvider, failureHandler, topics);
+        producer = new ContractProducer<TEvent>(sender, options, timeProvider, failureHandler);
     }
 
     public Task<PublishResult> PublishAsync(TEvent message, CancellationToken cancellationToken = default) =>
