@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace MessageContracts;
 
-/// <summary>The <see cref="ICommandSender{TCommand}"/> the container hands out: one Kafka record per command.</summary>
+/// <summary>The <see cref="ICommandSender{TCommand}"/> the container hands out: one message per command, sent through the transport (the name is historical: Kafka by default).</summary>
 internal sealed class KafkaCommandSender<TCommand> : ICommandSender<TCommand>
     where TCommand : ICommandContract<TCommand>
 {

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace MessageContracts;
 
-/// <summary>The <see cref="IEventPublisher{TEvent}"/> the container hands out: one Kafka record per event.</summary>
+/// <summary>The <see cref="IEventPublisher{TEvent}"/> the container hands out: one message per event, sent through the transport (the name is historical: Kafka by default).</summary>
 internal sealed class KafkaEventPublisher<TEvent> : IEventPublisher<TEvent>
     where TEvent : IEventContract<TEvent>
 {
