@@ -132,6 +132,7 @@ internal sealed partial class OutboxRelayService : BackgroundService
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
+            // A row does not keep its contract's kind (the row format predates the seam): Event, and the topic routes it.
             var message = new OutboundMessage(row.Topic, MessageKind.Event, row.MessageId, row.MessageType, row.Key, row.Value, OutboxHeaders.Decode(row.Headers));
             deliveries[i] = sender.SendAsync(message);
         }
