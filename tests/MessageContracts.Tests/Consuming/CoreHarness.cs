@@ -1,4 +1,4 @@
-using Confluent.Kafka;
+using MessageContracts.Transports;
 using MessageContracts.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -57,7 +57,7 @@ internal sealed class CoreHarness : IDisposable
         new(Topic, 0, offset, null, "{}"u8.ToArray(), EnvelopeWriter.Create(messageId, messageType, "core-tests", DateTimeOffset.UnixEpoch, null));
 
     /// <summary>A record with no headers: nothing to deduplicate on or dispatch by.</summary>
-    public static InboundRecord Unreadable(long offset) => new(Topic, 0, offset, null, "{}"u8.ToArray(), new Headers());
+    public static InboundRecord Unreadable(long offset) => new(Topic, 0, offset, null, "{}"u8.ToArray(), new TransportHeaderList());
 
     /// <summary>Runs one batch through the core with the clock driven; returns how many records it settled.</summary>
     public Task<int> SettleAsync(params InboundRecord[] batch) => Time.DriveAsync(StartAsync(batch));
@@ -68,7 +68,7 @@ internal sealed class CoreHarness : IDisposable
             batch,
             index =>
             {
-                StoredOffsets.Add((batch[index].Offset, Store.MarksRecorded));
+                StoredOffsets.Add((batch[index].Position, Store.MarksRecorded));
                 OffsetStored.Release();
             },
             CancellationToken.None,

@@ -40,7 +40,7 @@ public sealed class RecordProcessorTests
         Assert.Equal(1, await core.SettleAsync(CoreHarness.Record(0, "m-1")));
 
         var written = Assert.Single(core.DeadLetters.Written);
-        Assert.Equal(0, written.Record.Offset);
+        Assert.Equal(0, written.Record.Position);
         Assert.Contains("failed 3 time(s)", written.Reason, StringComparison.Ordinal);
         Assert.Contains("The warehouse is closed.", written.Reason, StringComparison.Ordinal);
         Assert.IsType<InvalidOperationException>(written.Exception);
@@ -79,7 +79,7 @@ public sealed class RecordProcessorTests
         Assert.Equal(2, core.Store.ClaimCalls);
         Assert.Equal(["m-1", "m-3"], core.Handled);
         var written = Assert.Single(core.DeadLetters.Written);
-        Assert.Equal(1, written.Record.Offset);
+        Assert.Equal(1, written.Record.Position);
         Assert.Contains("does not fit the store", written.Reason, StringComparison.Ordinal);
         Assert.IsType<MessageIdRejectedException>(written.Exception);
         Assert.Equal([2L], core.StoredOffsets.Select(stored => stored.Offset)); // the last settled: it covers the ones before
@@ -168,7 +168,7 @@ public sealed class RecordProcessorTests
         Assert.Equal(1, core.Store.ClaimCalls - claimsBefore);
         Assert.Equal(1, core.Store.MarkCalls - marksBefore);
         Assert.Equal(["seen-before", "m-1", "m-5"], core.Handled);
-        Assert.Equal(11, Assert.Single(core.DeadLetters.Written).Record.Offset);
+        Assert.Equal(11, Assert.Single(core.DeadLetters.Written).Record.Position);
 
         // One offset store for the batch, the last record's (it says every record before it is done), and only after
         // the batch's mark was recorded.

@@ -18,10 +18,10 @@ public sealed class EnvelopeLimitsTests
     [Fact]
     public void An_id_of_exactly_the_limit_is_accepted_and_one_byte_more_is_refused_naming_the_option()
     {
-        Assert.True(EnvelopeReader.TryRead(Envelope(new string('a', 200)), Defaults, out var envelope, out var reason), reason);
+        Assert.True(KafkaEnvelope.TryRead(Envelope(new string('a', 200)), Defaults, out var envelope, out var reason), reason);
         Assert.Equal(200, envelope.MessageId.Length);
 
-        Assert.False(EnvelopeReader.TryRead(Envelope(new string('a', 201)), Defaults, out _, out reason));
+        Assert.False(KafkaEnvelope.TryRead(Envelope(new string('a', 201)), Defaults, out _, out reason));
         Assert.Equal("The record's ce_id is 201 bytes long; a message ID may have at most 200 bytes (MessageContractsOptions.MaxMessageIdBytes).", reason);
     }
 
@@ -30,10 +30,10 @@ public sealed class EnvelopeLimitsTests
     {
         var hostile = new string('z', 10_000);
 
-        Assert.False(EnvelopeReader.TryRead(Envelope(hostile), Defaults, out _, out var reason));
+        Assert.False(KafkaEnvelope.TryRead(Envelope(hostile), Defaults, out _, out var reason));
         Assert.Contains("10,000 bytes", reason);
 
-        Assert.True(EnvelopeReader.TryRead(Envelope(hostile), Defaults with { MaxMessageIdBytes = 20_000 }, out var envelope, out reason), reason);
+        Assert.True(KafkaEnvelope.TryRead(Envelope(hostile), Defaults with { MaxMessageIdBytes = 20_000 }, out var envelope, out reason), reason);
         Assert.Equal(hostile, envelope.MessageId);
     }
 
@@ -44,7 +44,7 @@ public sealed class EnvelopeLimitsTests
     [InlineData(new byte[] { 0xFF, 0xFE }, "byte 0 is 0xFF")]
     public void An_id_that_is_not_printable_ascii_is_refused_with_the_byte_and_its_position(byte[] id, string expected)
     {
-        Assert.False(EnvelopeReader.TryRead(Envelope(id), Defaults, out _, out var reason));
+        Assert.False(KafkaEnvelope.TryRead(Envelope(id), Defaults, out _, out var reason));
         Assert.StartsWith("The record's ce_id is not a usable message ID: " + expected, reason);
         Assert.Contains("only printable ASCII (0x20 to 0x7E) is allowed", reason);
     }
@@ -54,7 +54,7 @@ public sealed class EnvelopeLimitsTests
     [InlineData("   ")]
     public void An_empty_or_blank_id_is_refused(string id)
     {
-        Assert.False(EnvelopeReader.TryRead(Envelope(id), Defaults, out _, out var reason));
+        Assert.False(KafkaEnvelope.TryRead(Envelope(id), Defaults, out _, out var reason));
         Assert.Equal("The record's ce_id is empty, so it cannot be deduplicated.", reason);
     }
 
@@ -63,7 +63,7 @@ public sealed class EnvelopeLimitsTests
     {
         const string id = "order 17/line~3: {a=b}";
 
-        Assert.True(EnvelopeReader.TryRead(Envelope(id), Defaults, out var envelope, out var reason), reason);
+        Assert.True(KafkaEnvelope.TryRead(Envelope(id), Defaults, out var envelope, out var reason), reason);
         Assert.Equal(id, envelope.MessageId);
     }
 
@@ -73,12 +73,12 @@ public sealed class EnvelopeLimitsTests
         var headers = Envelope("m-1");
         headers.Add("x-baggage", new byte[16 * 1024]);
 
-        Assert.False(EnvelopeReader.TryRead(headers, Defaults, out _, out var reason));
+        Assert.False(KafkaEnvelope.TryRead(headers, Defaults, out _, out var reason));
         Assert.Equal("The record's header 'x-baggage' is 16,393 bytes (key and value); a header may have at most 16,384 bytes (MessageContractsOptions.MaxHeaderBytes).", reason);
 
         headers.Remove("x-baggage");
         headers.Add("x-baggage", new byte[16 * 1024 - "x-baggage".Length]);
-        Assert.True(EnvelopeReader.TryRead(headers, Defaults, out _, out reason), reason);
+        Assert.True(KafkaEnvelope.TryRead(headers, Defaults, out _, out reason), reason);
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public sealed class EnvelopeLimitsTests
         var headers = Envelope("m-1");
         headers.Add("\n" + new string('k', 20_000), []);
 
-        Assert.False(EnvelopeReader.TryRead(headers, Defaults, out _, out var reason));
+        Assert.False(KafkaEnvelope.TryRead(headers, Defaults, out _, out var reason));
         Assert.StartsWith("The record's header '?kkkk", reason);
         Assert.Contains("...' is 20,001 bytes", reason);
         Assert.True(reason!.Length < 300);
@@ -102,7 +102,7 @@ public sealed class EnvelopeLimitsTests
             headers.Add($"x-{i}", new byte[8 * 1024]);
         }
 
-        Assert.False(EnvelopeReader.TryRead(headers, Defaults, out _, out var reason));
+        Assert.False(KafkaEnvelope.TryRead(headers, Defaults, out _, out var reason));
         Assert.Contains("headers are ", reason);
         Assert.Contains("a record's headers may have at most 65,536 bytes (MessageContractsOptions.MaxTotalHeaderBytes)", reason);
     }
@@ -113,7 +113,7 @@ public sealed class EnvelopeLimitsTests
         // An oversized header wins over a missing ce_type: the record is refused for its size, which is the stronger reason.
         var headers = new Headers { { "ce_specversion", "1.0"u8.ToArray() }, { "x-big", new byte[20_000] } };
 
-        Assert.False(EnvelopeReader.TryRead(headers, Defaults, out _, out var reason));
+        Assert.False(KafkaEnvelope.TryRead(headers, Defaults, out _, out var reason));
         Assert.Contains("MaxHeaderBytes", reason);
     }
 

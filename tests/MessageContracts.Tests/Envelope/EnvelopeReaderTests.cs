@@ -14,7 +14,7 @@ public sealed class EnvelopeReaderTests
         var time = new DateTimeOffset(2026, 11, 25, 8, 30, 0, TimeSpan.Zero);
         var headers = EnvelopeWriter.Create("0192f0c4-7b1e-7c3a-9d2e-4f5a6b7c8d9e", "OrderPlaced", "checkout", time, activity);
 
-        Assert.True(EnvelopeReader.TryRead(headers, out var envelope, out var reason), reason);
+        Assert.True(KafkaEnvelope.TryRead(headers, out var envelope, out var reason), reason);
         Assert.Equal("0192f0c4-7b1e-7c3a-9d2e-4f5a6b7c8d9e", envelope.MessageId);
         Assert.Equal("OrderPlaced", envelope.MessageType);
         Assert.Equal("checkout", envelope.Source);
@@ -34,7 +34,7 @@ public sealed class EnvelopeReaderTests
             { "content-type", Encoding.UTF8.GetBytes("application/json; charset=utf-8") },
         };
 
-        Assert.True(EnvelopeReader.TryRead(headers, out var envelope, out _));
+        Assert.True(KafkaEnvelope.TryRead(headers, out var envelope, out _));
         Assert.Equal("order-17", envelope.MessageId);
         Assert.Null(envelope.Time);
         Assert.Equal(default, envelope.TraceContext);
@@ -60,7 +60,7 @@ public sealed class EnvelopeReaderTests
             }
         }
 
-        Assert.False(EnvelopeReader.TryRead(headers, out _, out var reason));
+        Assert.False(KafkaEnvelope.TryRead(headers, out _, out var reason));
         Assert.Contains(expectedReason, reason);
     }
 
@@ -79,7 +79,7 @@ public sealed class EnvelopeReaderTests
         headers.Remove(key);
         headers.Add(key, Encoding.UTF8.GetBytes(value));
 
-        Assert.False(EnvelopeReader.TryRead(headers, out _, out var reason));
+        Assert.False(KafkaEnvelope.TryRead(headers, out _, out var reason));
         Assert.Contains(expectedReason, reason);
     }
 }

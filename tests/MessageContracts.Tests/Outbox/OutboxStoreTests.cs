@@ -91,8 +91,8 @@ public sealed class OutboxStoreTests
     public void Headers_survive_the_row_encoding()
     {
         var headers = new Headers { { "ce_id", "abc"u8.ToArray() }, { "empty", [] }, { "null", null! }, { "ce_id", "second"u8.ToArray() } };
-        var decoded = OutboxHeaders.Decode(OutboxHeaders.Encode(headers));
-        Assert.Equal(headers.Select(h => (h.Key, h.GetValueBytes())), decoded.Select(h => (h.Key, h.GetValueBytes())));
+        var decoded = OutboxHeaders.Decode(OutboxHeaders.Encode(new KafkaTransportHeaders(headers)));
+        Assert.Equal(headers.Select(h => (h.Key, (byte[]?)h.GetValueBytes())), Enumerable.Range(0, decoded.Count).Select(i => (decoded.KeyAt(i), decoded.ValueAt(i))));
     }
 
     private static IOutboxStore Store(OutboxDatabase database)
@@ -107,7 +107,7 @@ public sealed class OutboxStoreTests
         var id = Guid.CreateVersion7().ToString();
         var keyBytes = Encoding.UTF8.GetBytes(key);
         var value = Encoding.UTF8.GetBytes($$"""{"key":"{{key}}","sequence":{{sequence}}}""");
-        var headers = OutboxHeaders.Encode(new Headers { { MessageHeaders.Id, Encoding.UTF8.GetBytes(id) } });
+        var headers = OutboxHeaders.Encode(new KafkaTransportHeaders(new Headers { { MessageHeaders.Id, Encoding.UTF8.GetBytes(id) } }));
         return new OutboxMessage(0, id, "OutboxProbe", OutboxProbes.Topic, keyBytes, value, headers, OutboxBuckets.For(keyBytes, id), T0);
     }
 

@@ -1,3 +1,4 @@
+using MessageContracts.Transports;
 using System.Collections.Concurrent;
 using Confluent.Kafka;
 using MessageContracts.Tests.Support;
@@ -20,7 +21,7 @@ public sealed class PublishFailureHandlerTests
             Options.Create(new MessageContractsOptions()), log, TimeProvider.System, NullLogger<PublishFailureHandler>.Instance);
 
         // As librdkafka's poll thread does: one report after another, without waiting for the log.
-        var outcomes = Enumerable.Range(0, 20).Select(i => handler.HandleAsync(PublishFailurePolicy.LogFailure, $"m{i}", "PriceChanged", "price-changed", Record(), Failure())).ToArray();
+        var outcomes = Enumerable.Range(0, 20).Select(i => handler.HandleAsync(PublishFailurePolicy.LogFailure, Record($"m{i}"), Failure())).ToArray();
 
         // The appends run on other threads (never the caller's), one at a time: each starts only when the one
         // before it has finished.
@@ -44,7 +45,7 @@ public sealed class PublishFailureHandlerTests
         var handler = new PublishFailureHandler(
             Options.Create(new MessageContractsOptions()), log, TimeProvider.System, NullLogger<PublishFailureHandler>.Instance);
 
-        _ = handler.HandleAsync(PublishFailurePolicy.LogFailure, "m0", "PriceChanged", "price-changed", Record(), Failure());
+        _ = handler.HandleAsync(PublishFailurePolicy.LogFailure, Record("m0"), Failure());
 
         Assert.DoesNotContain(Environment.CurrentManagedThreadId, log.StartedOnThreads);
     }
@@ -56,8 +57,8 @@ public sealed class PublishFailureHandlerTests
         var handler = new PublishFailureHandler(
             Options.Create(new MessageContractsOptions()), log, TimeProvider.System, NullLogger<PublishFailureHandler>.Instance);
 
-        var first = handler.HandleAsync(PublishFailurePolicy.LogFailure, "m0", "PriceChanged", "price-changed", Record(), Failure());
-        var second = handler.HandleAsync(PublishFailurePolicy.LogFailure, "m1", "PriceChanged", "price-changed", Record(), Failure());
+        var first = handler.HandleAsync(PublishFailurePolicy.LogFailure, Record("m0"), Failure());
+        var second = handler.HandleAsync(PublishFailurePolicy.LogFailure, Record("m1"), Failure());
         await log.WaitForStartedAsync(1);
         log.FailNext(new IOException("disk full"));
         log.CompleteNext();
@@ -76,8 +77,8 @@ public sealed class PublishFailureHandlerTests
         var handler = new PublishFailureHandler(
             Options.Create(new MessageContractsOptions()), log, TimeProvider.System, NullLogger<PublishFailureHandler>.Instance);
 
-        await Assert.ThrowsAsync<PublishException>(() => handler.HandleAsync(PublishFailurePolicy.Retry, "m0", "PriceChanged", "price-changed", Record(), Failure()));
-        var ignored = await handler.HandleAsync(PublishFailurePolicy.Ignore, "m1", "PriceChanged", "price-changed", Record(), Failure());
+        await Assert.ThrowsAsync<PublishException>(() => handler.HandleAsync(PublishFailurePolicy.Retry, Record("m0"), Failure()));
+        var ignored = await handler.HandleAsync(PublishFailurePolicy.Ignore, Record("m1"), Failure());
 
         Assert.Equal(PublishOutcome.NotDelivered, ignored.Outcome);
         Assert.Empty(log.Started);
@@ -140,15 +141,15 @@ public sealed class PublishFailureHandlerTests
         }
     }
 
-    private static Message<byte[]?, byte[]> Record() => new()
+    private static OutboundMessage Record(string messageId)
     {
-        Key = "k"u8.ToArray(),
-        Value = "{}"u8.ToArray(),
-        Headers = new Headers { { MessageHeaders.Id, "id"u8.ToArray() } },
-    };
+        var headers = new TransportHeaderList();
+        headers.Add(MessageHeaders.Id, "id"u8.ToArray());
+        return new OutboundMessage("price-changed", MessageKind.Event, messageId, "PriceChanged", "k"u8.ToArray(), "{}"u8.ToArray(), headers);
+    }
 
-    private static ProduceException<byte[]?, byte[]> Failure() =>
-        new(new Error(ErrorCode.Local_MsgTimedOut), new DeliveryResult<byte[]?, byte[]>());
+    private static TransportSendFailure Failure() =>
+        KafkaTransportSender.Failure(new(new Error(ErrorCode.Local_MsgTimedOut), new DeliveryResult<byte[]?, byte[]>()));
 
     /// <summary>A log whose appends finish only when the test says so, and which records when each one started.</summary>
     private sealed class GatedLog : IPublishFailureLog

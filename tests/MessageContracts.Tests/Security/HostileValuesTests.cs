@@ -242,7 +242,7 @@ public sealed class HostileValuesTests
     {
         var id = value + "#" + index;
         var key = Encoding.UTF8.GetBytes(value);
-        var headers = OutboxHeaders.Encode(new Headers { { value, Encoding.UTF8.GetBytes(value) }, { MessageHeaders.Id, Encoding.UTF8.GetBytes(id) } });
+        var headers = OutboxHeaders.Encode(new KafkaTransportHeaders(new Headers { { value, Encoding.UTF8.GetBytes(value) }, { MessageHeaders.Id, Encoding.UTF8.GetBytes(id) } }));
         return new OutboxMessage(0, id, value, value, key, Encoding.UTF8.GetBytes(value + LongText), headers, OutboxBuckets.For(key, id), T0);
     }
 

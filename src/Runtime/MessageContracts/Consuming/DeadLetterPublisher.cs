@@ -1,23 +1,23 @@
 using System.Globalization;
 using System.Text;
-using Confluent.Kafka;
+using MessageContracts.Transports;
 using Microsoft.Extensions.Options;
 
 namespace MessageContracts;
 
 /// <summary>
-/// Writes a record that cannot be handled to its topic's dead-letter topic, with the original key, value and
-/// headers plus headers that say why, where it came from, which group gave up, and after how many attempts.
-/// Completes only when Kafka has acknowledged it, so the caller may then commit the original offset.
+/// Writes a record that cannot be handled to its topic's dead-letter destination, through the transport's sender, with
+/// the original key, value and headers plus headers that say why, where it came from, which group gave up, and after
+/// how many attempts. Completes only when the broker has acknowledged it, so the caller may then settle the original.
 /// </summary>
 internal sealed class DeadLetterPublisher : IDeadLetterSink
 {
-    private readonly KafkaProducerConnection connection;
+    private readonly ITransportSender sender;
     private readonly MessageContractsOptions options;
 
-    public DeadLetterPublisher(KafkaProducerConnection connection, IOptions<MessageContractsOptions> options)
+    public DeadLetterPublisher(ITransportSender sender, IOptions<MessageContractsOptions> options)
     {
-        this.connection = connection;
+        this.sender = sender;
         this.options = options.Value;
     }
 
@@ -39,48 +39,36 @@ internal sealed class DeadLetterPublisher : IDeadLetterSink
     public async Task PublishAsync(InboundRecord record, string reason, Exception? exception, int attempts, CancellationToken cancellationToken)
     {
         reason = BoundReason(reason);
-        var headers = new Headers();
-        if (record.Headers is not null)
-        {
-            foreach (var header in record.Headers)
-            {
-                headers.Add(header.Key, header.GetValueBytes());
-            }
-        }
-
+        var headers = record.Headers is { } original ? new TransportHeaderList(original, extraCapacity: 7) : new TransportHeaderList(7);
         AddReasons(headers, record, reason, exception, attempts);
-        var message = new Message<byte[]?, byte[]>
-        {
-            Key = record.Key,
-            Value = record.Value ?? [],
-            Headers = headers,
-        };
-
+        var destination = DeadLetterTopicFor(record.Source);
+        var (messageId, messageType) = Identity(record.Headers);
         try
         {
-            await connection.Producer.ProduceAsync(DeadLetterTopicFor(record.Topic), message, cancellationToken).ConfigureAwait(false);
+            await sender.SendAsync(new OutboundMessage(destination, MessageKind.Event, messageId, messageType, record.Key, record.Value ?? [], headers), cancellationToken)
+                .ConfigureAwait(false);
         }
-        catch (ProduceException<byte[]?, byte[]> refused) when (refused.Error.Code == ErrorCode.MsgSizeTooLarge)
+        catch (TransportSendException refused) when (refused.Failure.TooLarge)
         {
             // The copy, with the reasons added, is over the producer's (or the broker's) message size: retrying cannot
             // help, and the partition must not stall on it. Write the reasons and where to find the record instead; the
             // original stays in its topic until the retention removes it.
-            var stub = new Headers();
+            var stub = new TransportHeaderList(7);
             var size = record.Size;
             AddReasons(
                 stub,
                 record,
-                reason + string.Create(CultureInfo.InvariantCulture, $" (The record, {size:N0} bytes of key, value and headers, was too large to copy to the dead-letter topic: read it at {record.Topic}[{record.Partition}]@{record.Offset} before the topic's retention removes it.)"),
+                reason + string.Create(CultureInfo.InvariantCulture, $" (The record, {size:N0} bytes of key, value and headers, was too large to copy to the dead-letter topic: read it at {record.Source}[{record.Lane}]@{record.Position} before the topic's retention removes it.)"),
                 exception,
                 attempts);
-            var reference = new Message<byte[]?, byte[]> { Key = record.Key is { Length: <= 1024 } key ? key : null, Value = [], Headers = stub };
-            await connection.Producer.ProduceAsync(DeadLetterTopicFor(record.Topic), reference, cancellationToken).ConfigureAwait(false);
+            var reference = new OutboundMessage(destination, MessageKind.Event, messageId, messageType, record.Key is { Length: <= 1024 } key ? key : null, [], stub);
+            await sender.SendAsync(reference, cancellationToken).ConfigureAwait(false);
         }
 
-        MessagingTelemetry.DeadLettered.Add(1, MessagingTelemetry.Consumed(record.Topic, options.ConsumerGroup));
+        MessagingTelemetry.DeadLettered.Add(1, MessagingTelemetry.Consumed(record.Source, options.ConsumerGroup));
     }
 
-    private void AddReasons(Headers headers, InboundRecord record, string reason, Exception? exception, int attempts)
+    private void AddReasons(TransportHeaderList headers, InboundRecord record, string reason, Exception? exception, int attempts)
     {
         Add(headers, MessageHeaders.DeadLetterReason, reason);
         if (exception is not null)
@@ -88,12 +76,35 @@ internal sealed class DeadLetterPublisher : IDeadLetterSink
             Add(headers, MessageHeaders.DeadLetterExceptionType, exception.GetType().FullName ?? exception.GetType().Name);
         }
 
-        Add(headers, MessageHeaders.DeadLetterOriginalTopic, record.Topic);
-        Add(headers, MessageHeaders.DeadLetterOriginalPartition, record.Partition.ToString(CultureInfo.InvariantCulture));
-        Add(headers, MessageHeaders.DeadLetterOriginalOffset, record.Offset.ToString(CultureInfo.InvariantCulture));
+        Add(headers, MessageHeaders.DeadLetterOriginalTopic, record.Source);
+        Add(headers, MessageHeaders.DeadLetterOriginalPartition, record.Lane.ToString(CultureInfo.InvariantCulture));
+        Add(headers, MessageHeaders.DeadLetterOriginalOffset, record.Position.ToString(CultureInfo.InvariantCulture));
         Add(headers, MessageHeaders.DeadLetterConsumerGroup, options.ConsumerGroup);
         Add(headers, MessageHeaders.DeadLetterAttempts, attempts.ToString(CultureInfo.InvariantCulture));
     }
 
-    private static void Add(Headers headers, string key, string value) => headers.Add(key, Encoding.UTF8.GetBytes(value));
+    private static void Add(TransportHeaderList headers, string key, string value) => headers.Add(key, Encoding.UTF8.GetBytes(value));
+
+    /// <summary>The original's ce_id and ce_type when readable (a transport may map them onto native properties), else empty.</summary>
+    private static (string MessageId, string MessageType) Identity(TransportHeaders? headers)
+    {
+        if (headers is null)
+        {
+            return (string.Empty, string.Empty);
+        }
+
+        return (Text(headers, MessageHeaders.Id), Text(headers, MessageHeaders.Type));
+
+        static string Text(TransportHeaders headers, string key)
+        {
+            try
+            {
+                return headers.TryGetLast(key, out var value) && value is { Length: <= 1024 } ? Encoding.UTF8.GetString(value) : string.Empty;
+            }
+            catch (ArgumentException)
+            {
+                return string.Empty;
+            }
+        }
+    }
 }

@@ -13,7 +13,7 @@ internal sealed partial class DeadLetterStage(IDeadLetterSink sink, PersistenceR
     public async Task DeadLetterAsync(InboundRecord record, string reason, Exception? exception, int attempts, CancellationToken cancellationToken)
     {
         reason = DeadLetterPublisher.BoundReason(reason);
-        LogDeadLettering(record.Topic, record.Partition, record.Offset, sink.DeadLetterTopicFor(record.Topic), reason);
+        LogDeadLettering(record.Source, record.Lane, record.Position, sink.DeadLetterTopicFor(record.Source), reason);
         await persistence.RunAsync(
             "write to the dead-letter topic",
             (Sink: sink, Record: record, Reason: reason, Exception: exception, Attempts: attempts),

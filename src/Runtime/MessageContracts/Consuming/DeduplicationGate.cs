@@ -217,8 +217,8 @@ internal sealed partial class DeduplicationGate : IDisposable
     /// <summary>Counts and logs a delivery of a message that was processed before; the caller then skips it.</summary>
     public void DropDuplicate(InboundRecord record, InboundEnvelope envelope)
     {
-        MessagingTelemetry.DuplicatesDropped.Add(1, MessagingTelemetry.Consumed(record.Topic, consumerGroup));
-        LogDuplicate(envelope.MessageId, envelope.MessageType, record.Topic, record.Partition, record.Offset);
+        MessagingTelemetry.DuplicatesDropped.Add(1, MessagingTelemetry.Consumed(record.Source, consumerGroup));
+        LogDuplicate(envelope.MessageId, envelope.MessageType, record.Source, record.Lane, record.Position);
     }
 
     /// <summary>

@@ -43,18 +43,18 @@ internal sealed class HandlerInvocation
 
         var key = record.Key is null ? null : Encoding.UTF8.GetString(record.Key);
         using var activity = MessagingTelemetry.ActivitySource.HasListeners()
-            ? MessagingTelemetry.ActivitySource.StartActivity($"process {record.Topic}", ActivityKind.Consumer, envelope.TraceContext)
+            ? MessagingTelemetry.ActivitySource.StartActivity($"process {record.Source}", ActivityKind.Consumer, envelope.TraceContext)
             : null;
         activity?.SetTag("messaging.system", "kafka");
         activity?.SetTag("messaging.operation.type", "process");
-        activity?.SetTag(MessagingTelemetry.DestinationAttribute, record.Topic);
+        activity?.SetTag(MessagingTelemetry.DestinationAttribute, record.Source);
         activity?.SetTag("messaging.message.id", envelope.MessageId);
         activity?.SetTag("messaging.consumer.group.name", consumerGroup);
-        activity?.SetTag("messaging.destination.partition.id", record.Partition.ToString(CultureInfo.InvariantCulture));
-        activity?.SetTag("messaging.kafka.offset", record.Offset);
+        activity?.SetTag("messaging.destination.partition.id", record.Lane.ToString(CultureInfo.InvariantCulture));
+        activity?.SetTag("messaging.kafka.offset", record.Position);
 
         var context = new MessageContext(
-            envelope.MessageId, envelope.MessageType, record.Topic, record.Partition, record.Offset,
+            envelope.MessageId, envelope.MessageType, record.Source, record.Lane, record.Position,
             attempt: 1, key, envelope.Source, envelope.Time, envelope.TraceContext).WithTransaction(transaction);
         var started = timeProvider.GetTimestamp();
         try
@@ -65,7 +65,7 @@ internal sealed class HandlerInvocation
                 await invoker(record.Value, context, scope.ServiceProvider, cancellationToken).ConfigureAwait(false);
             }
 
-            MessagingTelemetry.Handled.Add(1, MessagingTelemetry.Consumed(record.Topic, consumerGroup));
+            MessagingTelemetry.Handled.Add(1, MessagingTelemetry.Consumed(record.Source, consumerGroup));
             return RecordOutcome.Handled;
         }
         catch (MessageDeserializationException exception)
@@ -85,7 +85,7 @@ internal sealed class HandlerInvocation
         {
             MessagingTelemetry.HandlerDuration.Record(
                 timeProvider.GetElapsedTime(started).TotalSeconds,
-                MessagingTelemetry.Destination(record.Topic));
+                MessagingTelemetry.Destination(record.Source));
         }
     }
 }

@@ -2,7 +2,8 @@ namespace MessageContracts;
 
 /// <summary>
 /// Where records that cannot be handled go: the transport's dead-letter destination. <see cref="DeadLetterPublisher"/>
-/// writes to Kafka; the consumer core sees only this, so it can be tested without a broker.
+/// sends through the transport's <see cref="ITransportSender"/>; the consumer core sees only this, so it can be tested
+/// without a broker.
 /// </summary>
 internal interface IDeadLetterSink
 {

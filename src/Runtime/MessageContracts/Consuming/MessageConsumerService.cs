@@ -64,8 +64,9 @@ internal sealed partial class MessageConsumerService : BackgroundService
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        // librdkafka's Consume blocks: give the poll loop its own thread instead of holding a pool thread.
-        Task.Factory.StartNew(() => Run(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        // Another transport receives through TransportReceiverService. librdkafka's Consume blocks: give the poll loop
+        // its own thread instead of holding a pool thread.
+        !options.UsesKafka ? Task.CompletedTask : Task.Factory.StartNew(() => Run(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     private void Run(CancellationToken stoppingToken)
     {

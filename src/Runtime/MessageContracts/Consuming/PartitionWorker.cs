@@ -223,7 +223,7 @@ internal sealed partial class PartitionWorker : IDisposable
             foreach (var record in batch)
             {
                 records.Add(new InboundRecord(
-                    record.Topic, record.Partition.Value, record.Offset.Value, record.Message.Key, record.Message.Value, record.Message.Headers));
+                    record.Topic, record.Partition.Value, record.Offset.Value, record.Message.Key, record.Message.Value, KafkaTransportHeaders.Wrap(record.Message.Headers)));
             }
 
             await concurrency.WaitAsync(stopOrAbort.Token).ConfigureAwait(false);

@@ -19,7 +19,7 @@ namespace MessageContracts;
 /// dead-lettered instead: retrying would stall the partition forever. With the transactional inbox, each record is
 /// settled alone, in the handlers' own transaction (<see cref="InboxProcessing"/>), instead of through the gate.
 /// </remarks>
-internal sealed class RecordProcessor : IDisposable
+internal sealed class RecordProcessor : IInboundRecordPipeline, IDisposable
 {
     private static readonly TimeSpan SlowHandlerFlush = TimeSpan.FromMilliseconds(100);
 
@@ -29,6 +29,7 @@ internal sealed class RecordProcessor : IDisposable
     private readonly DeadLetterStage deadLetters;
     private readonly InboxProcessing? inbox;
     private readonly TimeProvider timeProvider;
+    private readonly IReadOnlyList<string> sources;
 
     public RecordProcessor(
         HandlerCatalog catalog,
@@ -56,6 +57,7 @@ internal sealed class RecordProcessor : IDisposable
     {
         this.inbox = inbox is { Enabled: true } ? inbox : null;
         this.timeProvider = timeProvider;
+        sources = catalog.Topics;
         var persistence = new PersistenceRetry(timeProvider, logger);
         router = new RecordRouter(catalog, EnvelopeLimits.From(options), logger);
         gate = new DeduplicationGate(deduplication, options.ConsumerGroup, options.DeduplicationLease, persistence, timeProvider, logger);
@@ -65,6 +67,13 @@ internal sealed class RecordProcessor : IDisposable
 
     /// <summary>Whether records may be settled in batches: not with the transactional inbox, which settles each record in its own transaction.</summary>
     public bool CanBatch => inbox is null;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> Sources => sources;
+
+    /// <inheritdoc/>
+    Task<int> IInboundRecordPipeline.SettleAsync(IReadOnlyList<InboundRecord> batch, Action<int> settled, CancellationToken stop, CancellationToken cancellationToken) =>
+        ProcessBatchAsync(batch, settled, stop, cancellationToken);
 
     /// <summary>Stops the lease renewal timer.</summary>
     public void Dispose() => gate.Dispose();

@@ -33,7 +33,7 @@ internal sealed partial class RecordRouter
 
     /// <summary>Logs a record skipped because no handler here takes its type: a topic may carry types other services handle.</summary>
     public void SkipNotHandledHere(InboundRecord record, InboundEnvelope envelope) =>
-        LogNotHandledHere(envelope.MessageType, record.Topic, record.Partition, record.Offset);
+        LogNotHandledHere(envelope.MessageType, record.Source, record.Lane, record.Position);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "No handler here for message type '{MessageType}' ({Topic}[{Partition}]@{Offset}); skipped")]
     private partial void LogNotHandledHere(string messageType, string topic, int partition, long offset);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Confluent.Kafka;
 
 namespace MessageContracts;
 
@@ -19,14 +18,13 @@ internal readonly record struct EnvelopeLimits(int MaxMessageIdBytes, int MaxHea
 
     /// <summary>Why <paramref name="headers"/> are over a size limit, or null when they are within them.</summary>
     /// <remarks>A header's size is its key's UTF-8 bytes plus its value's bytes; the total is the sum over every header.</remarks>
-    public string? SizeProblem(Headers headers)
+    public string? SizeProblem(TransportHeaders headers)
     {
         long total = 0;
         for (var i = 0; i < headers.Count; i++)
         {
-            var header = headers[i];
-            var value = header.GetValueBytes();
-            var key = header.Key ?? string.Empty;
+            var value = headers.ValueAt(i);
+            var key = headers.KeyAt(i) ?? string.Empty;
 
             // A key of n chars has at most 3n UTF-8 bytes; it is counted exactly only when that could matter.
             var keyBytes = key.Length * 3L + (value?.Length ?? 0) <= MaxHeaderBytes ? key.Length : Encoding.UTF8.GetByteCount(key);

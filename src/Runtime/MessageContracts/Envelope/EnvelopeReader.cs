@@ -2,7 +2,6 @@ using System.Buffers.Text;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Confluent.Kafka;
 
 namespace MessageContracts;
 
@@ -19,10 +18,10 @@ internal static class EnvelopeReader
     private static readonly byte[] JsonContentTypeUtf8 = Encoding.UTF8.GetBytes(MessageHeaders.JsonContentType);
 
     /// <summary>Reads the envelope within the default limits.</summary>
-    public static bool TryRead(Headers? headers, out InboundEnvelope envelope, out string? reason) =>
+    public static bool TryRead(TransportHeaders? headers, out InboundEnvelope envelope, out string? reason) =>
         TryRead(headers, EnvelopeLimits.Default, out envelope, out reason);
 
-    public static bool TryRead(Headers? headers, in EnvelopeLimits limits, out InboundEnvelope envelope, out string? reason)
+    public static bool TryRead(TransportHeaders? headers, in EnvelopeLimits limits, out InboundEnvelope envelope, out string? reason)
     {
         envelope = default;
         if (headers is null || headers.Count == 0)
@@ -48,7 +47,7 @@ internal static class EnvelopeReader
             return false;
         }
 
-        if (!headers.TryGetLastBytes(MessageHeaders.Id, out var idBytes) || idBytes is null)
+        if (!headers.TryGetLast(MessageHeaders.Id, out var idBytes) || idBytes is null)
         {
             reason = "The record has no ce_id header, so it cannot be deduplicated.";
             return false;
@@ -78,7 +77,7 @@ internal static class EnvelopeReader
         }
 
         DateTimeOffset? time = null;
-        if (headers.TryGetLastBytes(MessageHeaders.Time, out var timeBytes) && timeBytes is not null
+        if (headers.TryGetLast(MessageHeaders.Time, out var timeBytes) && timeBytes is not null
             && Utf8Parser.TryParse(timeBytes, out DateTimeOffset roundTrip, out var consumed, 'O') && consumed == timeBytes.Length)
         {
             // The round-trip form this toolkit writes, read straight from UTF-8; anything else goes the general way.
@@ -143,12 +142,12 @@ internal static class EnvelopeReader
         return mediaType.Trim().Equals(MessageHeaders.JsonContentType, StringComparison.OrdinalIgnoreCase);
     }
 
-    private static bool LastBytesEqual(Headers headers, string key, byte[] expected) =>
-        headers.TryGetLastBytes(key, out var bytes) && bytes is not null && bytes.AsSpan().SequenceEqual(expected);
+    private static bool LastBytesEqual(TransportHeaders headers, string key, byte[] expected) =>
+        headers.TryGetLast(key, out var bytes) && bytes is not null && bytes.AsSpan().SequenceEqual(expected);
 
-    private static string? LastString(Headers headers, string key)
+    private static string? LastString(TransportHeaders headers, string key)
     {
-        if (!headers.TryGetLastBytes(key, out var bytes) || bytes is null)
+        if (!headers.TryGetLast(key, out var bytes) || bytes is null)
         {
             return null;
         }

@@ -11,7 +11,7 @@ internal sealed class MessageContractsOptionsValidator : IValidateOptions<Messag
     public ValidateOptionsResult Validate(string? name, MessageContractsOptions options)
     {
         var failures = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.BootstrapServers))
+        if (options.UsesKafka && string.IsNullOrWhiteSpace(options.BootstrapServers))
         {
             failures.Add("MessageContractsOptions.BootstrapServers is not set: set it in AddMessageContracts(options => options.BootstrapServers = \"host:9092\").");
         }

@@ -64,6 +64,7 @@ public static class MessageContractsServiceCollectionExtensions
 
         services.TryAddSingleton<KafkaProducerConnection>();
         services.TryAddSingleton<TopicProvisioner>();
+        services.TryAddSingleton(provider => provider.GetRequiredService<IOptions<MessageContractsOptions>>().Value.EffectiveTransport.CreateSender(provider));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MessageContractsOptions>, TopicProvisioningOptionsValidator>());
         services.TryAdd(ServiceDescriptor.Singleton(typeof(IEventPublisher<>), typeof(KafkaEventPublisher<>)));
         services.TryAdd(ServiceDescriptor.Singleton(typeof(ICommandSender<>), typeof(KafkaCommandSender<>)));
@@ -89,6 +90,7 @@ public static class MessageContractsServiceCollectionExtensions
     {
         services.TryAddSingleton<DeadLetterPublisher>();
         services.TryAddSingleton<RecordProcessor>();
+        services.TryAddSingleton<IInboundRecordPipeline>(provider => provider.GetRequiredService<RecordProcessor>());
         services.TryAddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<MessageContractsOptions>>().Value;
@@ -108,6 +110,7 @@ public static class MessageContractsServiceCollectionExtensions
             return BatchingDeduplicationStore.For(options.DeduplicationStore ?? DefaultDeduplicationStore.Create(options, provider.GetRequiredService<TimeProvider>()));
         });
         services.AddHostedService<MessageConsumerService>();
+        services.AddHostedService<TransportReceiverService>();
         services.AddHostedService<DeduplicationRetentionService>();
     }
 }

@@ -55,8 +55,8 @@ internal sealed partial class InboxProcessing : IAsyncDisposable
                 var unit = await inbox.TryBeginAsync(consumerGroup, messageId, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
                 if (unit is null)
                 {
-                    MessagingTelemetry.DuplicatesDropped.Add(1, MessagingTelemetry.Consumed(record.Topic, consumerGroup));
-                    LogDuplicate(messageId, record.Topic, record.Partition, record.Offset);
+                    MessagingTelemetry.DuplicatesDropped.Add(1, MessagingTelemetry.Consumed(record.Source, consumerGroup));
+                    LogDuplicate(messageId, record.Source, record.Lane, record.Position);
                     return RecordOutcome.Duplicate;
                 }
 
@@ -80,7 +80,7 @@ internal sealed partial class InboxProcessing : IAsyncDisposable
             {
                 // Rolled back (disposing the unit): nothing of this attempt stays, and the offset does not move. A
                 // message ID the inbox refuses goes up to the caller, which dead-letters the record.
-                LogUnitFailed(exception, messageId, record.Topic, record.Partition, record.Offset, pause);
+                LogUnitFailed(exception, messageId, record.Source, record.Lane, record.Position, pause);
                 await Task.Delay(pause, timeProvider, cancellationToken).ConfigureAwait(false);
                 pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestPause.Ticks));
             }

@@ -1,13 +1,13 @@
-using Confluent.Kafka;
+using MessageContracts.Transports;
 
 namespace MessageContracts;
 
-/// <summary>Encodes Kafka headers as one blob for an outbox row (<see cref="HeaderBlob"/>), and back.</summary>
+/// <summary>Encodes a record's headers as one blob for an outbox row (<see cref="HeaderBlob"/>), and back.</summary>
 internal static class OutboxHeaders
 {
-    public static byte[] Encode(Headers headers) =>
-        HeaderBlob.Encode(headers.Count, headers, static header => header.Key, static header => header.GetValueBytes());
+    public static byte[] Encode(TransportHeaders headers) =>
+        HeaderBlob.Encode(headers.Count, Enumerable.Range(0, headers.Count), headers.KeyAt, headers.ValueAt);
 
-    public static Headers Decode(byte[] encoded) =>
-        HeaderBlob.Decode(encoded, static _ => new Headers(), static (headers, _, key, value) => headers.Add(key, value));
+    public static TransportHeaderList Decode(byte[] encoded) =>
+        HeaderBlob.Decode(encoded, static _ => new TransportHeaderList(), static (headers, _, key, value) => headers.Add(key, value));
 }

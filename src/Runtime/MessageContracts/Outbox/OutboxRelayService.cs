@@ -1,4 +1,4 @@
-using Confluent.Kafka;
+using MessageContracts.Transports;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -24,20 +24,17 @@ internal sealed partial class OutboxRelayService : BackgroundService
     private readonly TimeProvider timeProvider;
     private readonly MessageContractsOptions options;
     private readonly ILogger<OutboxRelayService> logger;
-    private readonly TopicProvisioner topics;
 
     public OutboxRelayService(
         IServiceProvider services,
         OutboxSignal signal,
         IOptions<MessageContractsOptions> options,
         TimeProvider timeProvider,
-        TopicProvisioner topics,
         OutboxBacklogMetrics backlogMetrics,
         ILogger<OutboxRelayService> logger)
     {
         // Taken here so the backlog gauges exist from the start; they query the store themselves when collected.
         _ = backlogMetrics;
-        this.topics = topics;
         this.services = services;
         this.signal = signal;
         this.timeProvider = timeProvider;
@@ -53,7 +50,7 @@ internal sealed partial class OutboxRelayService : BackgroundService
         }
 
         var store = services.GetRequiredService<IOutboxStore>();
-        var producer = services.GetRequiredService<KafkaProducerConnection>();
+        var sender = services.GetRequiredService<ITransportSender>();
         var settings = options.Outbox;
         var pause = FirstPause;
         var fastUntil = long.MinValue;
@@ -66,7 +63,7 @@ internal sealed partial class OutboxRelayService : BackgroundService
             try
             {
                 await store.EnsureCreatedAsync(stoppingToken).ConfigureAwait(false);
-                relayed = await RelayBatchAsync(store, producer.Producer, settings, stoppingToken).ConfigureAwait(false);
+                relayed = await RelayBatchAsync(store, sender, settings, stoppingToken).ConfigureAwait(false);
                 if (lastPurge == long.MinValue || timeProvider.GetElapsedTime(lastPurge) >= PurgeInterval)
                 {
                     lastPurge = timeProvider.GetTimestamp();
@@ -117,7 +114,7 @@ internal sealed partial class OutboxRelayService : BackgroundService
     }
 
     /// <summary>Publishes one leased batch; returns how many rows it leased.</summary>
-    internal async Task<int> RelayBatchAsync(IOutboxStore store, IProducer<byte[]?, byte[]> producer, OutboxOptions settings, CancellationToken cancellationToken)
+    internal async Task<int> RelayBatchAsync(IOutboxStore store, ITransportSender sender, OutboxOptions settings, CancellationToken cancellationToken)
     {
         await using var lease = await store.LeaseAsync(settings.BatchSize, cancellationToken).ConfigureAwait(false);
         var rows = lease.Messages;
@@ -127,22 +124,26 @@ internal sealed partial class OutboxRelayService : BackgroundService
         }
 
         // Their topics exist before their first record (created once per process when missing and allowed).
-        await topics.EnsureAsync(rows.Select(row => row.Topic), cancellationToken).ConfigureAwait(false);
+        foreach (var topic in rows.Select(row => row.Topic).Distinct(StringComparer.Ordinal))
+        {
+            await sender.PrepareAsync(topic, cancellationToken).ConfigureAwait(false);
+        }
 
-        // Hand the whole batch to the producer before awaiting any of it: librdkafka keeps each partition's order
-        // (idempotent producer) and batches, so a batch costs about one round trip.
-        var messages = new Message<byte[]?, byte[]>[rows.Count];
+        // Hand the whole batch to the sender before awaiting any of it: Kafka keeps each partition's order (idempotent
+        // producer) and batches, so a batch costs about one round trip.
+        var messages = new OutboundMessage[rows.Count];
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
-            messages[i] = new Message<byte[]?, byte[]> { Key = row.Key, Value = row.Value, Headers = OutboxHeaders.Decode(row.Headers) };
+            // A row does not keep its contract's kind (the row format predates the seam): Event, and the topic routes it.
+            messages[i] = new OutboundMessage(row.Topic, MessageKind.Event, row.MessageId, row.MessageType, row.Key, row.Value, OutboxHeaders.Decode(row.Headers));
         }
 
         using var activity = OutboxRelaySpan.Start(rows, messages);
-        var deliveries = new Task<DeliveryResult<byte[]?, byte[]>>[rows.Count];
+        var deliveries = new Task<TransportDelivery>[rows.Count];
         for (var i = 0; i < rows.Count; i++)
         {
-            deliveries[i] = Produce(producer, rows[i].Topic, messages[i]);
+            deliveries[i] = sender.SendAsync(messages[i]);
         }
 
         // Wait for every report, cancellation or not: rows already handed over are either delivered or failed.
@@ -164,12 +165,12 @@ internal sealed partial class OutboxRelayService : BackgroundService
 
                 sent.Add(row.Sequence);
             }
-            catch (Exception exception) when (exception is KafkaException or OperationCanceledException)
+            catch (Exception exception) when (exception is TransportSendException or OperationCanceledException)
             {
                 heldBack.Add(row.Bucket);
                 failed++;
                 OutboxTelemetry.RelayFailed.Add(1, MessagingTelemetry.Destination(row.Topic));
-                LogDeliveryFailed(row.MessageId, row.Topic, (exception as KafkaException)?.Error.Reason ?? exception.Message);
+                LogDeliveryFailed(row.MessageId, row.Topic, (exception as TransportSendException)?.Failure.Reason ?? exception.Message);
             }
         }
 
@@ -193,18 +194,6 @@ internal sealed partial class OutboxRelayService : BackgroundService
         }
 
         return rows.Count;
-    }
-
-    private static Task<DeliveryResult<byte[]?, byte[]>> Produce(IProducer<byte[]?, byte[]> producer, string topic, Message<byte[]?, byte[]> message)
-    {
-        try
-        {
-            return producer.ProduceAsync(topic, message);
-        }
-        catch (Exception exception)
-        {
-            return Task.FromException<DeliveryResult<byte[]?, byte[]>>(exception);
-        }
     }
 
     private async Task<bool> DelayAsync(TimeSpan pause, CancellationToken cancellationToken)

@@ -1,17 +1,17 @@
 using System.Diagnostics;
 using System.Text;
-using Confluent.Kafka;
+using MessageContracts.Transports;
 
 namespace MessageContracts;
 
 /// <summary>
 /// The relay's span, one per relayed batch: a <c>send</c> span (OpenTelemetry messaging conventions, operation type
-/// <c>send</c>) from the hand-over to Kafka until the acknowledged rows are marked sent, linked to the <c>create</c> span
+/// <c>send</c>) from the hand-over to the transport until the acknowledged rows are marked sent, linked to the <c>create</c> span
 /// of each row's enqueue (whose trace context the row's headers carry), since a batch has many parents.
 /// </summary>
 internal static class OutboxRelaySpan
 {
-    public static Activity? Start(IReadOnlyList<OutboxMessage> rows, Message<byte[]?, byte[]>[] messages)
+    public static Activity? Start(IReadOnlyList<OutboxMessage> rows, OutboundMessage[] messages)
     {
         if (!MessagingTelemetry.ActivitySource.HasListeners())
         {
@@ -23,7 +23,7 @@ internal static class OutboxRelaySpan
         var links = new List<ActivityLink>(messages.Length);
         foreach (var message in messages)
         {
-            if (message.Headers.TryGetLastBytes(MessageHeaders.TraceParent, out var traceParent)
+            if (message.Headers.TryGetLast(MessageHeaders.TraceParent, out var traceParent) && traceParent is not null
                 && ActivityContext.TryParse(Encoding.UTF8.GetString(traceParent), null, out var context))
             {
                 links.Add(new ActivityLink(context));

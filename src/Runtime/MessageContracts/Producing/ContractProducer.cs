@@ -2,13 +2,13 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using Confluent.Kafka;
+using MessageContracts.Transports;
 using Microsoft.Extensions.Options;
 
 namespace MessageContracts;
 
 /// <summary>
-/// Turns one contract instance into a Kafka record and produces it: generated serializer, CloudEvents
+/// Turns one contract instance into an <see cref="OutboundMessage"/> and sends it through the transport: generated serializer, CloudEvents
 /// headers with the message's ID (given, derived from <c>[MessageId]</c>, or new), <c>[PartitionKey]</c> as the key,
 /// and a producer span.
 /// </summary>
@@ -22,30 +22,25 @@ internal sealed class ContractProducer<TMessage>
     [ThreadStatic]
     private static Utf8JsonWriter? writerCache;
 
-    private readonly KafkaProducerConnection connection;
+    private readonly ITransportSender sender;
     private readonly TimeProvider timeProvider;
     private readonly PublishFailureHandler failureHandler;
     private readonly PublishFailurePolicy contractPolicy;
-    private readonly Header messageTypeHeader;
-    private readonly Header sourceHeader;
-    private readonly TopicProvisioner topics;
+    private readonly EnvelopeConstants envelope;
     private Task? topicReady;
 
     public ContractProducer(
-        KafkaProducerConnection connection,
+        ITransportSender sender,
         IOptions<MessageContractsOptions> options,
         TimeProvider timeProvider,
-        PublishFailureHandler failureHandler,
-        TopicProvisioner topics)
+        PublishFailureHandler failureHandler)
     {
-        this.topics = topics;
-        this.connection = connection;
+        this.sender = sender;
         this.timeProvider = timeProvider;
         this.failureHandler = failureHandler;
         contractPolicy = failureHandler.PolicyFor(typeof(TMessage));
-        // Constant per producer: encoded once, and one header object shared by every record (see EnvelopeWriter).
-        messageTypeHeader = EnvelopeWriter.TypeHeader(TMessage.MessageType);
-        sourceHeader = EnvelopeWriter.SourceHeader(options.Value.ServiceName);
+        // Constant per producer: encoded once and shared by every record (a transport may cache its header objects there).
+        envelope = new EnvelopeConstants(TMessage.MessageType, options.Value.ServiceName);
     }
 
     /// <summary>
@@ -74,7 +69,7 @@ internal sealed class ContractProducer<TMessage>
             }
 
             // The topic is created (when missing and allowed) before its first message; after that this is one field read.
-            var ready = topicReady ??= topics.EnsureAsync(TMessage.Topic);
+            var ready = topicReady ??= sender.PrepareAsync(TMessage.Topic, CancellationToken.None);
             var effectivePolicy = policy ?? contractPolicy;
             if (!ready.IsCompleted || MessagingTelemetry.ActivitySource.HasListeners())
             {
@@ -129,7 +124,7 @@ internal sealed class ContractProducer<TMessage>
         }
         catch (PublishException exception)
         {
-            MarkFailed(activity, policy, (exception.InnerException as KafkaException)?.Error.Code.ToString());
+            MarkFailed(activity, policy, exception.InnerException?.Message);
             throw;
         }
     }
@@ -142,30 +137,23 @@ internal sealed class ContractProducer<TMessage>
     private static string MessageIdOf(TMessage message, string? givenMessageId, DateTimeOffset now) =>
         givenMessageId ?? MessageIds.For(message, now);
 
-    /// <summary>Builds the record and hands it to librdkafka; the returned operation completes with its delivery report.</summary>
+    /// <summary>Builds the message and hands it to the transport; the returned operation completes with its outcome.</summary>
     private PublishOperation Start(TMessage message, string messageId, DateTimeOffset now, PublishFailurePolicy policy, Activity? activity)
     {
-        var topic = TMessage.Topic;
         var key = TMessage.GetPartitionKey(message);
-        var record = new Message<byte[]?, byte[]>
-        {
-            Key = key is null ? null : Encoding.UTF8.GetBytes(key),
-            Value = Serialize(message),
-            Headers = EnvelopeWriter.Create(messageId, messageTypeHeader, sourceHeader, now, activity),
-        };
+        var outbound = new OutboundMessage(
+            TMessage.Topic,
+            TMessage.Kind,
+            messageId,
+            TMessage.MessageType,
+            key is null ? null : Encoding.UTF8.GetBytes(key),
+            Serialize(message),
+            EnvelopeWriter.Create(messageId, envelope, now, activity));
 
-        var operation = new PublishOperation(failureHandler, policy, messageId, TMessage.MessageType, topic, record);
-        try
-        {
-            // A delivery callback rather than ProduceAsync: librdkafka reports one partition's messages in order on its
-            // poll thread, and a failure's place in the failure log is taken right there, so a replay keeps that order.
-            connection.Producer.Produce(topic, record, operation.OnDelivered);
-        }
-        catch (ProduceException<byte[]?, byte[]> exception)
-        {
-            operation.Refused(exception);
-        }
-
+        // The operation is the observer: the transport reports the outcome to it (Kafka: on librdkafka's poll thread, in
+        // each partition's order, where a failure takes its place in the failure log, so a replay keeps that order).
+        var operation = new PublishOperation(failureHandler, policy, outbound);
+        sender.Send(outbound, operation);
         return operation;
     }
 

@@ -2,20 +2,19 @@ using Microsoft.Extensions.Options;
 
 namespace MessageContracts;
 
-/// <summary>The <see cref="ICommandSender{TCommand}"/> the container hands out: one Kafka record per command.</summary>
+/// <summary>The <see cref="ICommandSender{TCommand}"/> the container hands out: one message per command, sent through the transport (the name is historical: Kafka by default).</summary>
 internal sealed class KafkaCommandSender<TCommand> : ICommandSender<TCommand>
     where TCommand : ICommandContract<TCommand>
 {
     private readonly ContractProducer<TCommand> producer;
 
     public KafkaCommandSender(
-        KafkaProducerConnection connection,
+        MessageContracts.Transports.ITransportSender sender,
         IOptions<MessageContractsOptions> options,
         TimeProvider timeProvider,
-        PublishFailureHandler failureHandler,
-        TopicProvisioner topics)
+        PublishFailureHandler failureHandler)
     {
-        producer = new ContractProducer<TCommand>(connection, options, timeProvider, failureHandler, topics);
+        producer = new ContractProducer<TCommand>(sender, options, timeProvider, failureHandler);
     }
 
     public Task<PublishResult> SendAsync(TCommand message, CancellationToken cancellationToken = default) =>

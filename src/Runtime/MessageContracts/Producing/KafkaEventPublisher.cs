@@ -2,20 +2,19 @@ using Microsoft.Extensions.Options;
 
 namespace MessageContracts;
 
-/// <summary>The <see cref="IEventPublisher{TEvent}"/> the container hands out: one Kafka record per event.</summary>
+/// <summary>The <see cref="IEventPublisher{TEvent}"/> the container hands out: one message per event, sent through the transport (the name is historical: Kafka by default).</summary>
 internal sealed class KafkaEventPublisher<TEvent> : IEventPublisher<TEvent>
     where TEvent : IEventContract<TEvent>
 {
     private readonly ContractProducer<TEvent> producer;
 
     public KafkaEventPublisher(
-        KafkaProducerConnection connection,
+        MessageContracts.Transports.ITransportSender sender,
         IOptions<MessageContractsOptions> options,
         TimeProvider timeProvider,
-        PublishFailureHandler failureHandler,
-        TopicProvisioner topics)
+        PublishFailureHandler failureHandler)
     {
-        producer = new ContractProducer<TEvent>(connection, options, timeProvider, failureHandler, topics);
+        producer = new ContractProducer<TEvent>(sender, options, timeProvider, failureHandler);
     }
 
     public Task<PublishResult> PublishAsync(TEvent message, CancellationToken cancellationToken = default) =>

@@ -13,7 +13,7 @@ internal sealed class TopicProvisioningService(HandlerCatalog catalog, TopicProv
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        if (!settings.TopicProvisioning.Enabled || catalog.Topics.Count == 0)
+        if (!settings.UsesKafka || !settings.TopicProvisioning.Enabled || catalog.Topics.Count == 0)
         {
             return;
         }

@@ -1,4 +1,4 @@
-using Confluent.Kafka;
+using MessageContracts.Transports;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -56,14 +56,14 @@ internal sealed partial class PublishFailureHandler
     /// </summary>
     public Task<PublishResult> HandleAsync(
         PublishFailurePolicy policy,
-        string messageId,
-        string messageType,
-        string topic,
-        Message<byte[]?, byte[]> record,
-        ProduceException<byte[]?, byte[]> exception)
+        in OutboundMessage record,
+        TransportSendFailure failure)
     {
-        var reason = $"{exception.Error.Code}: {exception.Error.Reason}";
-        PublishFailureTelemetry.PublishFailed.Add(1, PublishFailureTelemetry.Tags(topic, exception.Error.Code.ToString(), policy));
+        var messageId = record.MessageId;
+        var messageType = record.MessageType;
+        var topic = record.Destination;
+        var reason = failure.Description;
+        PublishFailureTelemetry.PublishFailed.Add(1, PublishFailureTelemetry.Tags(topic, failure.Code, policy));
 
         switch (policy)
         {
@@ -79,8 +79,8 @@ internal sealed partial class PublishFailureHandler
                     MessageType = messageType,
                     Topic = topic,
                     Key = record.Key,
-                    Value = record.Value,
-                    Headers = [.. record.Headers.Select(header => new PublishFailureHeader(header.Key, header.GetValueBytes()))],
+                    Value = record.Body,
+                    Headers = CopyHeaders(record.Headers),
                     Reason = reason,
                     FailedAt = failedAt,
                     LastAttemptAt = failedAt,
@@ -98,29 +98,30 @@ internal sealed partial class PublishFailureHandler
                     pendingAppends++;
                 }
 
-                return AppendInTurnAsync(previous, turn, entry, exception);
+                return AppendInTurnAsync(previous, turn, entry, failure);
 
             default:
                 LogFailedRetry(messageId, messageType, topic, reason);
-                var persistence = Persistence(exception);
+                var persistence = failure.Persistence;
                 return Task.FromException<PublishResult>(new PublishException(
                     messageId,
                     topic,
                     persistence,
                     $"Kafka did not acknowledge message {messageId} ({messageType}) on topic '{topic}': {reason}. {Advice(persistence)}",
-                    exception));
+                    failure.Exception));
         }
     }
 
-    /// <summary>Whether Kafka may have stored the record, from librdkafka's persistence status in the delivery report.</summary>
-    internal static MessagePersistence Persistence(ProduceException<byte[]?, byte[]> exception) =>
-        exception.DeliveryResult?.Status switch
+    private static PublishFailureHeader[] CopyHeaders(TransportHeaders headers)
+    {
+        var copy = new PublishFailureHeader[headers.Count];
+        for (var i = 0; i < copy.Length; i++)
         {
-            PersistenceStatus.NotPersisted => MessagePersistence.NotWritten,
-            PersistenceStatus.Persisted => MessagePersistence.Written,
-            // Unknown is treated as "maybe": the safe assumption for a caller deciding whether a re-send can duplicate.
-            _ => MessagePersistence.PossiblyWritten,
-        };
+            copy[i] = new PublishFailureHeader(headers.KeyAt(i), headers.ValueAt(i));
+        }
+
+        return copy;
+    }
 
     private static string Advice(MessagePersistence persistence) => persistence == MessagePersistence.NotWritten
         ? "Kafka did not store it; publishing it again cannot make a second copy."
@@ -130,7 +131,7 @@ internal sealed partial class PublishFailureHandler
         Task previous,
         TaskCompletionSource turn,
         PublishFailureRecord entry,
-        ProduceException<byte[]?, byte[]> exception)
+        TransportSendFailure failure)
     {
         try
         {
@@ -147,9 +148,9 @@ internal sealed partial class PublishFailureHandler
             throw new PublishException(
                 entry.MessageId,
                 entry.Topic,
-                Persistence(exception),
+                failure.Persistence,
                 $"Kafka did not acknowledge message {entry.MessageId} ({entry.MessageType}) on topic '{entry.Topic}' ({entry.Reason}), and writing it to the publish failure log failed too: {logException.Message}",
-                new AggregateException(exception, logException));
+                new AggregateException(failure.Exception, logException));
         }
         finally
         {

@@ -1,30 +1,30 @@
 using System.Diagnostics;
-using Confluent.Kafka;
+using MessageContracts.Transports;
 using Microsoft.Extensions.Logging;
 
 namespace MessageContracts;
 
 /// <summary>
 /// The <see cref="IPublishFailureReplayer"/> the container hands out: pages through the log in sequence order and
-/// produces each page's records on the service's one producer, so one key's records keep their order.
+/// sends each page's records through the transport's one sender, so one key's records keep their order.
 /// </summary>
 internal sealed partial class PublishFailureReplayer : IPublishFailureReplayer, IDisposable
 {
     private const int PageSize = 256;
 
-    private readonly KafkaProducerConnection connection;
+    private readonly ITransportSender sender;
     private readonly IPublishFailureLog failureLog;
     private readonly TimeProvider timeProvider;
     private readonly ILogger<PublishFailureReplayer> logger;
     private readonly SemaphoreSlim oneAtATime = new(1, 1);
 
     public PublishFailureReplayer(
-        KafkaProducerConnection connection,
+        ITransportSender sender,
         IPublishFailureLog failureLog,
         TimeProvider timeProvider,
         ILogger<PublishFailureReplayer> logger)
     {
-        this.connection = connection;
+        this.sender = sender;
         this.failureLog = failureLog;
         this.timeProvider = timeProvider;
         this.logger = logger;
@@ -77,10 +77,10 @@ internal sealed partial class PublishFailureReplayer : IPublishFailureReplayer, 
     {
         // Hand the whole page to the producer before awaiting any of it: librdkafka keeps the order per partition
         // (idempotent producer) and batches, so a page costs about one round trip, not one per record.
-        var deliveries = new Task<DeliveryResult<byte[]?, byte[]>>[page.Count];
+        var deliveries = new Task<TransportDelivery>[page.Count];
         for (var i = 0; i < page.Count; i++)
         {
-            deliveries[i] = connection.Producer.ProduceAsync(page[i].Topic, ToMessage(page[i]), cancellationToken);
+            deliveries[i] = sender.SendAsync(ToMessage(page[i]), cancellationToken);
         }
 
         var delivered = new List<string>(page.Count);
@@ -94,11 +94,11 @@ internal sealed partial class PublishFailureReplayer : IPublishFailureReplayer, 
                 delivered.Add(record.MessageId);
                 PublishFailureTelemetry.Replayed.Add(1, MessagingTelemetry.Destination(record.Topic));
             }
-            catch (ProduceException<byte[]?, byte[]> exception)
+            catch (TransportSendException exception)
             {
                 failed++;
-                timedOut += exception.Error.Code is ErrorCode.Local_MsgTimedOut or ErrorCode.Local_TimedOut or ErrorCode.RequestTimedOut ? 1 : 0;
-                var reason = $"{exception.Error.Code}: {exception.Error.Reason}";
+                timedOut += exception.Failure.TimedOut ? 1 : 0;
+                var reason = exception.Failure.Description;
                 LogReplayFailed(record.MessageId, record.Topic, reason);
                 await failureLog.RecordFailedAttemptAsync(record.MessageId, reason, timeProvider.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
             }
@@ -116,15 +116,16 @@ internal sealed partial class PublishFailureReplayer : IPublishFailureReplayer, 
         return (delivered.Count, failed, timedOut);
     }
 
-    private static Message<byte[]?, byte[]> ToMessage(PublishFailureRecord record)
+    private static OutboundMessage ToMessage(PublishFailureRecord record)
     {
-        var headers = new Headers();
+        var headers = new TransportHeaderList(record.Headers.Count);
         foreach (var header in record.Headers)
         {
             headers.Add(header.Key, header.Value);
         }
 
-        return new Message<byte[]?, byte[]> { Key = record.Key, Value = record.Value, Headers = headers };
+        // The log does not keep the kind; a replay goes to the same topic, which is what routes it.
+        return new OutboundMessage(record.Topic, MessageKind.Event, record.MessageId, record.MessageType, record.Key, record.Value, headers);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Replaying message {MessageId} to '{Topic}' failed again ({Reason}); it stays in the publish failure log")]
