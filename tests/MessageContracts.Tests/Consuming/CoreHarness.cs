@@ -82,7 +82,7 @@ internal sealed class CoreHarness : IDisposable
     public Task<(int Settled, DeferredMarks? Deferred)> SettlePipelinedAsync(DeferredMarks? previous, long previousLast, bool defer, params InboundRecord[] batch) =>
         Time.DriveAsync(Processor.ProcessBatchAsync(
             batch,
-            index => StoredOffsets.Add((batch[index].Offset, Store.MarksRecorded)),
+            index => StoredOffsets.Add((batch[index].Position, Store.MarksRecorded)),
             previous,
             () => StoredOffsets.Add((previousLast, Store.MarksRecorded)),
             () => defer,
