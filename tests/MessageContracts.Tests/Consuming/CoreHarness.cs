@@ -74,6 +74,18 @@ internal sealed class CoreHarness : IDisposable
             CancellationToken.None,
             CancellationToken.None);
 
+    /// <summary>Starts one batch through the core without driving the clock, its handlers bounded by <paramref name="handlerSlots"/>.</summary>
+    public Task<(int Settled, DeferredMarks? Deferred)> StartWithSlotsAsync(SemaphoreSlim handlerSlots, params InboundRecord[] batch) =>
+        Processor.ProcessBatchAsync(
+            batch,
+            index => StoredOffsets.Add((batch[index].Position, Store.MarksRecorded)),
+            previous: null,
+            storePrevious: null,
+            mayDefer: null,
+            CancellationToken.None,
+            CancellationToken.None,
+            handlerSlots);
+
     /// <summary>
     /// Runs one batch pipelined with the batches around it, the clock driven: the marks <paramref name="previous"/>
     /// deferred go with its claims (their batch's last offset, <paramref name="previousLast"/>, stored once they are

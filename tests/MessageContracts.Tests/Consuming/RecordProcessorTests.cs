@@ -259,6 +259,39 @@ public sealed class RecordProcessorTests
     }
 
     [Fact]
+    public async Task The_concurrency_slots_bound_the_handlers_running_at_once_not_the_store_round_trips()
+    {
+        using var core = new CoreHarness();
+        using var slots = new SemaphoreSlim(1);
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        core.Handler = (context, _) =>
+        {
+            lock (core.Handled)
+            {
+                core.Handled.Add(context.MessageId);
+            }
+
+            return context.MessageId == "a-1" ? held.Task : Task.CompletedTask;
+        };
+
+        // Lane A's handler holds the only slot; lane B still reaches the store (its claim is taken) but runs no handler.
+        var laneA = core.StartWithSlotsAsync(slots, CoreHarness.Record(0, "a-1"));
+        var laneB = core.StartWithSlotsAsync(slots, CoreHarness.Record(0, "b-1"));
+        Assert.Equal(2, core.Store.ClaimCalls);
+        Assert.Equal(["a-1"], core.Handled);
+        Assert.Equal(0, slots.CurrentCount);
+        Assert.False(laneB.IsCompleted);
+
+        // A's handler ends: its slot goes to B, whose handler runs; every slot is given back.
+        held.SetResult();
+        Assert.Equal(1, (await core.Time.DriveAsync(laneA)).Settled);
+        Assert.Equal(1, (await core.Time.DriveAsync(laneB)).Settled);
+        Assert.Equal(["a-1", "b-1"], core.Handled);
+        Assert.Equal(["a-1", "b-1"], core.Store.Marked);
+        Assert.Equal(1, slots.CurrentCount);
+    }
+
+    [Fact]
     public async Task The_claim_is_renewed_while_a_handler_runs_past_its_lease()
     {
         using var core = new CoreHarness(lease: TimeSpan.FromSeconds(6));

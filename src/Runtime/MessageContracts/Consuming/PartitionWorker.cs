@@ -8,7 +8,8 @@ namespace MessageContracts;
 /// Processes the records of one assigned partition, one after another in offset order, and stores each
 /// record's offset once its outcome is final. Records already queued are settled in batches of up to
 /// <see cref="MaxBatch"/> (one claim and one mark call to the deduplication store for all of them); a record alone is a
-/// batch of one. Workers of different partitions run in parallel, bounded by a semaphore shared by the consumer. This is
+/// batch of one. Workers of different partitions run in parallel; their handlers are bounded by a semaphore shared by the consumer
+/// (taken by the processor around the handlers only, not across store round trips). This is
 /// the edge where Confluent's consume results become the processor's <see cref="InboundRecord"/>s, and its offsets go
 /// back to Confluent.
 /// </summary>
@@ -226,8 +227,6 @@ internal sealed partial class PartitionWorker : IDisposable
                     record.Topic, record.Partition.Value, record.Offset.Value, record.Message.Key, record.Message.Value, KafkaTransportHeaders.Wrap(record.Message.Headers)));
             }
 
-            await concurrency.WaitAsync(stopOrAbort.Token).ConfigureAwait(false);
-
             // A failure rewinds to the first record whose offset was not stored (with marks deferred, one of theirs).
             if (deferred is null)
             {
@@ -236,16 +235,11 @@ internal sealed partial class PartitionWorker : IDisposable
 
             var previous = deferred;
             deferred = null;
-            int settled;
-            try
-            {
-                (settled, deferred) = await processor.ProcessBatchAsync(
-                    records, storeOffsetAt, previous, storeDeferredOffset, processor.CanBatch ? moreQueued : null, stopTaking.Token, abort.Token).ConfigureAwait(false);
-            }
-            finally
-            {
-                concurrency.Release();
-            }
+            // The shared slots bound the handlers running at once (MaxConcurrency); the processor takes one around its
+            // handlers only, so store round trips of many partitions can meet in one group commit.
+            var (settled, next) = await processor.ProcessBatchAsync(
+                records, storeOffsetAt, previous, storeDeferredOffset, processor.CanBatch ? moreQueued : null, stopTaking.Token, abort.Token, concurrency).ConfigureAwait(false);
+            deferred = next;
 
             if (deferred is not null)
             {

@@ -104,7 +104,9 @@ internal sealed class RecordProcessor : IInboundRecordPipeline, IDisposable
     /// <paramref name="mayDefer"/> says more records are waiting, this batch's marks are deferred in turn and returned
     /// (its offsets not stored yet); the caller passes them to the next batch, or records them alone with
     /// <see cref="FlushDeferredAsync"/>. So a worker waits for one store commit per batch, not two, and the ordering
-    /// holds: claim before handling, mark after, offset only once the mark is durable.
+    /// holds: claim before handling, mark after, offset only once the mark is durable. With
+    /// <paramref name="handlerSlots"/> (the consumer's <c>MaxConcurrency</c>), one slot is held from the first handler to
+    /// the last, never across the claim or the mark.
     /// </summary>
     public async Task<(int Settled, DeferredMarks? Deferred)> ProcessBatchAsync(
         IReadOnlyList<InboundRecord> batch,
@@ -113,7 +115,8 @@ internal sealed class RecordProcessor : IInboundRecordPipeline, IDisposable
         Action? storePrevious,
         Func<bool>? mayDefer,
         CancellationToken stop,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        SemaphoreSlim? handlerSlots = null)
     {
         if (inbox is not null)
         {
@@ -127,7 +130,20 @@ internal sealed class RecordProcessor : IInboundRecordPipeline, IDisposable
                 throw new ArgumentException("With the transactional inbox, no marks are deferred.", nameof(previous));
             }
 
-            await SettleInInboxAsync(inbox, batch[0], cancellationToken).ConfigureAwait(false);
+            if (handlerSlots is not null)
+            {
+                await handlerSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            try
+            {
+                await SettleInInboxAsync(inbox, batch[0], cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                handlerSlots?.Release();
+            }
+
             storeOffset(0);
             return (1, null);
         }
@@ -184,6 +200,7 @@ internal sealed class RecordProcessor : IInboundRecordPipeline, IDisposable
         var held = gate.Hold(owner, claimed, claimedAt);
         var settlement = new OffsetSettlement(gate, held, storeOffset, count);
         Exception? failure = null;
+        var slotHeld = false;
         try
         {
             while (settlement.Settled < count)
@@ -236,6 +253,14 @@ internal sealed class RecordProcessor : IInboundRecordPipeline, IDisposable
                     break;
                 }
 
+                if (handlerSlots is not null && !slotHeld)
+                {
+                    // The slot bounds handlers running at once, not store round trips: it is taken at the first handler
+                    // and given back after the last, so workers waiting for a commit let other partitions handle.
+                    await handlerSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    slotHeld = true;
+                }
+
                 var handling = handlers.HandleAsync(record, envelope, invoker, cancellationToken);
                 if (!handling.IsCompleted && settlement.HasUnmarked)
                 {
@@ -259,6 +284,13 @@ internal sealed class RecordProcessor : IInboundRecordPipeline, IDisposable
         catch (Exception exception)
         {
             failure = exception;
+        }
+        finally
+        {
+            if (slotHeld)
+            {
+                handlerSlots!.Release();
+            }
         }
 
         // The claims this batch took but did not settle (the failed record's included) go back at once, so the next

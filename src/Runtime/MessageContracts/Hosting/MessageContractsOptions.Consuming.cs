@@ -6,10 +6,15 @@ public sealed partial class MessageContractsOptions
     private readonly Dictionary<Type, Action<RetryOptions>> handlerRetries = [];
 
     /// <summary>
-    /// How many partitions are processed at the same time. Records of one partition are always handled one
-    /// after another, in offset order; records of different partitions run in parallel up to this limit.
-    /// Defaults to twice the processor count; 1 processes everything sequentially.
+    /// How many partitions run their handlers at the same time. Records of one partition are always handled one
+    /// after another, in offset order; handlers of different partitions run in parallel up to this limit.
+    /// Defaults to twice the processor count; 1 runs every handler alone.
     /// </summary>
+    /// <remarks>
+    /// A partition waiting for the deduplication store (its claims, its marks) does not hold one of these slots: the
+    /// limit bounds the work your handlers do at once, and the store's group commit can take the round trips of every
+    /// partition together.
+    /// </remarks>
     public int MaxConcurrency { get; set; } = Environment.ProcessorCount * 2;
 
     /// <summary>
