@@ -47,6 +47,12 @@ internal abstract class Contender
     /// <summary>Why this contender cannot run here, or null when it can.</summary>
     public virtual string? SkipReason => null;
 
+    /// <summary>
+    /// The contender's broker: its ratios are given against that broker's raw reference (Kafka's (a) and (a2),
+    /// RabbitMQ's (r)), in a table of its own.
+    /// </summary>
+    public virtual string Broker => "kafka";
+
     /// <summary>Whether the contender can publish at a fixed rate (<see cref="RunSettings.PacedRate"/>).</summary>
     public virtual bool CanBePaced => true;
 
