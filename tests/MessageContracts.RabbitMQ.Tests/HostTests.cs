@@ -45,7 +45,6 @@ public sealed class HostTests(RabbitMqVirtualHost virtualHost) : IClassFixture<R
         }
 
         bool AllHandled() => crates.All(crate => first.Log.Succeeded(crate).Count + second.Log.Succeeded(crate).Count >= 1);
-        var bothSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await Task.WhenAny(
             first.Log.WaitUntilAsync(_ => AllHandled(), "every command"),
             second.Log.WaitUntilAsync(_ => AllHandled(), "every command"));
