@@ -207,4 +207,28 @@ public sealed class HostTests(RabbitMqVirtualHost virtualHost) : IClassFixture<R
             directory.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Spans_name_rabbitmq_as_their_messaging_system()
+    {
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "MessageContracts",
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        await using var host = await RabbitMqTestHost.StartAsync(virtualHost, Unique("tracer"));
+        var crate = Unique("traced");
+
+        var sent = await host.Publisher<CrateLoaded>().PublishAsync(new CrateLoaded(crate));
+        await host.Log.WaitUntilAsync(runs => runs.Any(run => run.Subject == crate), "the traced event");
+
+        var ours = spans.Where(span => span.GetTagItem("messaging.message.id") as string == sent.MessageId
+            || span.OperationName == "process hosts.crate-loaded").ToList();
+        Assert.Contains(ours, span => span.Kind == System.Diagnostics.ActivityKind.Producer);
+        Assert.Contains(ours, span => span.Kind == System.Diagnostics.ActivityKind.Consumer);
+        Assert.All(ours, span => Assert.Equal("rabbitmq", span.GetTagItem("messaging.system")));
+    }
 }
