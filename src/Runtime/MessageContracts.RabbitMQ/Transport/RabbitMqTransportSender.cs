@@ -71,6 +71,9 @@ internal sealed partial class RabbitMqTransportSender : ITransportSender, IAsync
         }
     }
 
+    /// <summary>The publishing connection, opened if it is not (fault tests watch its recovery).</summary>
+    internal async Task<IConnection> ConnectionAsync() => (await OpenAsync().ConfigureAwait(false)).Connection;
+
     /// <summary>Where <paramref name="message"/> goes, and the exchange that must exist first (null for the default exchange).</summary>
     internal RabbitMqRoute RouteOf(in OutboundMessage message)
     {
