@@ -125,7 +125,8 @@ public sealed class HostTests(RabbitMqVirtualHost virtualHost) : IClassFixture<R
     public async Task A_message_its_handler_never_takes_ends_in_the_dead_letter_queue_with_its_reasons()
     {
         var service = Unique("pharmacy");
-        await using var host = await RabbitMqTestHost.StartAsync(virtualHost, service);
+        // One delayed retry, short: three in-process attempts, the retry queue, three more, then the dead-letter queue.
+        await using var host = await RabbitMqTestHost.StartAsync(virtualHost, service, transport: rabbit => ShortRetries(rabbit, 1));
         var pill = Unique("pill");
 
         var sent = await host.Publisher<PoisonPill>().PublishAsync(new PoisonPill(pill));
@@ -139,7 +140,35 @@ public sealed class HostTests(RabbitMqVirtualHost virtualHost) : IClassFixture<R
         Assert.Equal("hosts.poison-pill", dead.Headers[MessageHeaders.DeadLetterOriginalTopic]);
         Assert.Equal(service, dead.Headers[MessageHeaders.DeadLetterConsumerGroup]);
         Assert.Equal("3", dead.Headers[MessageHeaders.DeadLetterAttempts]);
-        Assert.Equal(3, host.Log.Runs.Count(run => run.Subject == pill));
+        Assert.Equal("1", dead.Headers[RabbitMQ.Transport.RabbitMqTransportSender.RetryRoundHeader]);
+        Assert.Equal([1, 2, 3, 1, 2, 3], host.Log.Runs.Where(run => run.Subject == pill).Select(run => run.Attempt));
+    }
+
+    [Fact]
+    public async Task A_handler_failing_past_its_in_process_attempts_succeeds_on_a_delayed_retry()
+    {
+        var service = Unique("sorter");
+        await using var host = await RabbitMqTestHost.StartAsync(virtualHost, service, transport: rabbit => ShortRetries(rabbit, 2));
+        var scan = Unique("late");
+
+        // Three in-process attempts fail, the first delayed retry fails once more, then succeeds.
+        await host.Publisher<FlakyScan>().PublishAsync(new FlakyScan(scan, FailTimes: 4));
+
+        await host.Log.WaitUntilAsync(runs => runs.Any(run => run.Subject == scan && run.Succeeded), "the successful delayed retry");
+        var runs = host.Log.Runs.Where(run => run.Subject == scan).ToList();
+        Assert.Equal([1, 2, 3, 1, 2], runs.Select(run => run.Attempt));
+        Assert.Equal([false, false, false, false, true], runs.Select(run => run.Succeeded));
+        Assert.Equal(0u, await TestMessages.ReadyCountAsync(await virtualHost.ConnectAsync(), RawAmqp.DeadLetterQueueOf<FlakyScan>(service)));
+    }
+
+    /// <summary>Delayed retries of 100 ms, 200 ms, ...: queues of their own (a retry queue's name carries its delay).</summary>
+    private static void ShortRetries(RabbitMqTransportOptions rabbit, int count)
+    {
+        rabbit.RetryDelays.Clear();
+        for (var i = 1; i <= count; i++)
+        {
+            rabbit.RetryDelays.Add(TimeSpan.FromMilliseconds(100 * i));
+        }
     }
 
     [Fact]

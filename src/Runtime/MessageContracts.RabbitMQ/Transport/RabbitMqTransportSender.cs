@@ -13,9 +13,11 @@ namespace MessageContracts.RabbitMQ.Transport;
 /// event goes to its fanout exchange (declared before its first message), a command to its queue through the default
 /// exchange, mandatory, and a dead letter of a handled topic to this service's dead-letter queue of that topic, mandatory.
 /// The observer hears the broker's ack, or a failure: a nack or a return (not stored), a timeout or a lost connection
-/// (possibly stored), each within <see cref="MessageContractsOptions.PublishTimeout"/>.
+/// (possibly stored), each within <see cref="MessageContractsOptions.PublishTimeout"/>. A record whose handlers failed
+/// every in-process attempt is handed back through the retry queues, one per delay in order (the round is the
+/// <c>mc_retry_round</c> header), before the core dead-letters it.
 /// </summary>
-internal sealed partial class RabbitMqTransportSender : ITransportSender, IAsyncDisposable
+internal sealed partial class RabbitMqTransportSender : ITransportSender, IDelayedRetrySender, IAsyncDisposable
 {
     private const string DefaultExchange = "";
 
@@ -70,6 +72,46 @@ internal sealed partial class RabbitMqTransportSender : ITransportSender, IAsync
             await opened.Result.Connection.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>The header counting a record's delayed retries (absent on the first delivery).</summary>
+    public const string RetryRoundHeader = "mc_retry_round";
+
+    /// <summary>
+    /// Publishes a copy of <paramref name="record"/> (same ID, body and headers, the round counted up) to the retry queue of
+    /// its next round, whose TTL returns it to the queue it came from; false once every delay was used.
+    /// </summary>
+    public async Task<bool> TryRetryLaterAsync(InboundRecord record, CancellationToken cancellationToken)
+    {
+        var service = contracts.Value;
+        if (service.ConsumedOn(record.Source) is not { } contract)
+        {
+            return false;
+        }
+
+        var round = RetryRound(record.Headers);
+        var delays = service.Topology.RetryDelays;
+        if (round >= delays.Count)
+        {
+            return false;
+        }
+
+        var headers = record.Headers is { } original ? new TransportHeaderList(original, extraCapacity: 1) : new TransportHeaderList(1);
+        headers.Add(RetryRoundHeader, System.Text.Encoding.UTF8.GetBytes((round + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var copy = new OutboundMessage(record.Source, contract.Kind, Text(headers, MessageHeaders.Id), Text(headers, MessageHeaders.Type), record.Key, record.Value ?? [], headers);
+        var route = new RabbitMqRoute(DefaultExchange, service.Naming.RetryQueue(service.QueueOf(contract), delays[round]), Mandatory: true);
+        var publisher = await OpenAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        await publisher.Confirmed.PublishAsync(route, AmqpTransportHeaders.Properties(copy, clock), copy.Body, copy.MessageId, copy.MessageType, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private static int RetryRound(TransportHeaders? headers) =>
+        headers is not null && headers.TryGetLast(RetryRoundHeader, out var value) && value is not null
+            && int.TryParse(System.Text.Encoding.UTF8.GetString(value), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var round)
+            ? round
+            : 0;
+
+    private static string Text(TransportHeaders headers, string name) =>
+        headers.TryGetLast(name, out var value) && value is { Length: <= 1024 } ? System.Text.Encoding.UTF8.GetString(value) : string.Empty;
 
     /// <summary>The publishing connection, opened if it is not (fault tests watch its recovery).</summary>
     internal async Task<IConnection> ConnectionAsync() => (await OpenAsync().ConfigureAwait(false)).Connection;

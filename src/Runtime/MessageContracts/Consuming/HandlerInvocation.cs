@@ -36,7 +36,8 @@ internal sealed class HandlerInvocation
         InboundEnvelope envelope,
         MessageHandlerInvoker invoker,
         CancellationToken cancellationToken,
-        DbTransaction? transaction = null)
+        DbTransaction? transaction = null,
+        bool mayRetryLater = false)
     {
         if (record.Value is null)
         {
@@ -81,6 +82,11 @@ internal sealed class HandlerInvocation
         catch (HandlerFailedException exception)
         {
             activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            if (mayRetryLater && await deadLetters.TryRetryLaterAsync(record, cancellationToken).ConfigureAwait(false))
+            {
+                return RecordOutcome.RetryLater;
+            }
+
             await deadLetters.DeadLetterAsync(record, exception.Message, exception.InnerException ?? exception, exception.Attempts, cancellationToken).ConfigureAwait(false);
             return RecordOutcome.DeadLettered;
         }
