@@ -24,6 +24,7 @@ public static class RabbitMqOptionsExtensions
     /// <param name="uri">The AMQP URI, e.g. <c>amqp://user:pass@host:5672/vhost</c> (its path is the virtual host).</param>
     /// <param name="configure">Sets the management API for the startup check, the retry delays, the delivery limit, the recovery interval.</param>
     /// <returns>The options, for chaining.</returns>
+    /// <exception cref="ArgumentException">The URI is not amqp:// or amqps://, or the settings cannot make a working topology (a retry delay that is not a positive whole number of milliseconds, or a delivery limit not above the number of retries).</exception>
     public static MessageContractsOptions UseRabbitMq(this MessageContractsOptions options, string uri, Action<RabbitMqTransportOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -35,6 +36,9 @@ public static class RabbitMqOptionsExtensions
 
         var settings = new RabbitMqTransportOptions();
         configure?.Invoke(settings);
+
+        // Checked here, where the settings are made: a delivery limit at or below the retry count fails now, not at startup.
+        settings.Topology();
         return options.UseTransport(new RabbitMqTransport(parsed, settings));
     }
 }

@@ -17,7 +17,7 @@ namespace MessageContracts.RabbitMQ.Transport;
 /// every in-process attempt is handed back through the retry queues, one per delay in order (the round is the
 /// <c>mc_retry_round</c> header), before the core dead-letters it.
 /// </summary>
-internal sealed partial class RabbitMqTransportSender : ITransportSender, IDelayedRetrySender, IAsyncDisposable
+internal sealed partial class RabbitMqTransportSender : ITransportSender, IDelayedRetrySender, IAsyncDisposable, IDisposable
 {
     private const string DefaultExchange = "";
 
@@ -56,6 +56,9 @@ internal sealed partial class RabbitMqTransportSender : ITransportSender, IDelay
         ArgumentNullException.ThrowIfNull(observer);
         _ = SendAsync(message, observer);
     }
+
+    /// <summary>For a container disposed synchronously (it would refuse a service that is only IAsyncDisposable).</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     public async ValueTask DisposeAsync()
     {
