@@ -90,6 +90,32 @@ public sealed class HostTests(RabbitMqVirtualHost virtualHost) : IClassFixture<R
     }
 
     [Fact]
+    public async Task A_logged_command_is_replayed_to_its_queue()
+    {
+        await using var host = await RabbitMqTestHost.StartAsync(virtualHost, Unique("office"), configure: options => options.PublishFailureLog = new InMemoryPublishFailureLog());
+
+        // No queue yet: returned, and logged by the LogFailure policy.
+        var sent = await host.Sender<UnownedOrder>().SendAsync(new UnownedOrder("o-3"), PublishFailurePolicy.LogFailure);
+        Assert.False(sent.Delivered);
+
+        var connection = await virtualHost.ConnectAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.QueueDeclareAsync("hosts.unowned-order", durable: true, exclusive: false, autoDelete: false);
+        try
+        {
+            var replay = await host.Services.GetRequiredService<IPublishFailureReplayer>().ReplayAsync();
+
+            Assert.Equal(1, replay.Replayed);
+            var replayed = Assert.Single(await RawAmqp.TakeAsync(connection, "hosts.unowned-order", 1));
+            Assert.Equal(sent.MessageId, replayed.MessageId);
+        }
+        finally
+        {
+            await channel.QueueDeleteAsync("hosts.unowned-order");
+        }
+    }
+
+    [Fact]
     public async Task A_second_copy_of_a_message_id_is_dropped()
     {
         // One handler at a time: the copies and the marker are handled in the order they were queued.
