@@ -11,7 +11,7 @@ namespace MessageContracts.Behaviour.Tests.Suite;
 public abstract class CommandOwnerBehaviour<TTransport>(TTransport transport, ITestOutputHelper output) : BehaviourTest<TTransport>(transport, output)
     where TTransport : TransportUnderTest
 {
-    private const string Topic = "behaviour.owned-commands";
+    private static readonly string Topic = SuiteDestinations.Of<OwnedCommand>();
 
     [Fact]
     public async Task A_command_is_handled_once_by_one_instance_of_its_owner()

@@ -12,7 +12,7 @@ namespace MessageContracts.Behaviour.Tests.Suite;
 public abstract class DeadLetterBehaviour<TTransport>(TTransport transport, ITestOutputHelper output) : BehaviourTest<TTransport>(transport, output)
     where TTransport : TransportUnderTest
 {
-    private const string Topic = "behaviour.dead-letters";
+    private static readonly string Topic = SuiteDestinations.Of<DeadLetterProbe>();
 
     [Fact]
     public async Task A_handler_that_always_fails_sends_its_message_to_the_dead_letters_with_the_reason()

@@ -8,7 +8,7 @@ namespace MessageContracts.Behaviour.Tests.Suite;
 public abstract class DeduplicationBehaviour<TTransport>(TTransport transport, ITestOutputHelper output) : BehaviourTest<TTransport>(transport, output)
     where TTransport : TransportUnderTest
 {
-    private const string Topic = "behaviour.dedup";
+    private static readonly string Topic = SuiteDestinations.Of<DedupProbe>();
 
     [Fact]
     public async Task The_same_message_id_published_twice_is_handled_once()

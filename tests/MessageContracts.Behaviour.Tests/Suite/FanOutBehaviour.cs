@@ -8,7 +8,7 @@ namespace MessageContracts.Behaviour.Tests.Suite;
 public abstract class FanOutBehaviour<TTransport>(TTransport transport, ITestOutputHelper output) : BehaviourTest<TTransport>(transport, output)
     where TTransport : TransportUnderTest
 {
-    private const string Topic = "behaviour.fan-out";
+    private static readonly string Topic = SuiteDestinations.Of<FanOutHappened>();
 
     [Fact]
     public async Task An_event_reaches_each_of_two_services_once()

@@ -22,7 +22,7 @@ namespace MessageContracts.Behaviour.Tests.Suite;
 public abstract class HostileInputBehaviour<TTransport>(TTransport transport, ITestOutputHelper output) : BehaviourTest<TTransport>(transport, output)
     where TTransport : TransportUnderTest
 {
-    private const string Topic = "behaviour.hostile";
+    private static readonly string Topic = SuiteDestinations.Of<HostileProbe>();
 
     [Fact]
     public async Task Every_valid_message_is_handled_once_and_every_unreadable_one_dead_lettered_with_its_reason()

@@ -13,7 +13,7 @@ namespace MessageContracts.Behaviour.Tests.Suite;
 public abstract class OutboxBehaviour<TTransport>(TTransport transport, ITestOutputHelper output) : BehaviourTest<TTransport>(transport, output), IDisposable
     where TTransport : TransportUnderTest
 {
-    private const string Topic = "behaviour.outbox";
+    private static readonly string Topic = SuiteDestinations.Of<OutboxProbe>();
 
     private readonly string folder = Directory.CreateTempSubdirectory("mc-behaviour-outbox-").FullName;
 

@@ -12,7 +12,7 @@ namespace MessageContracts.Behaviour.Tests.Suite;
 public abstract class PoisonMessageBehaviour<TTransport>(TTransport transport, ITestOutputHelper output) : BehaviourTest<TTransport>(transport, output)
     where TTransport : TransportUnderTest
 {
-    private const string Topic = "behaviour.poison";
+    private static readonly string Topic = SuiteDestinations.Of<PoisonProbe>();
 
     [Fact]
     public async Task Poison_messages_are_dead_lettered_with_their_reason_and_the_consumer_goes_on()

@@ -8,7 +8,7 @@ namespace MessageContracts.Behaviour.Tests.Suite;
 public abstract class RetryBehaviour<TTransport>(TTransport transport, ITestOutputHelper output) : BehaviourTest<TTransport>(transport, output)
     where TTransport : TransportUnderTest
 {
-    private const string Topic = "behaviour.retries";
+    private static readonly string Topic = SuiteDestinations.Of<RetryProbe>();
 
     [Fact]
     public async Task A_handler_failing_twice_then_succeeding_has_its_effect_once()

@@ -8,7 +8,9 @@ namespace MessageContracts.Behaviour.Tests.Transports;
 /// </summary>
 /// <remarks>
 /// A new transport plugs in with one file: a subclass of this, and one-line subclasses of the suite's test classes
-/// bound to it (see Kafka/KafkaSuite.cs). Nothing here names a broker's client types.
+/// bound to it (see Kafka/KafkaSuite.cs). Nothing here names a broker's client types. A destination is always a
+/// contract's topic name; <see cref="SuiteDestinations.KindOf"/> says whether it is an event's or a command's, for a
+/// broker that lays the two out differently.
 /// </remarks>
 public abstract class TransportUnderTest : IAsyncLifetime
 {
