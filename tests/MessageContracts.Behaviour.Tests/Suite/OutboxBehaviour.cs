@@ -61,6 +61,10 @@ public abstract class OutboxBehaviour<TTransport>(TTransport transport, ITestOut
         var (_, message) = Assert.Single(consumer.Log.Effects);
         Assert.Equal("committed", ((OutboxProbe)message).Note);
         Assert.Equal(1L, Scalar(connection, "SELECT count(*) FROM outbox_messages"));
+
+        // The application's own write went the way of its transaction's message.
+        Assert.Equal(0L, Scalar(connection, "SELECT count(*) FROM orders WHERE id = 'order-1'"));
+        Assert.Equal(1L, Scalar(connection, "SELECT count(*) FROM orders WHERE id = 'order-2'"));
     }
 
     public void Dispose()
