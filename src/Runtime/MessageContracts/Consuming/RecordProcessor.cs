@@ -62,7 +62,7 @@ internal sealed class RecordProcessor : IInboundRecordPipeline, IDisposable
         router = new RecordRouter(catalog, EnvelopeLimits.From(options), logger);
         gate = new DeduplicationGate(deduplication, options.ConsumerGroup, options.DeduplicationLease, persistence, timeProvider, logger);
         deadLetters = new DeadLetterStage(deadLetterSink, persistence, logger);
-        handlers = new HandlerInvocation(scopeFactory, deadLetters, options.ConsumerGroup, timeProvider);
+        handlers = new HandlerInvocation(scopeFactory, deadLetters, options.ConsumerGroup, timeProvider, options.EffectiveTransport.Name);
     }
 
     /// <summary>Whether records may be settled in batches: not with the transactional inbox, which settles each record in its own transaction.</summary>
