@@ -81,6 +81,18 @@ if ! bash benchmarks/EndToEnd/run.sh --quick --contenders a,b --no-alloc; then
   status=1
 fi
 
+# The README's sample, on its embedded defaults and over the RabbitMQ broker started above: each exits 0 only when every
+# check of its summary holds.
+for transport in kafka rabbitmq; do
+  echo "== sample: dotnet run --project samples/OrderFlow -- --transport $transport"
+  if dotnet run --project samples/OrderFlow -- --transport "$transport"; then
+    echo "Passed! - OrderFlow over $transport: every check holds"
+  else
+    echo "Failed! - OrderFlow over $transport: a check did not hold"
+    status=1
+  fi
+done
+
 # The worker sample published as a NativeAOT executable and run on the embedded Kafka: it exits 0 only when every event
 # it published was handled once. The package's build targets are what make Confluent.Kafka work in it.
 echo "== native worker: dotnet publish samples/NativeWorker (NativeAOT), then run it"

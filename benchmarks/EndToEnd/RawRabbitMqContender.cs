@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Json;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
@@ -150,6 +152,9 @@ internal static class RabbitMqBench
     /// <summary>The broker's AMQP URI, as scripts/brokers.sh exports it.</summary>
     public const string Variable = "MESSAGECONTRACTS_RABBITMQ";
 
+    /// <summary>The broker's management API, as scripts/brokers.sh exports it: the toolkit contender's virtual hosts.</summary>
+    public const string ManagementVariable = "MESSAGECONTRACTS_RABBITMQ_HTTP";
+
     /// <summary>The <see cref="Contender.Broker"/> of the RabbitMQ contenders.</summary>
     public const string Broker = "rabbitmq";
 
@@ -159,4 +164,32 @@ internal static class RabbitMqBench
     public const string MessageType = "BenchOrderPlaced";
 
     public const string Source = "bench";
+}
+
+/// <summary>A virtual host created through the management API for one run, and deleted with everything in it afterwards.</summary>
+internal sealed class BenchVirtualHost(HttpClient http, string name, Uri uri) : IAsyncDisposable
+{
+    /// <summary>The AMQP URI of the virtual host.</summary>
+    public Uri Uri => uri;
+
+    public static async Task<BenchVirtualHost> CreateAsync(Uri management, Uri server)
+    {
+        var credentials = Uri.UnescapeDataString(server.UserInfo);
+        var http = new HttpClient { BaseAddress = management };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
+        var name = "bench-" + Guid.NewGuid().ToString("N")[..12];
+        (await http.PutAsync($"api/vhosts/{name}", null).ConfigureAwait(false)).EnsureSuccessStatusCode();
+        using var permissions = new StringContent("""{"configure":".*","write":".*","read":".*"}""", Encoding.UTF8, "application/json");
+        var user = Uri.EscapeDataString(credentials.Split(':', 2)[0]);
+        (await http.PutAsync($"api/permissions/{name}/{user}", permissions).ConfigureAwait(false)).EnsureSuccessStatusCode();
+        return new BenchVirtualHost(http, name, new UriBuilder(server) { Path = "/" + name }.Uri);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using (http)
+        {
+            await http.DeleteAsync($"api/vhosts/{name}").ConfigureAwait(false);
+        }
+    }
 }

@@ -15,7 +15,7 @@ internal static class Summary
     public static string Markdown(IReadOnlyList<Contender> contenders, IReadOnlyList<RunResult> results, IReadOnlyList<AllocationResult> allocations)
     {
         var text = new StringBuilder();
-        if (results.Count > 0)
+        if (results.Any(r => contenders.Any(c => c.Key == r.Contender && c.Broker == "kafka")))
         {
             var raw = ByRound(results, Raw);
             var headers = ByRound(results, RawWithHeaders);

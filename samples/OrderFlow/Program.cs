@@ -60,6 +60,7 @@ static async Task<SampleBroker> StartBrokerAsync(string[] args, CancellationToke
     return transport switch
     {
         "kafka" => await KafkaBroker.StartAsync(ArgumentValue(args, "--bootstrap-servers"), cancellationToken),
+        "rabbitmq" => await RabbitMqBroker.StartAsync(ArgumentValue(args, "--rabbitmq"), cancellationToken),
         _ => throw new ArgumentException($"--transport {transport}: the sample runs over kafka (the default) or rabbitmq."),
     };
 }

@@ -22,7 +22,7 @@ public sealed class Scenario(
 
     public async Task<IReadOnlyList<Check>> RunAsync(int orderCount, CancellationToken cancellationToken)
     {
-        var checks = new SampleChecks(orders.Placed, loyalty.State, shipping.State, carrier, metrics, faultsInjected: environment.Broker.CanInjectDuplicate);
+        var checks = new SampleChecks(orders.Placed, loyalty.State, shipping.State, carrier, metrics, environment.Broker.DuplicateCause);
         var started = time.GetTimestamp();
         var planned = Enumerable.Range(1, orderCount).Select(OrderService.NewOrder).ToList();
         carrier.FailingOrder = planned[2].OrderId;

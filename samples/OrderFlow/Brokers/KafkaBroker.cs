@@ -41,7 +41,7 @@ public sealed class KafkaBroker : SampleBroker
 
     public override string DeadLetterPlace => OrderPlacedTopic + ".dead-letter";
 
-    public override bool CanInjectDuplicate => embedded is not null;
+    public override string? DuplicateCause => embedded is not null ? "produce timeout" : null;
 
     public override void Configure(MessageContractsOptions options)
     {

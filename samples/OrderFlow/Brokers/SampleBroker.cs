@@ -18,8 +18,11 @@ public abstract class SampleBroker : IAsyncDisposable
     /// <summary>Where the services put dead letters of OrderPlaced, for the summary.</summary>
     public abstract string DeadLetterPlace { get; }
 
-    /// <summary>Whether <see cref="ArmDuplicatingFault"/> injects a fault (then the "duplicates dropped" check applies).</summary>
-    public abstract bool CanInjectDuplicate { get; }
+    /// <summary>
+    /// What makes the broker hold a message twice when <see cref="ArmDuplicatingFault"/> injects a fault (then the
+    /// "duplicates dropped" check applies), or null when it cannot here.
+    /// </summary>
+    public abstract string? DuplicateCause { get; }
 
     /// <summary>Points a service at this broker.</summary>
     public abstract void Configure(MessageContractsOptions options);

@@ -53,7 +53,7 @@ public static class HostileCases
 
         List<KeyValuePair<string, byte[]>> Envelope() => RawEnvelope.Headers($"hostile-id-{cases.Count}", Type);
 
-        Add("random bytes, no headers", Bytes(random, 1_500), [], "has no headers");
+        Add("random bytes, no headers", Bytes(random, 1_500), [], "ce_specversion");
         Add("random bytes in an envelope", Bytes(random, 1_500), Envelope(), NotValid);
         Add("truncated JSON", probe[..(probe.Length / 2)], Envelope(), NotValid);
         Add("wrong member types", """{"Key":5,"Sequence":"seven","Text":[true]}"""u8.ToArray(), Envelope(), NotValid);
