@@ -8,10 +8,11 @@
 #   MESSAGECONTRACTS_RABBITMQ       amqp://mc:mc@127.0.0.1:<port>/   (an administrator; tests make their own vhosts)
 #   MESSAGECONTRACTS_RABBITMQ_HTTP  http://127.0.0.1:<port>/          (the management API, same credentials)
 #   MESSAGECONTRACTS_RABBITMQ_NODE  the Erlang node name, for rabbitmqctl -n
-#   MESSAGECONTRACTS_RABBITMQ_RESTART, _RESTART_HTTP, _RESTART_NODE
+#   MESSAGECONTRACTS_RABBITMQ_RESTART, _RESTART_HTTP, _RESTART_NODE, _RESTART_DIR
 #                                   the same for a second node that only the restart tests use: they stop and start
 #                                   it, which would break every other test on the shared node (test projects run in
-#                                   parallel)
+#                                   parallel); they restart it with `bash scripts/brokers.sh stop-node|start-node
+#                                   "$MESSAGECONTRACTS_RABBITMQ_RESTART_DIR"`
 #   MESSAGECONTRACTS_REDIS          127.0.0.1:<port>                  (a StackExchange.Redis configuration string)
 # Run directly (bash scripts/brokers.sh), it prints those exports for `eval "$(bash scripts/brokers.sh)"`.
 #
@@ -88,15 +89,47 @@ mc_wait_for_management() {
   return 1
 }
 
-mc_start_rabbitmq() {
-  local dir="$mc_brokers_dir/rabbitmq" started_at
-  started_at=$(date +%s.%N)
-  # One node name per folder: a second folder (MESSAGECONTRACTS_BROKERS_DIR) gets a node of its own, never the first one's.
+# One node name per folder: a second folder (MESSAGECONTRACTS_BROKERS_DIR) gets a node of its own, never the first one's.
+mc_rabbitmq_node_name() {
   if [ "$mc_brokers_dir" = /var/tmp/messagecontracts-brokers ]; then
     mc_rabbitmq_node="messagecontracts@localhost"
   else
     mc_rabbitmq_node="messagecontracts-$(printf %s "$mc_brokers_dir" | cksum | cut -d' ' -f1)@localhost"
   fi
+}
+
+# Starts rabbitmq-server for the node whose environment is set (mc_rabbitmq_environment) in the background, and
+# returns once it has booted.
+mc_launch_rabbitmq() {
+  local dir="$1" wrapper
+  # Every descriptor of the background process redirected (exec: no shell left holding the caller's output open), so
+  # a caller that reads this script's output to its end is not kept waiting by the server.
+  (cd "$dir" && exec setsid nohup rabbitmq-server {mc_brokers_lock}>&-) > "$dir/server.out" 2>&1 < /dev/null &
+  echo $! > "$dir/wrapper.pid"
+
+  # Ready in two observed steps, as each rabbitmqctl call costs seconds of CLI start-up: first the Erlang
+  # distribution port listens (the node is up and the CLI can reach it), then await_startup returns once the
+  # broker's application has booted. A server that exits on the way says why in its output.
+  wrapper=$(cat "$dir/wrapper.pid")
+  until mc_listening "$mc_rabbitmq_dist_port"; do
+    if ! kill -0 "$wrapper" 2>/dev/null; then
+      echo "RabbitMQ exited while starting; its output ($dir/server.out):"
+      tail -40 "$dir/server.out"
+      return 1
+    fi
+    sleep 0.2
+  done
+  if ! mc_rabbitmqctl await_startup --timeout 120 >/dev/null; then
+    echo "RabbitMQ did not finish starting; its output ($dir/server.out):"
+    tail -40 "$dir/server.out"
+    return 1
+  fi
+}
+
+mc_start_rabbitmq() {
+  local dir="$mc_brokers_dir/rabbitmq" started_at
+  started_at=$(date +%s.%N)
+  mc_rabbitmq_node_name
 
   # The folder and every parent readable by the rabbitmq user; the folder its own.
   mkdir -p "$dir"
@@ -132,26 +165,7 @@ EOF
     chown -R rabbitmq:rabbitmq "$dir"
 
     echo "starting RabbitMQ node $mc_rabbitmq_node on 127.0.0.1:$mc_rabbitmq_port (management :$mc_rabbitmq_http_port) in $dir"
-    (cd "$dir" && setsid nohup rabbitmq-server > "$dir/server.out" 2>&1 < /dev/null {mc_brokers_lock}>&- & echo $! > "$dir/wrapper.pid")
-
-    # Ready in two observed steps, as each rabbitmqctl call costs seconds of CLI start-up: first the Erlang
-    # distribution port listens (the node is up and the CLI can reach it), then await_startup returns once the
-    # broker's application has booted. A server that exits on the way says why in its output.
-    local wrapper
-    wrapper=$(cat "$dir/wrapper.pid")
-    until mc_listening "$mc_rabbitmq_dist_port"; do
-      if ! kill -0 "$wrapper" 2>/dev/null; then
-        echo "RabbitMQ exited while starting; its output ($dir/server.out):"
-        tail -40 "$dir/server.out"
-        return 1
-      fi
-      sleep 0.2
-    done
-    if ! mc_rabbitmqctl await_startup --timeout 120 >/dev/null; then
-      echo "RabbitMQ did not finish starting; its output ($dir/server.out):"
-      tail -40 "$dir/server.out"
-      return 1
-    fi
+    mc_launch_rabbitmq "$dir"
 
     # An administrator for the tests (they create virtual hosts), made through the management API as guest, who may
     # connect from localhost: quicker than three more rabbitmqctl calls.
@@ -226,7 +240,33 @@ mc_start_restart_rabbitmq_into() {
   mkdir -p "$mc_brokers_dir"
   mc_start_rabbitmq
   printf 'export %s=%q\n' MESSAGECONTRACTS_RABBITMQ_RESTART "$MESSAGECONTRACTS_RABBITMQ" MESSAGECONTRACTS_RABBITMQ_RESTART_HTTP "$MESSAGECONTRACTS_RABBITMQ_HTTP" \
-    MESSAGECONTRACTS_RABBITMQ_RESTART_NODE "$MESSAGECONTRACTS_RABBITMQ_NODE" > "$1"
+    MESSAGECONTRACTS_RABBITMQ_RESTART_NODE "$MESSAGECONTRACTS_RABBITMQ_NODE" MESSAGECONTRACTS_RABBITMQ_RESTART_DIR "$mc_brokers_dir" > "$1"
+}
+
+# `bash scripts/brokers.sh stop-node|start-node <folder>`: stops the whole node of that folder (the Erlang VM), or
+# starts it again with the same ports and data: a real broker restart, as the restart tests need. (rabbitmqctl
+# stop_app / start_app is not one: on 3.10.8, after start_app the at-least-once dead-letter supervisor,
+# rabbit_fifo_dlx_sup, is not running, and every quorum queue with x-dead-letter-strategy = at-least-once fails to
+# start, new or recovered.)
+mc_node_control() {
+  local action="$1"
+  mc_brokers_dir="$2"
+  local dir="$mc_brokers_dir/rabbitmq"
+  read -r mc_rabbitmq_port mc_rabbitmq_dist_port mc_rabbitmq_http_port < "$dir/ports"
+  mc_rabbitmq_node_name
+  mc_rabbitmq_environment "$dir"
+  # The start below closes the brokers' lock in the server it launches: hold it, as mc_start_brokers does.
+  exec {mc_brokers_lock}>"$mc_brokers_dir/.lock"
+  case "$action" in
+    stop-node)
+      # With the pid file, stop returns once the VM has exited.
+      mc_rabbitmqctl stop "$dir/rabbitmq.pid"
+      ;;
+    start-node)
+      mc_launch_rabbitmq "$dir"
+      mc_wait_for_management mc:mc
+      ;;
+  esac
 }
 
 mc_start_redis_into() {
@@ -265,12 +305,16 @@ mc_start_brokers() {
   exec {mc_brokers_lock}>&-
 }
 
-if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+if [ "${BASH_SOURCE[0]}" = "$0" ] && { [ "${1:-}" = stop-node ] || [ "${1:-}" = start-node ]; }; then
+  set -euo pipefail
+  mc_node_control "$1" "$2"
+elif [ "${BASH_SOURCE[0]}" = "$0" ]; then
   # Run directly: start them, then print the exports (the progress went to stderr).
   set -euo pipefail
   mc_start_brokers >&2
   declare -p MESSAGECONTRACTS_RABBITMQ MESSAGECONTRACTS_RABBITMQ_HTTP MESSAGECONTRACTS_RABBITMQ_NODE \
-    MESSAGECONTRACTS_RABBITMQ_RESTART MESSAGECONTRACTS_RABBITMQ_RESTART_HTTP MESSAGECONTRACTS_RABBITMQ_RESTART_NODE MESSAGECONTRACTS_REDIS | sed 's/^declare -x /export /'
+    MESSAGECONTRACTS_RABBITMQ_RESTART MESSAGECONTRACTS_RABBITMQ_RESTART_HTTP MESSAGECONTRACTS_RABBITMQ_RESTART_NODE \
+    MESSAGECONTRACTS_RABBITMQ_RESTART_DIR MESSAGECONTRACTS_REDIS | sed 's/^declare -x /export /'
 else
   mc_start_brokers
 fi

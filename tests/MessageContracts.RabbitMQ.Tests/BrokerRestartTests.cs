@@ -17,11 +17,11 @@ public sealed class BrokerRestartCollection
 
 /// <summary>
 /// The peers' most reported RabbitMQ failure: consumers that never resume after a broker restart, and publishes that
-/// hang after a recovery. Here the broker's application is stopped and started (rabbitmqctl stop_app / start_app on
-/// MESSAGECONTRACTS_RABBITMQ_NODE) with deliveries in flight.
+/// hang after a recovery. Here the broker's node is stopped and started (the restart tests' own node,
+/// <see cref="RestartNodeVirtualHost"/>) with deliveries in flight.
 /// </summary>
 [Collection(BrokerRestartCollection.Name)]
-public sealed class BrokerRestartTests(RabbitMqVirtualHost vhost) : IClassFixture<RabbitMqVirtualHost>
+public sealed class BrokerRestartTests(RestartNodeVirtualHost vhost) : IClassFixture<RestartNodeVirtualHost>
 {
     [Fact]
     public async Task After_a_broker_restart_the_consumer_resumes_in_flight_deliveries_come_again_and_publishes_complete()
@@ -87,7 +87,7 @@ public sealed class BrokerRestartTests(RabbitMqVirtualHost vhost) : IClassFixtur
         var consumerBack = RecoveryOf(consuming);
         try
         {
-            await RabbitMqCtlAsync("stop_app");
+            await vhost.StopNodeAsync();
             await Task.WhenAll(publisherDown, consumerDown).WaitAsync(TimeSpan.FromSeconds(30));
 
             // A publish while the broker is down fails, with its ID, instead of hanging.
@@ -98,7 +98,7 @@ public sealed class BrokerRestartTests(RabbitMqVirtualHost vhost) : IClassFixtur
         finally
         {
             release.TrySetResult();
-            await RabbitMqCtlAsync("start_app");
+            await vhost.StartNodeAsync();
         }
 
         await Task.WhenAll(publisherBack, consumerBack).WaitAsync(TimeSpan.FromSeconds(60));
@@ -137,14 +137,14 @@ public sealed class BrokerRestartTests(RabbitMqVirtualHost vhost) : IClassFixtur
         var started = Stopwatch.StartNew();
         try
         {
-            await RabbitMqCtlAsync("set_vm_memory_high_watermark", "0");
+            await vhost.RabbitMqCtlAsync("set_vm_memory_high_watermark", "0");
             var publish = publisher.PublishAsync(blocked, CancellationToken.None);
             await connectionBlocked.Task.WaitAsync(TimeSpan.FromSeconds(30));
             exception = await Assert.ThrowsAsync<RabbitMqPublishException>(() => publish);
         }
         finally
         {
-            await RabbitMqCtlAsync("set_vm_memory_high_watermark", "0.4");
+            await vhost.RabbitMqCtlAsync("set_vm_memory_high_watermark", "0.4");
         }
 
         Assert.Equal(RabbitMqPublishFailure.TimedOut, exception.Failure);
@@ -182,18 +182,5 @@ public sealed class BrokerRestartTests(RabbitMqVirtualHost vhost) : IClassFixtur
         var back = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         connection.RecoverySucceededAsync += (_, _) => { back.TrySetResult(); return Task.CompletedTask; };
         return back.Task;
-    }
-
-    private static async Task RabbitMqCtlAsync(params string[] command)
-    {
-        using var process = Process.Start(new ProcessStartInfo("rabbitmqctl", ["-n", RabbitMqVirtualHost.Node, "-q", .. command])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
-        Assert.True(process.ExitCode == 0, $"rabbitmqctl {string.Join(' ', command)} exited with {process.ExitCode}: {await output}{await error}");
     }
 }

@@ -74,7 +74,14 @@ public sealed class RabbitMqTransportUnderTest : TransportUnderTest
     }
 
     public override void Configure(MessageContractsOptions options, string service) =>
-        options.UseRabbitMq(VirtualHostUri.ToString(), rabbit => rabbit.ManagementUri = management.BaseAddress);
+        options.UseRabbitMq(VirtualHostUri.ToString(), rabbit =>
+        {
+            rabbit.ManagementUri = management.BaseAddress;
+
+            // No delayed retries through the TTL queues (5 s, 30 s, 5 min by default): the suite's retries are the
+            // in-process ones every transport has, as on Kafka. The TTL path has tests of its own (RabbitMQ.Tests).
+            rabbit.RetryDelays.Clear();
+        });
 
     public override async Task SendRawAsync(
         string destinationOfContract, byte[]? key, byte[] value, IReadOnlyList<KeyValuePair<string, byte[]>> headers)
