@@ -37,8 +37,8 @@ if [ -z "${MESSAGECONTRACTS_POSTGRES:-}" ]; then
   echo "PostgreSQL ${pg_version}/${pg_cluster} on 127.0.0.1:${pg_port}"
 fi
 
-# RabbitMQ and Redis: the transport tests (tests/MessageContracts.RabbitMQ.Tests) need real brokers and fail, never
-# skip, when they are unreachable. scripts/brokers.sh installs Debian's packages where absent, starts each broker in the
+# RabbitMQ and Redis: the transport tests (tests/MessageContracts.RabbitMQ.Tests, tests/MessageContracts.Redis.Tests)
+# need real brokers and fail, never skip, when they are unreachable. scripts/brokers.sh installs Debian's packages where absent, starts each broker in the
 # background on free ports (reusing one an earlier run started) and exports MESSAGECONTRACTS_RABBITMQ,
 # MESSAGECONTRACTS_RABBITMQ_HTTP, MESSAGECONTRACTS_RABBITMQ_NODE and MESSAGECONTRACTS_REDIS; skipped for a broker whose
 # variable already names a server.
