@@ -179,6 +179,22 @@ public sealed class RedisStreamsTransportTests(RedisServer server) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_group_deleted_under_a_running_consumer_is_created_again_and_reading_goes_on()
+    {
+        await using var host = await RedisHost.StartAsync(server, prefix, "couriers");
+        await host.Sender.SendAsync(new DeliverParcel("p-1", Refused: false));
+        await host.Deliveries.WaitForCountAsync(1, Patience);
+
+        Assert.True(await Redis.StreamDeleteConsumerGroupAsync(prefix + CommandTopic, RedisTransportOptions.DefaultCommandGroup));
+        await host.Sender.SendAsync(new DeliverParcel("p-2", Refused: false));
+
+        // The new group starts at the stream's start: p-1 comes again and is dropped as processed, p-2 is handled.
+        await host.Deliveries.WaitForCountAsync(2, Patience);
+        await AllAcknowledgedAsync(CommandTopic, RedisTransportOptions.DefaultCommandGroup, 2);
+        Assert.Equal(["p-1", "p-2"], host.Deliveries.Snapshot().Select(d => d.Message.ParcelId));
+    }
+
+    [Fact]
     public async Task Streams_are_trimmed_to_their_retention_on_every_add()
     {
         await using var sender = await RedisHost.StartAsync(

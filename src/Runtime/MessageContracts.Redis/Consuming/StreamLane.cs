@@ -99,9 +99,12 @@ internal sealed class StreamLane(
                 logger.LogWarning("Redis stream {Stream} lost its group {Group}; creating it again", (string?)key, group);
                 await EnsureGroupAsync().ConfigureAwait(false);
             }
-            catch (Exception exception) when (exception is RedisException or TransportSendException or InvalidOperationException)
+            catch (Exception exception) when (!stop.IsCancellationRequested)
             {
-                logger.LogWarning(exception, "Reading Redis stream {Stream} failed; retrying in {Delay}", (string?)key, delay);
+                // Redis unreachable, a dead letter not written, or the core failing a batch: the lane must not end. What
+                // was read and not acknowledged is still pending under this consumer: read it again (id 0) first.
+                logger.LogWarning(exception, "Reading or settling Redis stream {Stream} failed; retrying in {Delay}", (string?)key, delay);
+                ownPendingRead = false;
                 await WaitAsync(delay, stop).ConfigureAwait(false);
                 delay = Longer(delay);
             }
