@@ -215,6 +215,25 @@ public sealed class RedisStreamsTransportTests(RedisServer server) : IClassFixtu
         Assert.Equal(300, await Redis.StreamLengthAsync(prefix + CommandTopic));
     }
 
+    [Fact]
+    public async Task Streams_kept_by_age_are_trimmed_by_minimum_id()
+    {
+        await using var sender = await RedisHost.StartAsync(
+            server,
+            prefix,
+            "front-desk",
+            configureRedis: redis => redis.DefaultRetention = RedisStreamRetention.Age(TimeSpan.FromMilliseconds(1)),
+            handles: false);
+
+        for (var i = 0; i < 300; i++)
+        {
+            await sender.Sender.SendAsync(new DeliverParcel($"p-{i}", Refused: false));
+        }
+
+        // Whole nodes (100 entries) older than a millisecond are gone by the last add; the newest node stays.
+        Assert.InRange(await Redis.StreamLengthAsync(prefix + CommandTopic), 1, 200);
+    }
+
     /// <summary>
     /// Waits until <paramref name="group"/> has read at least <paramref name="entries"/> entries of the topic's stream and
     /// has none pending: everything it read was settled and acknowledged.
