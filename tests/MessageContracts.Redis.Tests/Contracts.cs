@@ -22,16 +22,20 @@ public sealed class ParcelScannedRecorder(Received<ParcelScanned> received) : IM
 
 /// <summary>Records deliveries; throws for a refused one, so dead-lettering can be watched.</summary>
 [Idempotent]
-public sealed class DeliverParcelHandler(Received<DeliverParcel> received) : IMessageHandler<DeliverParcel>
+public sealed class DeliverParcelHandler(Received<DeliverParcel> received, DeliveryGate gate) : IMessageHandler<DeliverParcel>
 {
-    public Task HandleAsync(DeliverParcel message, MessageContext context, CancellationToken cancellationToken)
+    public async Task HandleAsync(DeliverParcel message, MessageContext context, CancellationToken cancellationToken)
     {
+        if (message.ParcelId.StartsWith("hold", StringComparison.Ordinal))
+        {
+            await gate.HoldAsync(cancellationToken);
+        }
+
         if (message.Refused)
         {
             throw new InvalidOperationException($"Parcel {message.ParcelId} cannot be delivered.");
         }
 
         received.Add(message, context);
-        return Task.CompletedTask;
     }
 }

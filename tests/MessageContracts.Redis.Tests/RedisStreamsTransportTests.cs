@@ -112,6 +112,43 @@ public sealed class RedisStreamsTransportTests(RedisServer server) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_stopping_consumer_acknowledges_only_what_it_settled_and_the_rest_is_reclaimed_and_handled_once()
+    {
+        await using (var sender = await RedisHost.StartAsync(server, prefix, "front-desk", handles: false))
+        {
+            await Redis.StreamCreateConsumerGroupAsync(prefix + CommandTopic, RedisTransportOptions.DefaultCommandGroup, "0-0", createStream: true);
+            foreach (var parcel in new[] { "hold-1", "p-2", "p-3" })
+            {
+                await sender.Sender.SendAsync(new DeliverParcel(parcel, Refused: false));
+            }
+        }
+
+        Action<MessageContractsOptions> shortLease = options => options.DeduplicationLease = TimeSpan.FromSeconds(1);
+        Action<RedisTransportOptions> quickReclaim = redis =>
+        {
+            redis.ReclaimMinIdleTime = TimeSpan.FromSeconds(1.5);
+            redis.ReclaimInterval = TimeSpan.FromMilliseconds(100);
+        };
+
+        // The first instance reads all three in one batch and is stopped while handling the first (the gate opens
+        // when its receiver says it is stopping).
+        var gate = new DeliveryGate();
+        var first = await RedisHost.StartAsync(server, prefix, "couriers", shortLease, quickReclaim, gate: gate);
+        var firstDeliveries = first.Deliveries;
+        await gate.Entered.WaitAsync(Patience);
+        await first.DisposeAsync();
+
+        Assert.Equal(["hold-1"], firstDeliveries.Snapshot().Select(d => d.Message.ParcelId));
+        var group = (await Redis.StreamGroupInfoAsync(prefix + CommandTopic)).Single();
+        Assert.Equal((3, 2), (group.EntriesRead, group.PendingMessageCount));
+
+        await using var second = await RedisHost.StartAsync(server, prefix, "couriers", shortLease, quickReclaim);
+        await second.Deliveries.WaitForCountAsync(2, Patience);
+        await AllAcknowledgedAsync(CommandTopic, RedisTransportOptions.DefaultCommandGroup, 3);
+        Assert.Equal(["p-2", "p-3"], second.Deliveries.Snapshot().Select(d => d.Message.ParcelId));
+    }
+
+    [Fact]
     public async Task Poison_entries_go_to_the_dead_letter_stream_with_their_reasons_and_the_stream_goes_on()
     {
         await using var host = await RedisHost.StartAsync(server, prefix, "couriers", options => options.Retry.MaxAttempts = 1);

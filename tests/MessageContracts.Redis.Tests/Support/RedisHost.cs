@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace MessageContracts.Redis.Tests.Support;
 
@@ -31,11 +32,15 @@ public sealed class RedisHost : IAsyncDisposable
         string service,
         Action<MessageContractsOptions>? configure = null,
         Action<RedisTransportOptions>? configureRedis = null,
-        bool handles = true)
+        bool handles = true,
+        DeliveryGate? gate = null)
     {
+        gate ??= new DeliveryGate();
         var host = new HostBuilder()
+            .ConfigureLogging(logging => logging.AddProvider(new DeliveryGate.ReleaseOnStop(gate)))
             .ConfigureServices(services =>
             {
+                services.AddSingleton(gate);
                 services.AddSingleton<Received<ParcelScanned>>();
                 services.AddSingleton<Received<DeliverParcel>>();
                 services.AddMessageContracts(

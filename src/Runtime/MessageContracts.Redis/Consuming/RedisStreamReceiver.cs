@@ -64,6 +64,7 @@ internal sealed class RedisStreamReceiver(
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await stopping.CancelAsync().ConfigureAwait(false);
+        logger.LogInformation("Stopping the Redis receiver: the records in progress are settled, the rest of each batch stays pending");
         try
         {
             await running.WaitAsync(cancellationToken).ConfigureAwait(false);
