@@ -225,8 +225,9 @@ internal sealed class StreamLane(
 
     private async Task<Dictionary<RedisValue, long>> DeliveryCountsAsync(StreamEntry[] entries)
     {
+        // Room for more than these entries: others of this consumer may lie in the same ID range (read before an error).
         var pending = await database.StreamPendingMessagesAsync(
-            key, group, entries.Length, consumer, entries[0].Id, entries[^1].Id).ConfigureAwait(false);
+            key, group, entries.Length + options.ReadBatchSize, consumer, entries[0].Id, entries[^1].Id).ConfigureAwait(false);
         var counts = new Dictionary<RedisValue, long>(pending.Length);
         foreach (var info in pending)
         {
