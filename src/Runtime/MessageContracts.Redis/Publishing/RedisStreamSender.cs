@@ -12,6 +12,7 @@ internal sealed class RedisStreamSender : ITransportSender, IAsyncDisposable, ID
     private readonly RedisTransportOptions options;
     private readonly RedisStreamNaming naming;
     private readonly TimeProvider timeProvider;
+    private readonly Dictionary<string, Task> reports = new(StringComparer.Ordinal);
 
     public RedisStreamSender(IConnectionMultiplexer connection, RedisTransportOptions options, RedisStreamNaming naming, TimeProvider timeProvider)
     {
@@ -30,26 +31,55 @@ internal sealed class RedisStreamSender : ITransportSender, IAsyncDisposable, ID
 
     public void Send(in OutboundMessage message, IDeliveryObserver observer)
     {
-        Task<RedisValue> added;
         var destination = message.Destination;
+        var fields = StreamFields.ToEntry(message);
+        var trimming = Trimming(destination);
+        lock (reports)
+        {
+            // Under the lock, so the order the XADDs leave in (one connection: the order Redis stores them) is the order
+            // of the reports chained below.
+            Task<RedisValue> added;
+            try
+            {
+                added = Database.StreamAddAsync(naming.StreamKey(destination), fields, trimming);
+            }
+            catch (Exception exception) when (exception is RedisException or ObjectDisposedException)
+            {
+                observer.OnFailed(Failure(exception));
+                return;
+            }
+
+            // The observer hears one destination's messages in the order Redis stored them (a failed one takes its place
+            // in the publish failure log there): each report waits for the one before it. The client completes its
+            // tasks on the thread pool, which alone would not keep that order.
+            reports.TryGetValue(destination, out var previous);
+            reports[destination] = previous is null || previous.IsCompleted
+                ? added.ContinueWith((task, state) => Report(task, (IDeliveryObserver)state!, destination), observer, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
+                : ReportAfterAsync(previous, added, observer, destination);
+        }
+    }
+
+    private async Task ReportAfterAsync(Task previous, Task<RedisValue> added, IDeliveryObserver observer, string destination)
+    {
         try
         {
-            added = Database.StreamAddAsync(naming.StreamKey(destination), StreamFields.ToEntry(message), Trimming(destination));
+            await previous.ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is RedisException or ObjectDisposedException)
+        catch (Exception)
         {
-            observer.OnFailed(Failure(exception));
-            return;
+            // An observer that threw: its own report is over; this one still follows it.
         }
 
-        // Synchronously on the completing thread: the client completes one connection's replies in order, so the
-        // observer hears one stream's messages in the order Redis stored them.
-        added.ContinueWith(
-            (task, state) => Report(task, (IDeliveryObserver)state!, destination),
-            observer,
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+        try
+        {
+            await added.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Reported as a failure below, from the task.
+        }
+
+        Report(added, observer, destination);
     }
 
     private void Report(Task<RedisValue> task, IDeliveryObserver observer, string destination)
