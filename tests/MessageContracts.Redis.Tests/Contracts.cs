@@ -11,10 +11,11 @@ public sealed partial record ParcelScanned(string ParcelId, string Depot);
 public sealed partial record DeliverParcel(string ParcelId, bool Refused);
 
 [Idempotent]
-public sealed class ParcelScannedRecorder(Received<ParcelScanned> received) : IMessageHandler<ParcelScanned>
+public sealed class ParcelScannedRecorder(Received<ParcelScanned> received, DeliveryGate gate) : IMessageHandler<ParcelScanned>
 {
     public Task HandleAsync(ParcelScanned message, MessageContext context, CancellationToken cancellationToken)
     {
+        gate.NoteOtherHandler();
         received.Add(message, context);
         return Task.CompletedTask;
     }

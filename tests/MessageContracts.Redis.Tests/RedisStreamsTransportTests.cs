@@ -149,6 +149,27 @@ public sealed class RedisStreamsTransportTests(RedisServer server) : IClassFixtu
     }
 
     [Fact]
+    public async Task MaxConcurrency_bounds_the_handlers_running_at_once_across_streams()
+    {
+        var gate = new DeliveryGate();
+        await using var host = await RedisHost.StartAsync(server, prefix, "couriers", options => options.MaxConcurrency = 1, gate: gate);
+
+        // The only slot is held by a command's handler; an event read meanwhile waits for it.
+        await host.Sender.SendAsync(new DeliverParcel("hold-1", Refused: false));
+        await gate.Entered.WaitAsync(Patience);
+        await host.Publisher.PublishAsync(new ParcelScanned("p-1", "north"));
+        await Eventually.HoldsAsync(
+            async () => (await Redis.StreamGroupInfoAsync(prefix + EventTopic)).Single().EntriesRead == 1,
+            Patience,
+            "the event read by its lane");
+        gate.Release();
+
+        await host.Scans.WaitForCountAsync(1, Patience);
+        await host.Deliveries.WaitForCountAsync(1, Patience);
+        Assert.Equal([true], gate.OpenWhenOthersRan);
+    }
+
+    [Fact]
     public async Task Poison_entries_go_to_the_dead_letter_stream_with_their_reasons_and_the_stream_goes_on()
     {
         await using var host = await RedisHost.StartAsync(server, prefix, "couriers", options => options.Retry.MaxAttempts = 1);

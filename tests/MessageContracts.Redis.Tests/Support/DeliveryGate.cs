@@ -23,6 +23,11 @@ public sealed class DeliveryGate
 
     public void Release() => released.TrySetResult();
 
+    /// <summary>Whether the gate was open each time another handler ran (ParcelScannedRecorder notes it).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<bool> OpenWhenOthersRan { get; } = new();
+
+    public void NoteOtherHandler() => OpenWhenOthersRan.Enqueue(released.Task.IsCompleted);
+
     /// <summary>A logger provider that releases the gate when the Redis receiver logs that it is stopping.</summary>
     public sealed class ReleaseOnStop(DeliveryGate gate) : ILoggerProvider, ILogger
     {
