@@ -7,7 +7,11 @@
 # Sourced by scripts/test.sh, it exports:
 #   MESSAGECONTRACTS_RABBITMQ       amqp://mc:mc@127.0.0.1:<port>/   (an administrator; tests make their own vhosts)
 #   MESSAGECONTRACTS_RABBITMQ_HTTP  http://127.0.0.1:<port>/          (the management API, same credentials)
-#   MESSAGECONTRACTS_RABBITMQ_NODE  the Erlang node name, for rabbitmqctl -n (the restart tests use it)
+#   MESSAGECONTRACTS_RABBITMQ_NODE  the Erlang node name, for rabbitmqctl -n
+#   MESSAGECONTRACTS_RABBITMQ_RESTART, _RESTART_HTTP, _RESTART_NODE
+#                                   the same for a second node that only the restart tests use: they stop and start
+#                                   it, which would break every other test on the shared node (test projects run in
+#                                   parallel)
 #   MESSAGECONTRACTS_REDIS          127.0.0.1:<port>                  (a StackExchange.Redis configuration string)
 # Run directly (bash scripts/brokers.sh), it prints those exports for `eval "$(bash scripts/brokers.sh)"`.
 #
@@ -216,14 +220,23 @@ mc_start_rabbitmq_into() {
     MESSAGECONTRACTS_RABBITMQ_NODE "$MESSAGECONTRACTS_RABBITMQ_NODE" > "$1"
 }
 
+# The restart tests' node: the same start in a folder of its own (so a node name and ports of its own).
+mc_start_restart_rabbitmq_into() {
+  mc_brokers_dir="$mc_brokers_dir-restart"
+  mkdir -p "$mc_brokers_dir"
+  mc_start_rabbitmq
+  printf 'export %s=%q\n' MESSAGECONTRACTS_RABBITMQ_RESTART "$MESSAGECONTRACTS_RABBITMQ" MESSAGECONTRACTS_RABBITMQ_RESTART_HTTP "$MESSAGECONTRACTS_RABBITMQ_HTTP" \
+    MESSAGECONTRACTS_RABBITMQ_RESTART_NODE "$MESSAGECONTRACTS_RABBITMQ_NODE" > "$1"
+}
+
 mc_start_redis_into() {
   mc_start_redis
   printf 'export %s=%q\n' MESSAGECONTRACTS_REDIS "$MESSAGECONTRACTS_REDIS" > "$1"
 }
 
 mc_start_brokers() {
-  if [ -n "${MESSAGECONTRACTS_RABBITMQ:-}" ] && [ -n "${MESSAGECONTRACTS_REDIS:-}" ]; then
-    echo "using RabbitMQ at $MESSAGECONTRACTS_RABBITMQ and Redis at $MESSAGECONTRACTS_REDIS"
+  if [ -n "${MESSAGECONTRACTS_RABBITMQ:-}" ] && [ -n "${MESSAGECONTRACTS_RABBITMQ_RESTART:-}" ] && [ -n "${MESSAGECONTRACTS_REDIS:-}" ]; then
+    echo "using RabbitMQ at $MESSAGECONTRACTS_RABBITMQ (restart tests: $MESSAGECONTRACTS_RABBITMQ_RESTART) and Redis at $MESSAGECONTRACTS_REDIS"
     return
   fi
   mc_install_brokers
@@ -235,6 +248,11 @@ mc_start_brokers() {
   if [ -z "${MESSAGECONTRACTS_RABBITMQ:-}" ]; then
     rm -f "$exports"
     mc_checked mc_start_rabbitmq_into "$exports"
+    [ -f "$exports" ] && . "$exports"
+  fi
+  if [ -z "${MESSAGECONTRACTS_RABBITMQ_RESTART:-}" ]; then
+    rm -f "$exports"
+    mc_checked mc_start_restart_rabbitmq_into "$exports"
     [ -f "$exports" ] && . "$exports"
   fi
   if [ -z "${MESSAGECONTRACTS_REDIS:-}" ]; then
@@ -251,7 +269,8 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   # Run directly: start them, then print the exports (the progress went to stderr).
   set -euo pipefail
   mc_start_brokers >&2
-  declare -p MESSAGECONTRACTS_RABBITMQ MESSAGECONTRACTS_RABBITMQ_HTTP MESSAGECONTRACTS_RABBITMQ_NODE MESSAGECONTRACTS_REDIS | sed 's/^declare -x /export /'
+  declare -p MESSAGECONTRACTS_RABBITMQ MESSAGECONTRACTS_RABBITMQ_HTTP MESSAGECONTRACTS_RABBITMQ_NODE \
+    MESSAGECONTRACTS_RABBITMQ_RESTART MESSAGECONTRACTS_RABBITMQ_RESTART_HTTP MESSAGECONTRACTS_RABBITMQ_RESTART_NODE MESSAGECONTRACTS_REDIS | sed 's/^declare -x /export /'
 else
   mc_start_brokers
 fi

@@ -37,8 +37,10 @@ if [ -z "${MESSAGECONTRACTS_POSTGRES:-}" ]; then
   echo "PostgreSQL ${pg_version}/${pg_cluster} on 127.0.0.1:${pg_port}"
 fi
 
-# RabbitMQ and Redis: the transport tests (tests/MessageContracts.RabbitMQ.Tests, tests/MessageContracts.Redis.Tests)
-# need real brokers and fail, never skip, when they are unreachable. scripts/brokers.sh installs Debian's packages where absent, starts each broker in the
+# RabbitMQ and Redis: the transport tests (tests/MessageContracts.RabbitMQ.Tests, tests/MessageContracts.Redis.Tests, and the
+# behaviour suite's runs on those
+# brokers in tests/MessageContracts.Behaviour.Tests, which also runs on the embedded Kafka) need real brokers and fail, never
+# skip, when they are unreachable. scripts/brokers.sh installs Debian's packages where absent, starts each broker in the
 # background on free ports (reusing one an earlier run started) and exports MESSAGECONTRACTS_RABBITMQ,
 # MESSAGECONTRACTS_RABBITMQ_HTTP, MESSAGECONTRACTS_RABBITMQ_NODE and MESSAGECONTRACTS_REDIS; skipped for a broker whose
 # variable already names a server.
@@ -79,6 +81,18 @@ if ! bash benchmarks/EndToEnd/run.sh --quick --contenders a,b --no-alloc; then
   echo "Failed! - the end-to-end benchmark smoke run did not complete"
   status=1
 fi
+
+# The README's sample, on its embedded defaults and over the RabbitMQ broker started above: each exits 0 only when every
+# check of its summary holds.
+for transport in kafka rabbitmq; do
+  echo "== sample: dotnet run --project samples/OrderFlow -- --transport $transport"
+  if dotnet run --project samples/OrderFlow -- --transport "$transport"; then
+    echo "Passed! - OrderFlow over $transport: every check holds"
+  else
+    echo "Failed! - OrderFlow over $transport: a check did not hold"
+    status=1
+  fi
+done
 
 # The worker sample published as a NativeAOT executable and run on the embedded Kafka: it exits 0 only when every event
 # it published was handled once. The package's build targets are what make Confluent.Kafka work in it.

@@ -47,6 +47,12 @@ internal abstract class Contender
     /// <summary>Why this contender cannot run here, or null when it can.</summary>
     public virtual string? SkipReason => null;
 
+    /// <summary>
+    /// The contender's broker: its ratios are given against that broker's raw reference (Kafka's (a) and (a2),
+    /// RabbitMQ's (r)), in a table of its own.
+    /// </summary>
+    public virtual string Broker => "kafka";
+
     /// <summary>Whether the contender can publish at a fixed rate (<see cref="RunSettings.PacedRate"/>).</summary>
     public virtual bool CanBePaced => true;
 
@@ -432,7 +438,7 @@ internal sealed class ToolkitContender(string key, string description, Func<Task
     }
 
     /// <summary>Publishes <paramref name="count"/> messages: <paramref name="window"/> PublishAsync calls in flight, then awaits them all.</summary>
-    private static async Task PublishAsync(IEventPublisher<BenchOrderPlaced> publisher, int count, int window)
+    internal static async Task PublishAsync(IEventPublisher<BenchOrderPlaced> publisher, int count, int window)
     {
         var tasks = new Task[Math.Min(window, count)];
         long sequence = 0;
@@ -450,7 +456,7 @@ internal sealed class ToolkitContender(string key, string description, Func<Task
     }
 
     /// <summary>Publishes <paramref name="count"/> messages at <paramref name="rate"/> per second without waiting for each, then awaits them all.</summary>
-    private static async Task PublishPacedAsync(IEventPublisher<BenchOrderPlaced> publisher, int count, double rate)
+    internal static async Task PublishPacedAsync(IEventPublisher<BenchOrderPlaced> publisher, int count, double rate)
     {
         var tasks = new Task[count];
         await Pacing.RunAsync(count, rate, sequence => tasks[sequence] = publisher.PublishAsync(BenchOrderPlaced.Create(sequence))).ConfigureAwait(false);
@@ -460,9 +466,10 @@ internal sealed class ToolkitContender(string key, string description, Func<Task
     /// <summary>
     /// A host with the benchmark handler. With a <paramref name="store"/>, a fresh consumer group and that store; without
     /// one, nothing but the embedded cluster's address (and its recommended consumer settings, which the raw consumer has
-    /// too): the defaults a user gets. <paramref name="configure"/> adds to the options.
+    /// too): the defaults a user gets. <paramref name="configure"/> adds to the options (another broker, when
+    /// <paramref name="kafka"/> is null).
     /// </summary>
-    internal static IHost BuildHost(EmbeddedKafka kafka, IDeduplicationStore? store, LatencySink sink, Action<MessageContractsOptions>? configure = null)
+    internal static IHost BuildHost(EmbeddedKafka? kafka, IDeduplicationStore? store, LatencySink sink, Action<MessageContractsOptions>? configure = null)
     {
         var host = new HostBuilder()
             .ConfigureServices(services =>
@@ -470,7 +477,11 @@ internal sealed class ToolkitContender(string key, string description, Func<Task
                 services.AddSingleton(sink);
                 services.AddMessageContracts(options =>
                 {
-                    options.UseEmbeddedKafka(kafka);
+                    if (kafka is not null)
+                    {
+                        options.UseEmbeddedKafka(kafka);
+                    }
+
                     if (store is not null)
                     {
                         options.ConsumerGroup = "bench-" + Guid.NewGuid().ToString("N");
@@ -496,7 +507,7 @@ internal sealed class ToolkitContender(string key, string description, Func<Task
         SqliteDeduplicationStore.DefaultPath(host.Services.GetRequiredService<IOptions<MessageContractsOptions>>().Value.ConsumerGroup);
 
     /// <summary>Disposes the host (and with it a default store), then <paramref name="store"/>, or the default store's file.</summary>
-    private static async Task DisposeAsync(IHost host, IDeduplicationStore? store)
+    internal static async Task DisposeAsync(IHost host, IDeduplicationStore? store)
     {
         var defaultPath = store is null ? DefaultStorePath(host) : null;
         host.Dispose();

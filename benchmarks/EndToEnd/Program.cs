@@ -10,7 +10,8 @@
 //                                           (default 10 s of them: --messages RATE*10), p50/p99 against raw; no
 //                                           allocation run; the outbox contender is left out
 //   options: --messages N  --rounds N  --window N (publishes in flight, default 5,000)  --partitions N (default 16)
-//            --contenders a-raw,a2-raw-headers,b-inmemory,c-sqlite,d-postgresql,e-outbox (prefixes)
+//            --contenders a-raw,a2-raw-headers,b-inmemory,c-sqlite,d-postgresql,e-outbox,r-rabbitmq-raw,rt-rabbitmq
+//                         (prefixes; r and rt need scripts/brokers.sh's MESSAGECONTRACTS_RABBITMQ(_HTTP); rt is reported against r)
 //            --no-alloc  --alloc-messages N  --alloc-rounds N (allocation runs, alternating, medians; default 1)
 //            --alloc-only (no throughput rounds)  --timeout SECONDS
 //            --work DIR (the outbox's SQLite files; default the system temp folder; c-sqlite uses the default path)
@@ -42,6 +43,8 @@ List<Contender> all =
         string.IsNullOrEmpty(postgres) ? () => throw new InvalidOperationException() : Stores.PostgreSql(postgres),
         string.IsNullOrEmpty(postgres) ? $"{Stores.PostgresVariable} is not set" : null),
     new OutboxContender(work),
+    new RawRabbitMqContender(Environment.GetEnvironmentVariable(RabbitMqBench.Variable)),
+    new ToolkitRabbitMqContender(Environment.GetEnvironmentVariable(RabbitMqBench.Variable), Environment.GetEnvironmentVariable(RabbitMqBench.ManagementVariable)),
 ];
 var wanted = Option("--contenders")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 var contenders = all.Where(c => wanted is null || wanted.Any(w => c.Key == w || c.Key.StartsWith(w + "-", StringComparison.Ordinal))).ToList();

@@ -15,13 +15,13 @@ internal static class Summary
     public static string Markdown(IReadOnlyList<Contender> contenders, IReadOnlyList<RunResult> results, IReadOnlyList<AllocationResult> allocations)
     {
         var text = new StringBuilder();
-        if (results.Count > 0)
+        if (results.Any(r => contenders.Any(c => c.Key == r.Contender && c.Broker == "kafka")))
         {
             var raw = ByRound(results, Raw);
             var headers = ByRound(results, RawWithHeaders);
             text.AppendLine("| contender | msg/s | vs (a) | vs (a2) | p50 ms | p99 ms | p99 vs (a) | p99 vs (a2) | rounds |");
             text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
-            foreach (var contender in contenders)
+            foreach (var contender in contenders.Where(c => c.Broker == "kafka"))
             {
                 var mine = results.Where(r => r.Contender == contender.Key).ToList();
                 if (mine.Count == 0)
@@ -39,6 +39,7 @@ internal static class Summary
             }
         }
 
+        AppendRabbitMq(text, contenders, results);
         if (allocations.Count > 0)
         {
             // Against (a2): the toolkit always writes the six headers, so raw with the same headers is the fair reference.
@@ -73,7 +74,7 @@ internal static class Summary
         text.AppendLine();
         text.AppendLine("| contender | handled msg/s | p50 ms | p50 − (a) ms | p50 − (a2) ms | p99 ms | p99 vs (a) | p99 vs (a2) | rounds |");
         text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
-        foreach (var contender in contenders)
+        foreach (var contender in contenders.Where(c => c.Broker == "kafka"))
         {
             var mine = results.Where(r => r.Contender == contender.Key).ToList();
             if (mine.Count == 0)
@@ -89,7 +90,32 @@ internal static class Summary
                 $"{mine.Count}{(incomplete > 0 ? $" ({incomplete} incomplete)" : "")} |"));
         }
 
+        AppendRabbitMq(text, contenders, results);
         return text.ToString();
+    }
+
+    /// <summary>The RabbitMQ contenders against raw RabbitMQ.Client (r) of the same round: issue 14's target is 0.8x throughput, p99 at most 1.5x.</summary>
+    private static void AppendRabbitMq(StringBuilder text, IReadOnlyList<Contender> contenders, IReadOnlyList<RunResult> results)
+    {
+        var rabbit = contenders.Where(c => c.Broker == RabbitMqBench.Broker && results.Any(r => r.Contender == c.Key)).ToList();
+        if (rabbit.Count == 0)
+        {
+            return;
+        }
+
+        var raw = ByRound(results, RabbitMqBench.RawKey);
+        text.AppendLine();
+        text.AppendLine("| RabbitMQ contender | msg/s | vs (r) | p50 ms | p50 − (r) ms | p99 ms | p99 vs (r) | rounds |");
+        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var contender in rabbit)
+        {
+            var mine = results.Where(r => r.Contender == contender.Key).ToList();
+            var incomplete = mine.Count(r => !r.Completed);
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {contender.Key}: {contender.Description} | {Cell(mine.Select(r => r.MessagesPerSecond), "N0")} | {Ratio(mine, raw, r => r.MessagesPerSecond)} | " +
+                $"{Cell(mine.Select(r => r.P50Ms), "N1")} | {Difference(mine, raw, r => r.P50Ms)} | {Cell(mine.Select(r => r.P99Ms), "N1")} | " +
+                $"{Ratio(mine, raw, r => r.P99Ms)} | {mine.Count}{(incomplete > 0 ? $" ({incomplete} incomplete)" : "")} |"));
+        }
     }
 
     private static Dictionary<int, RunResult> ByRound(IReadOnlyList<RunResult> results, string key) =>

@@ -8,11 +8,14 @@
 // checks measured from the toolkit's own counters and the services' state; the exit code is 0 only if all hold.
 //
 //   dotnet run --project samples/OrderFlow [-- --orders N] [--bootstrap-servers host:9092] [--postgres "<connection string>"]
+//                                          [--transport kafka|rabbitmq] [--rabbitmq amqp://user:pass@host:5672/vhost]
 //
 // Embedded Kafka (librdkafka's mock cluster, in-process) and SQLite files by default; --bootstrap-servers and
 // --postgres switch to real infrastructure (broker-side faults need the embedded Kafka and are skipped on a real one).
-using MessageContracts.Testing;
+// --transport rabbitmq runs the same services over a RabbitMQ broker: --rabbitmq, or MESSAGECONTRACTS_RABBITMQ (which
+// scripts/brokers.sh exports after starting one).
 using OrderFlow;
+using OrderFlow.Brokers;
 using OrderFlow.Faults;
 using OrderFlow.Loyalty;
 using OrderFlow.Services;
@@ -20,7 +23,6 @@ using OrderFlow.Shipping;
 using OrderFlow.Storage;
 using OrderFlow.Summary;
 
-var bootstrapServers = ArgumentValue(args, "--bootstrap-servers");
 var postgres = ArgumentValue(args, "--postgres");
 // At least 3: the faults use the first orders (the producer's warm-up, the produce timeout, the flaky booking).
 var orderCount = int.TryParse(ArgumentValue(args, "--orders"), out var n) ? Math.Max(3, n) : 10;
@@ -29,19 +31,9 @@ var cancellationToken = timeout.Token;
 
 await using SampleStorage storage = postgres is null ? new SqliteStorage() : new PostgreSqlStorage(postgres);
 await storage.CreateSchemaAsync(cancellationToken);
-await using var kafka = bootstrapServers is null ? await EmbeddedKafka.StartAsync(cancellationToken: cancellationToken) : null;
-if (kafka is not null)
-{
-    kafka.CreateTopic("order-placed", partitions: 3);
-    kafka.CreateTopic("loyalty.grant-points", partitions: 3);
-    kafka.CreateTopic("order-placed.dead-letter");
-    kafka.CreateTopic("loyalty.grant-points.dead-letter");
-}
-
-var environment = new SampleEnvironment(kafka, kafka?.BootstrapServers ?? bootstrapServers!, storage);
-Console.WriteLine(kafka is not null
-    ? $"Kafka: embedded (librdkafka mock cluster) at {kafka.BootstrapServers}; faults are injected"
-    : $"Kafka: {bootstrapServers}; broker-side faults cannot be injected on a real cluster, the poison record and the flaky handler still are");
+await using var broker = await StartBrokerAsync(args, cancellationToken);
+var environment = new SampleEnvironment(broker, storage);
+Console.WriteLine(broker.Description);
 Console.WriteLine($"Storage: {storage.Description}");
 
 using var metrics = new SampleMetrics();
@@ -61,6 +53,17 @@ if (SummaryTable.AllHold(checks))
 
 Console.WriteLine("FAILED: " + string.Join("; ", checks.Where(check => check.Holds is false).Select(check => $"{check.Name}: expected {check.Expected}, measured {check.Measured}")));
 return 1;
+
+static async Task<SampleBroker> StartBrokerAsync(string[] args, CancellationToken cancellationToken)
+{
+    var transport = ArgumentValue(args, "--transport") ?? "kafka";
+    return transport switch
+    {
+        "kafka" => await KafkaBroker.StartAsync(ArgumentValue(args, "--bootstrap-servers"), cancellationToken),
+        "rabbitmq" => await RabbitMqBroker.StartAsync(ArgumentValue(args, "--rabbitmq"), cancellationToken),
+        _ => throw new ArgumentException($"--transport {transport}: the sample runs over kafka (the default) or rabbitmq."),
+    };
+}
 
 static string? ArgumentValue(string[] args, string name)
 {

@@ -1,5 +1,5 @@
 using System.Globalization;
-using MessageContracts.Testing;
+using OrderFlow.Brokers;
 using OrderFlow.Faults;
 using OrderFlow.Loyalty;
 using OrderFlow.Services;
@@ -22,7 +22,7 @@ public sealed class Scenario(
 
     public async Task<IReadOnlyList<Check>> RunAsync(int orderCount, CancellationToken cancellationToken)
     {
-        var checks = new SampleChecks(orders.Placed, loyalty.State, shipping.State, carrier, metrics, faultsInjected: environment.Kafka is not null);
+        var checks = new SampleChecks(orders.Placed, loyalty.State, shipping.State, carrier, metrics, environment.Broker.DuplicateCause);
         var started = time.GetTimestamp();
         var planned = Enumerable.Range(1, orderCount).Select(OrderService.NewOrder).ToList();
         carrier.FailingOrder = planned[2].OrderId;
@@ -33,22 +33,14 @@ public sealed class Scenario(
         // Order 1 connects the order service's producer; the poison is dead-lettered by both readers. Both happen
         // before the broker fault is armed, so the delayed answer goes to an order's Produce and to nothing else.
         await orders.PlaceAsync(planned[0], cancellationToken);
-        progress.Say($"fault 3: a poison record (no headers, not JSON) goes to {PoisonMessage.Topic} from a plain Kafka producer");
-        var poisonKey = await PoisonMessage.SendAsync(environment.BootstrapServers, cancellationToken);
+        progress.Say($"fault 3: a poison message (no CloudEvents attributes, not JSON) goes to {SampleBroker.OrderPlacedTopic} from a plain client");
+        var poisonKey = await environment.Broker.SendPoisonAsync(cancellationToken);
         await WaitUntilAsync(
             () => metrics.Count(SampleMetrics.Published, "order-placed") >= 1 && metrics.Total(SampleMetrics.DeadLettered) >= 2,
             Patience,
             cancellationToken);
 
-        if (environment.Kafka is { } kafka)
-        {
-            ProduceTimeoutAfterAppend.Arm(kafka);
-            progress.Say($"fault 1: the broker appends the next Produce but answers after {ProduceTimeoutAfterAppend.LateAnswer.TotalSeconds:0} s; the producer gives up after 10 s and re-sends it (a duplicate in the log)");
-        }
-        else
-        {
-            progress.Say("fault 1 skipped: a real broker cannot be told to answer late (the embedded Kafka can)");
-        }
+        progress.Say(environment.Broker.ArmDuplicatingFault());
 
         foreach (var order in planned.Skip(1))
         {
@@ -64,12 +56,12 @@ public sealed class Scenario(
         // The duplicate copy may be dropped a little after the services agree; let the counters settle.
         await WaitUntilAsync(() => SummaryTable.AllHold(checks.FromCounters()), SettlePatience, cancellationToken);
 
-        var deadLetterGroups = DeadLetterProbe.GroupsThatDeadLettered(environment.BootstrapServers, "order-placed.dead-letter", poisonKey, TimeSpan.FromSeconds(10));
+        var deadLetterGroups = await environment.Broker.ServicesThatDeadLetteredAsync(poisonKey, TimeSpan.FromSeconds(10), cancellationToken);
         var onDeadLetterTopic = string.Join(", ", deadLetterGroups.Order(StringComparer.Ordinal));
         return
         [
             .. checks.FromCounters(),
-            new Check("on order-placed.dead-letter", "the poison, once per service", onDeadLetterTopic.Length == 0 ? "nothing" : onDeadLetterTopic,
+            new Check($"on {environment.Broker.DeadLetterPlace}", "the poison, once per service", onDeadLetterTopic.Length == 0 ? "nothing" : onDeadLetterTopic,
                 deadLetterGroups.Order(StringComparer.Ordinal).SequenceEqual([LoyaltyService.Name, ShippingService.Name])),
             new Check("services agreed", $"within {Patience.TotalSeconds:0} s", agreed ? $"{agreedAfter.TotalMilliseconds:0} ms after the last commit" : "not in time", agreed),
         ];

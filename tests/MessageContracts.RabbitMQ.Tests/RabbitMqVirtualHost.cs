@@ -24,6 +24,9 @@ public sealed class RabbitMqVirtualHost : IAsyncLifetime
     /// <summary>The AMQP URI of this virtual host.</summary>
     public Uri Uri { get; private set; } = null!;
 
+    /// <summary>The broker's management API (MESSAGECONTRACTS_RABBITMQ_HTTP).</summary>
+    public Uri ManagementUri { get; private set; } = null!;
+
     internal RabbitMqManagementClient Management => management ?? throw new InvalidOperationException("The broker was not reached.");
 
     /// <summary>The broker's Erlang node name (for rabbitmqctl -n), from MESSAGECONTRACTS_RABBITMQ_NODE.</summary>
@@ -33,6 +36,7 @@ public sealed class RabbitMqVirtualHost : IAsyncLifetime
     {
         var server = new Uri(Required(AmqpVariable));
         var http = new Uri(Required(HttpVariable));
+        ManagementUri = http;
         management = RabbitMqManagementClient.ForAmqpUri(http, server);
         try
         {

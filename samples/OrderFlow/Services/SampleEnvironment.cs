@@ -1,28 +1,15 @@
 using MessageContracts;
-using MessageContracts.Testing;
+using OrderFlow.Brokers;
 using OrderFlow.Storage;
 
 namespace OrderFlow.Services;
 
-/// <summary>The infrastructure every service of the sample shares: Kafka (embedded or real) and the storage.</summary>
-public sealed class SampleEnvironment(EmbeddedKafka? kafka, string bootstrapServers, SampleStorage storage)
+/// <summary>The infrastructure every service of the sample shares: the broker and the storage.</summary>
+public sealed class SampleEnvironment(SampleBroker broker, SampleStorage storage)
 {
-    /// <summary>The embedded cluster, or null on a real one (then no broker-side faults can be injected).</summary>
-    public EmbeddedKafka? Kafka => kafka;
-
-    public string BootstrapServers => bootstrapServers;
+    public SampleBroker Broker => broker;
 
     public SampleStorage Storage => storage;
 
-    public void UseKafka(MessageContractsOptions options)
-    {
-        if (kafka is not null)
-        {
-            options.UseEmbeddedKafka(kafka);
-        }
-        else
-        {
-            options.BootstrapServers = bootstrapServers;
-        }
-    }
+    public void UseBroker(MessageContractsOptions options) => broker.Configure(options);
 }

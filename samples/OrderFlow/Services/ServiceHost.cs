@@ -28,7 +28,7 @@ public static class ServiceHost
         builder.Services.AddMessageContracts(
             options =>
             {
-                environment.UseKafka(options);
+                environment.UseBroker(options);
                 options.ServiceName = name;
                 options.ConsumerGroup = name;
                 configure(options);

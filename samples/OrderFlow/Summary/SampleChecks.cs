@@ -8,7 +8,7 @@ namespace OrderFlow.Summary;
 
 /// <summary>The summary's checks, from the toolkit's counters and each service's own state.</summary>
 public sealed class SampleChecks(
-    IReadOnlyList<OrderPlaced> placed, LoyaltyState loyalty, ShippingState shipping, FlakyCarrier carrier, SampleMetrics metrics, bool faultsInjected)
+    IReadOnlyList<OrderPlaced> placed, LoyaltyState loyalty, ShippingState shipping, FlakyCarrier carrier, SampleMetrics metrics, string? duplicateCause)
 {
     private const string OrderTopic = "order-placed";
     private const string GrantTopic = "loyalty.grant-points";
@@ -34,8 +34,8 @@ public sealed class SampleChecks(
             Handled("handled by loyalty", n, metrics.Count(SampleMetrics.Handled, OrderTopic, LoyaltyService.Name), EachOnce(loyalty.OrdersSeen)),
             Handled("handled by shipping", n, metrics.Count(SampleMetrics.Handled, OrderTopic, ShippingService.Name), EachOnce(shipping.ShipmentsBooked)),
             Handled("grants applied (loyalty)", n, metrics.Count(SampleMetrics.Handled, GrantTopic, LoyaltyService.Name), EachOnce(loyalty.GrantsApplied) && PointsMatch()),
-            new("duplicates dropped", ">= 1 (produce timeout)", $"{loyaltyDuplicates + shippingDuplicates} (loyalty {loyaltyDuplicates}, shipping {shippingDuplicates})",
-                faultsInjected ? loyaltyDuplicates + shippingDuplicates >= 1 : null),
+            new("duplicates dropped", $">= 1 ({duplicateCause ?? "no fault injected"})", $"{loyaltyDuplicates + shippingDuplicates} (loyalty {loyaltyDuplicates}, shipping {shippingDuplicates})",
+                duplicateCause is not null ? loyaltyDuplicates + shippingDuplicates >= 1 : null),
             new("retried (flaky carrier)", $">= {FlakyCarrier.FailingAttempts} retries, booked once",
                 $"{retried} retries, {shipping.AttemptsFor(flaky)} attempts, booked {Count(shipping.ShipmentsBooked, flaky)}x",
                 retried >= FlakyCarrier.FailingAttempts && shipping.AttemptsFor(flaky) == FlakyCarrier.FailingAttempts + 1 && Count(shipping.ShipmentsBooked, flaky) == 1),

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 //   MessageContracts.Tests.Worker --bootstrap <servers> --group <group> --dedup <sqlite file> --effects <file>
 //                                 --handle <count> [--lease-ms <ms>] [--set <librdkafka key>=<value>]...
 //                                 [--store sqlite|memory|postgres] [--postgres <connection string> --schema <schema>]
+//                                 [--rabbitmq <amqp uri> (instead of --bootstrap)] [--hang-after-marks <count>]
 //
 // It handles FaultProbe messages: the first <count> have their effect (their message ID appended, flushed, to the
 // effects file) and print "handled <id> <partition> <offset>"; every later one prints "blocked <id> <partition>
@@ -18,6 +19,9 @@ using Microsoft.Extensions.Logging;
 // standard input makes it collect garbage and print "memory <heap> <working set> <peak working set> <allocated>" (bytes:
 // the managed heap after a full, compacting collection; the process's resident memory now and at its highest; every byte
 // allocated so far), so a test can measure the consumer alone, apart from the test process.
+// With --hang-after-marks, once the store has durably marked that many messages processed, the mark call that reached
+// the count prints "hanging after marks <id>..." and never returns: those messages are marked and never acknowledged
+// (on RabbitMQ, never acked), the window a kill between the mark and the ack leaves.
 var arguments = WorkerArguments.Parse(args);
 
 var builder = Host.CreateApplicationBuilder();
@@ -29,15 +33,24 @@ builder.Services.AddSingleton(arguments);
 builder.Services.AddSingleton<WorkerEffects>();
 builder.Services.AddMessageContracts(options =>
 {
-    options.BootstrapServers = arguments.BootstrapServers;
+    if (arguments.RabbitMqUri is { } rabbitMq)
+    {
+        options.UseRabbitMq(rabbitMq);
+    }
+    else
+    {
+        options.BootstrapServers = arguments.BootstrapServers;
+    }
+
     options.ConsumerGroup = arguments.Group;
     options.ServiceName = "fault-tests-worker";
-    options.DeduplicationStore = arguments.Store switch
+    IDeduplicationStore store = arguments.Store switch
     {
         "memory" => new InMemoryDeduplicationStore(),
         "postgres" => new MessageContracts.PostgreSql.PostgreSqlDeduplicationStore(arguments.PostgresConnectionString!, arguments.PostgresSchema),
         _ => new SqliteDeduplicationStore($"Data Source={arguments.DedupPath}"),
     };
+    options.DeduplicationStore = arguments.HangAfterMarks is { } marks ? new HangAfterMarksStore(store, marks) : store;
     options.DeduplicationLease = arguments.Lease;
 
     // The embedded Kafka lives in the test process: this process reaches it as any client would, and the mock cluster
@@ -89,7 +102,9 @@ internal sealed record WorkerArguments(
     IReadOnlyList<KeyValuePair<string, string>> ConsumerSettings,
     string Store,
     string? PostgresConnectionString,
-    string? PostgresSchema)
+    string? PostgresSchema,
+    string? RabbitMqUri = null,
+    int? HangAfterMarks = null)
 {
     public static WorkerArguments Parse(string[] args)
     {
@@ -117,8 +132,9 @@ internal sealed record WorkerArguments(
             values.TryGetValue(name, out var value) ? value : throw new ArgumentException($"{name} is required.");
 
         var store = values.GetValueOrDefault("--store", "sqlite");
+        var rabbitMq = values.GetValueOrDefault("--rabbitmq");
         return new WorkerArguments(
-            Required("--bootstrap"),
+            rabbitMq is null ? Required("--bootstrap") : "",
             Required("--group"),
             store == "sqlite" ? Required("--dedup") : values.GetValueOrDefault("--dedup", ""),
             Required("--effects"),
@@ -127,7 +143,9 @@ internal sealed record WorkerArguments(
             settings,
             store,
             store == "postgres" ? Required("--postgres") : null,
-            values.GetValueOrDefault("--schema"));
+            values.GetValueOrDefault("--schema"),
+            rabbitMq,
+            values.TryGetValue("--hang-after-marks", out var marks) ? int.Parse(marks, System.Globalization.CultureInfo.InvariantCulture) : null);
     }
 }
 
@@ -165,4 +183,36 @@ internal sealed class FaultProbeWorkerHandler(WorkerEffects effects) : IMessageH
         effects.Record(context);
         Console.WriteLine($"handled {context.MessageId} {context.Partition} {context.Offset}");
     }
+}
+
+/// <summary>
+/// The store, until <c>count</c> messages are marked processed: the mark call that reaches the count completes its
+/// write, prints "hanging after marks" with the IDs it marked, and never returns, so they are never acknowledged.
+/// </summary>
+internal sealed class HangAfterMarksStore(IDeduplicationStore inner, int count) : IDeduplicationStore
+{
+    private int marked;
+
+    public Task<IReadOnlyList<DeduplicationClaim>> TryClaimAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, TimeSpan lease, CancellationToken cancellationToken) =>
+        inner.TryClaimAsync(consumerGroup, messageIds, owner, lease, cancellationToken);
+
+    public Task<IReadOnlyList<bool>> RenewAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, TimeSpan lease, CancellationToken cancellationToken) =>
+        inner.RenewAsync(consumerGroup, messageIds, owner, lease, cancellationToken);
+
+    public async Task<IReadOnlyList<bool>> MarkProcessedAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, CancellationToken cancellationToken)
+    {
+        var results = await inner.MarkProcessedAsync(consumerGroup, messageIds, owner, cancellationToken);
+        if (Interlocked.Add(ref marked, messageIds.Count) >= count)
+        {
+            Console.WriteLine("hanging after marks " + string.Join(' ', messageIds));
+            await Task.Delay(Timeout.InfiniteTimeSpan, CancellationToken.None);
+        }
+
+        return results;
+    }
+
+    public Task ReleaseAsync(string consumerGroup, IReadOnlyList<string> messageIds, Guid owner, CancellationToken cancellationToken) =>
+        inner.ReleaseAsync(consumerGroup, messageIds, owner, cancellationToken);
+
+    public Task<int> PurgeAsync(DateTimeOffset olderThan, CancellationToken cancellationToken) => inner.PurgeAsync(olderThan, cancellationToken);
 }

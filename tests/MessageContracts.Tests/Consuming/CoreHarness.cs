@@ -137,6 +137,23 @@ internal sealed class CoreHarness : IDisposable
 
         public string DeadLetterTopicFor(string topic) => topic + ".dlt";
 
+        /// <summary>How many records the sink takes back for a delayed retry before it declines (a transport's retry rounds).</summary>
+        public int RetriesLeft { get; set; }
+
+        public List<InboundRecord> RetriedLater { get; } = [];
+
+        public Task<bool> TryRetryLaterAsync(InboundRecord record, CancellationToken cancellationToken)
+        {
+            if (RetriesLeft == 0)
+            {
+                return Task.FromResult(false);
+            }
+
+            RetriesLeft--;
+            RetriedLater.Add(record);
+            return Task.FromResult(true);
+        }
+
         public Task PublishAsync(InboundRecord record, string reason, Exception? exception, int attempts, CancellationToken cancellationToken)
         {
             Written.Add((record, reason, exception, attempts));

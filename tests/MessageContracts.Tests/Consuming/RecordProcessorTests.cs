@@ -54,6 +54,32 @@ public sealed class RecordProcessorTests
     }
 
     [Fact]
+    public async Task A_record_handed_back_for_a_delayed_retry_is_settled_unmarked_and_handled_when_it_comes_back()
+    {
+        using var core = new CoreHarness();
+        core.DeadLetters.RetriesLeft = 1;
+        var handle = core.Handler;
+        var fail = true;
+        core.Handler = (context, cancellationToken) => fail
+            ? throw new HandlerFailedException(typeof(RecordProcessorTests), 3, new InvalidOperationException("Not yet."))
+            : handle(context, cancellationToken);
+
+        Assert.Equal(1, await core.SettleAsync(CoreHarness.Record(0, "m-1")));
+
+        // Handed to the transport, not dead-lettered; the offset moves on, the ID stays unprocessed and unclaimed.
+        Assert.Equal(0, Assert.Single(core.DeadLetters.RetriedLater).Position);
+        Assert.Empty(core.DeadLetters.Written);
+        Assert.Empty(core.Store.Marked);
+        Assert.Equal([0L], core.StoredOffsets.Select(stored => stored.Offset));
+
+        // The copy comes back (at a later position) and is handled, then marked.
+        fail = false;
+        Assert.Equal(1, await core.SettleAsync(CoreHarness.Record(5, "m-1")));
+        Assert.Equal(["m-1"], core.Handled);
+        Assert.Equal(["m-1"], core.Store.Marked);
+    }
+
+    [Fact]
     public async Task A_record_without_an_envelope_is_dead_lettered_with_the_reason()
     {
         using var core = new CoreHarness();

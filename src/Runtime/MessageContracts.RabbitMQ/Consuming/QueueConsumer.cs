@@ -110,7 +110,11 @@ internal sealed partial class QueueConsumer : IAsyncDisposable
             args.BasicProperties.MessageId,
             args.BasicProperties.Type,
             AmqpEnvelope.ReadHeaders(args.BasicProperties),
-            args.Body.ToArray());
+            args.Body.ToArray())
+        {
+            RawHeaders = args.BasicProperties.Headers,
+            ContentType = args.BasicProperties.ContentType,
+        };
         var lost = Volatile.Read(ref channelLost).Token;
         try
         {

@@ -23,4 +23,14 @@ internal sealed record RabbitMqDelivery(
     string? MessageId,
     string? MessageType,
     IReadOnlyDictionary<string, string> Headers,
-    ReadOnlyMemory<byte> Body);
+    ReadOnlyMemory<byte> Body)
+{
+    /// <summary>
+    /// The AMQP headers as the client decoded them (long strings and byte arrays as <c>byte[]</c>), for a reader that
+    /// needs the bytes rather than <see cref="Headers"/>' text; null when the message has none.
+    /// </summary>
+    public IDictionary<string, object?>? RawHeaders { get; init; }
+
+    /// <summary>The AMQP <c>content-type</c> property, or null.</summary>
+    public string? ContentType { get; init; }
+}

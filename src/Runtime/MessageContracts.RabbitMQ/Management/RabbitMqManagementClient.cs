@@ -63,6 +63,31 @@ internal sealed class RabbitMqManagementClient : IDisposable
     public Task DeleteVirtualHostAsync(string virtualHost, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Delete, $"api/vhosts/{Escape(virtualHost)}", body: null, cancellationToken, notFoundIsFine: true);
 
+    /// <summary>The names of the client connections to <paramref name="virtualHost"/> (fault tests close them).</summary>
+    public async Task<IReadOnlyList<(string Name, string? ClientName)>> GetConnectionsAsync(string virtualHost, CancellationToken cancellationToken)
+    {
+        var path = $"api/vhosts/{Escape(virtualHost)}/connections";
+        using var response = await http.GetAsync(path, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, path, cancellationToken).ConfigureAwait(false);
+        using var document = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
+        return [.. document.RootElement.EnumerateArray().Select(connection => (
+            connection.GetProperty("name").GetString()!,
+            connection.TryGetProperty("client_properties", out var client) && client.TryGetProperty("connection_name", out var name) ? name.GetString() : null))];
+    }
+
+    /// <summary>Closes a client connection as the broker would on a network failure seen from its side; no-op when it is gone.</summary>
+    public Task CloseConnectionAsync(string name, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Delete, $"api/connections/{Escape(name)}", body: null, cancellationToken, notFoundIsFine: true);
+
+    /// <summary>Sets a policy (JSON <paramref name="definition"/>) on the queues whose names match <paramref name="pattern"/>.</summary>
+    public Task PutQueuePolicyAsync(string virtualHost, string name, string pattern, string definition, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Put, $"api/policies/{Escape(virtualHost)}/{Escape(name)}",
+            $$$"""{"pattern":"{{{JsonEncodedText.Encode(pattern)}}}","definition":{{{definition}}},"apply-to":"queues","priority":10}""", cancellationToken);
+
+    /// <summary>Removes a policy; no-op when it does not exist.</summary>
+    public Task DeletePolicyAsync(string virtualHost, string name, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Delete, $"api/policies/{Escape(virtualHost)}/{Escape(name)}", body: null, cancellationToken, notFoundIsFine: true);
+
     public void Dispose() => http.Dispose();
 
     // A virtual host or queue name is one path segment: '/' (the default virtual host) becomes %2F.

@@ -1,3 +1,4 @@
+using MessageContracts.RabbitMQ.Topology;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 // The client's: the core package has a MessageContracts.PublishException of its own, which the bare name would find first.
@@ -7,7 +8,7 @@ namespace MessageContracts.RabbitMQ.Publishing;
 
 /// <summary>
 /// Publishes persistent messages on one channel with publisher confirmations and their tracking (RabbitMQ.Client 7):
-/// <see cref="PublishAsync"/> completes when the broker has stored the message (basic.ack), and throws
+/// <see cref="PublishAsync(OutgoingRabbitMessage, CancellationToken)"/> completes when the broker has stored the message (basic.ack), and throws
 /// <see cref="RabbitMqPublishException"/>, carrying the message ID, on a nack, on a return of a mandatory message, when
 /// the channel or connection closes first, and when no confirmation came within the timeout. The timeout bounds every
 /// publish whatever the connection does, so a publish never hangs, also not across a connection recovery.
@@ -45,42 +46,48 @@ internal sealed class ConfirmedPublisher : IAsyncDisposable
         return new ConfirmedPublisher(connection, channel, timeout);
     }
 
-    public async Task PublishAsync(OutgoingRabbitMessage message, CancellationToken cancellationToken)
+    public Task PublishAsync(OutgoingRabbitMessage message, CancellationToken cancellationToken) =>
+        PublishAsync(message.Route, AmqpEnvelope.Properties(message), message.Body, message.MessageId, message.MessageType, cancellationToken);
+
+    /// <summary>
+    /// Publishes <paramref name="body"/> with <paramref name="properties"/> as given (the transport seam's path, whose
+    /// headers are built above it); <paramref name="messageId"/> and <paramref name="messageType"/> are for the errors.
+    /// </summary>
+    public async Task PublishAsync(RabbitMqRoute route, BasicProperties properties, ReadOnlyMemory<byte> body, string messageId, string messageType, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
-        var route = message.Route;
         try
         {
             var target = await CurrentChannelAsync(deadline.Token).ConfigureAwait(false);
             // WaitAsync: the deadline holds even if the client's own wait for the confirmation ignored the token.
-            await target.BasicPublishAsync(route.Exchange, route.RoutingKey, route.Mandatory, AmqpEnvelope.Properties(message), message.Body, deadline.Token)
+            await target.BasicPublishAsync(route.Exchange, route.RoutingKey, route.Mandatory, properties, body, deadline.Token)
                 .AsTask()
                 .WaitAsync(deadline.Token)
                 .ConfigureAwait(false);
         }
         catch (PublishReturnException exception)
         {
-            throw new RabbitMqPublishException(message.MessageId, RabbitMqPublishFailure.Returned,
-                $"No queue received the {message.MessageType} published to exchange '{Shown(route.Exchange)}' with routing key '{route.RoutingKey}' "
+            throw new RabbitMqPublishException(messageId, RabbitMqPublishFailure.Returned,
+                $"No queue received the {messageType} published to exchange '{Shown(route.Exchange)}' with routing key '{route.RoutingKey}' "
                 + $"(returned: {exception.ReplyCode} {exception.ReplyText}); for a command, its owner has not declared queue '{route.RoutingKey}'",
                 exception);
         }
         catch (AmqpPublishException exception)
         {
-            throw new RabbitMqPublishException(message.MessageId, RabbitMqPublishFailure.Nacked,
-                $"The broker refused (nacked) the {message.MessageType} published to exchange '{Shown(route.Exchange)}'", exception);
+            throw new RabbitMqPublishException(messageId, RabbitMqPublishFailure.Nacked,
+                $"The broker refused (nacked) the {messageType} published to exchange '{Shown(route.Exchange)}'", exception);
         }
         catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new RabbitMqPublishException(message.MessageId, RabbitMqPublishFailure.TimedOut,
-                $"The broker did not confirm the {message.MessageType} within {timeout.TotalSeconds:0.###} s; it may or may not be stored",
+            throw new RabbitMqPublishException(messageId, RabbitMqPublishFailure.TimedOut,
+                $"The broker did not confirm the {messageType} within {timeout.TotalSeconds:0.###} s; it may or may not be stored",
                 new TimeoutException(exception.Message, exception));
         }
         catch (Exception exception) when (exception is AlreadyClosedException or OperationInterruptedException)
         {
-            throw new RabbitMqPublishException(message.MessageId, RabbitMqPublishFailure.ConnectionLost,
-                $"The channel closed before the broker confirmed the {message.MessageType} ({exception.Message}); it may or may not be stored", exception);
+            throw new RabbitMqPublishException(messageId, RabbitMqPublishFailure.ConnectionLost,
+                $"The channel closed before the broker confirmed the {messageType} ({exception.Message}); it may or may not be stored", exception);
         }
     }
 

@@ -36,6 +36,9 @@ internal sealed class DeadLetterPublisher : IDeadLetterSink
             ? reason
             : string.Create(CultureInfo.InvariantCulture, $"{reason.AsSpan(0, MaxReasonLength)}... ({reason.Length - MaxReasonLength:N0} more characters cut)");
 
+    public Task<bool> TryRetryLaterAsync(InboundRecord record, CancellationToken cancellationToken) =>
+        sender is IDelayedRetrySender delayed ? delayed.TryRetryLaterAsync(record, cancellationToken) : Task.FromResult(false);
+
     public async Task PublishAsync(InboundRecord record, string reason, Exception? exception, int attempts, CancellationToken cancellationToken)
     {
         reason = BoundReason(reason);

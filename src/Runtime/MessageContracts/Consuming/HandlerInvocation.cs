@@ -18,9 +18,12 @@ internal sealed class HandlerInvocation
     private readonly DeadLetterStage deadLetters;
     private readonly string consumerGroup;
     private readonly TimeProvider timeProvider;
+    private readonly string messagingSystem;
 
-    public HandlerInvocation(IServiceScopeFactory scopeFactory, DeadLetterStage deadLetters, string consumerGroup, TimeProvider timeProvider)
+    // messagingSystem: the transport's name, the spans' messaging.system.
+    public HandlerInvocation(IServiceScopeFactory scopeFactory, DeadLetterStage deadLetters, string consumerGroup, TimeProvider timeProvider, string messagingSystem = "kafka")
     {
+        this.messagingSystem = messagingSystem;
         this.scopeFactory = scopeFactory;
         this.deadLetters = deadLetters;
         this.consumerGroup = consumerGroup;
@@ -33,7 +36,8 @@ internal sealed class HandlerInvocation
         InboundEnvelope envelope,
         MessageHandlerInvoker invoker,
         CancellationToken cancellationToken,
-        DbTransaction? transaction = null)
+        DbTransaction? transaction = null,
+        bool mayRetryLater = false)
     {
         if (record.Value is null)
         {
@@ -45,7 +49,7 @@ internal sealed class HandlerInvocation
         using var activity = MessagingTelemetry.ActivitySource.HasListeners()
             ? MessagingTelemetry.ActivitySource.StartActivity($"process {record.Source}", ActivityKind.Consumer, envelope.TraceContext)
             : null;
-        activity?.SetTag("messaging.system", "kafka");
+        activity?.SetTag("messaging.system", messagingSystem);
         activity?.SetTag("messaging.operation.type", "process");
         activity?.SetTag(MessagingTelemetry.DestinationAttribute, record.Source);
         activity?.SetTag("messaging.message.id", envelope.MessageId);
@@ -78,6 +82,11 @@ internal sealed class HandlerInvocation
         catch (HandlerFailedException exception)
         {
             activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            if (mayRetryLater && await deadLetters.TryRetryLaterAsync(record, cancellationToken).ConfigureAwait(false))
+            {
+                return RecordOutcome.RetryLater;
+            }
+
             await deadLetters.DeadLetterAsync(record, exception.Message, exception.InnerException ?? exception, exception.Attempts, cancellationToken).ConfigureAwait(false);
             return RecordOutcome.DeadLettered;
         }

@@ -12,4 +12,10 @@ internal interface IDeadLetterSink
 
     /// <summary>Writes <paramref name="record"/> with its reason; completes once the write is durable.</summary>
     Task PublishAsync(InboundRecord record, string reason, Exception? exception, int attempts, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Hands <paramref name="record"/> back to the transport for a delayed retry (<see cref="IDelayedRetrySender"/>);
+    /// false when the transport keeps none or the record's retries are used up.
+    /// </summary>
+    Task<bool> TryRetryLaterAsync(InboundRecord record, CancellationToken cancellationToken) => Task.FromResult(false);
 }

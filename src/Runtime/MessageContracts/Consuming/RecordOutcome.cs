@@ -12,6 +12,12 @@ internal enum RecordOutcome
     /// <summary>Written to the dead-letter topic.</summary>
     DeadLettered,
 
+    /// <summary>
+    /// Its handlers failed every in-process attempt and the transport will deliver it again later (a delayed retry):
+    /// settled, but its message ID stays unprocessed so that the returning copy is handled.
+    /// </summary>
+    RetryLater,
+
     /// <summary>A message type this service has no handler for.</summary>
     NotForThisService,
 }

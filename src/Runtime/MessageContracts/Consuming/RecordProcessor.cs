@@ -62,7 +62,7 @@ internal sealed class RecordProcessor : IInboundRecordPipeline, IDisposable
         router = new RecordRouter(catalog, EnvelopeLimits.From(options), logger);
         gate = new DeduplicationGate(deduplication, options.ConsumerGroup, options.DeduplicationLease, persistence, timeProvider, logger);
         deadLetters = new DeadLetterStage(deadLetterSink, persistence, logger);
-        handlers = new HandlerInvocation(scopeFactory, deadLetters, options.ConsumerGroup, timeProvider);
+        handlers = new HandlerInvocation(scopeFactory, deadLetters, options.ConsumerGroup, timeProvider, options.EffectiveTransport.Name);
     }
 
     /// <summary>Whether records may be settled in batches: not with the transactional inbox, which settles each record in its own transaction.</summary>
@@ -201,6 +201,7 @@ internal sealed class RecordProcessor : IInboundRecordPipeline, IDisposable
         var settlement = new OffsetSettlement(gate, held, storeOffset, count);
         Exception? failure = null;
         var slotHeld = false;
+        List<string>? retryLater = null;
         try
         {
             while (settlement.Settled < count)
@@ -261,7 +262,7 @@ internal sealed class RecordProcessor : IInboundRecordPipeline, IDisposable
                     slotHeld = true;
                 }
 
-                var handling = handlers.HandleAsync(record, envelope, invoker, cancellationToken);
+                var handling = handlers.HandleAsync(record, envelope, invoker, cancellationToken, transaction: null, mayRetryLater: true);
                 if (!handling.IsCompleted && settlement.HasUnmarked)
                 {
                     // A slow (or hung) handler must not hold the records before it unsettled: once it has run for
@@ -276,8 +277,15 @@ internal sealed class RecordProcessor : IInboundRecordPipeline, IDisposable
                     await flushTimer.CancelAsync().ConfigureAwait(false);
                 }
 
-                // Dead-lettered by the handler stage or handled: either way the claim is marked processed.
-                await handling.ConfigureAwait(false);
+                // Dead-lettered by the handler stage or handled: either way the claim is marked processed. Handed back for
+                // a delayed retry: settled, and its claim released below, so that the copy coming back is handled.
+                if (await handling.ConfigureAwait(false) == RecordOutcome.RetryLater)
+                {
+                    settlement.SettledDurably();
+                    (retryLater ??= []).Add(envelope.MessageId);
+                    continue;
+                }
+
                 settlement.SettledHandled(envelope.MessageId);
             }
         }
@@ -295,7 +303,7 @@ internal sealed class RecordProcessor : IInboundRecordPipeline, IDisposable
 
         // The claims this batch took but did not settle (the failed record's included) go back at once, so the next
         // delivery need not wait for the leases.
-        List<string>? unsettled = null;
+        var unsettled = retryLater;
         for (var i = settlement.Settled; i < count; i++)
         {
             if (claims[i] == DeduplicationClaim.Claimed)

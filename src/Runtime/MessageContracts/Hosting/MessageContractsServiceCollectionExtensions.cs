@@ -74,6 +74,7 @@ public static class MessageContractsServiceCollectionExtensions
         // Modules are registered by each assembly's generated module initializer; the assembly calling this
         // method has run its initializer already.
         var catalog = registerHandlers(GeneratedMessageModules.All);
+        ContractKinds.Register(GeneratedMessageModules.All);
         services.TryAddSingleton(catalog);
         if (catalog.Topics.Count > 0)
         {

@@ -15,6 +15,7 @@ internal sealed class Outbox : IOutbox
     private readonly OutboxSignal signal;
     private readonly TimeProvider timeProvider;
     private readonly string serviceName;
+    private readonly string messagingSystem;
 
     public Outbox(IOutboxStore store, OutboxSignal signal, IOptions<MessageContractsOptions> options, TimeProvider timeProvider)
     {
@@ -22,6 +23,7 @@ internal sealed class Outbox : IOutbox
         this.signal = signal;
         this.timeProvider = timeProvider;
         serviceName = options.Value.ServiceName;
+        messagingSystem = options.Value.EffectiveTransport.Name;
     }
 
     public async Task<string> EnqueueAsync<TMessage>(TMessage message, DbTransaction transaction, CancellationToken cancellationToken = default)
@@ -35,13 +37,14 @@ internal sealed class Outbox : IOutbox
         }
 
         var topic = TMessage.Topic;
+        ContractKinds.Register<TMessage>();
         // The same ID a direct publish would give it: derived from a [MessageId] member, else a new UUIDv7.
         var messageId = MessageIds.For(message, timeProvider);
         var now = timeProvider.GetUtcNow();
 
         // The trace context the consumer links to is the one of the business operation that enqueued the message.
         using var activity = MessagingTelemetry.ActivitySource.StartActivity($"create {topic}", ActivityKind.Producer);
-        activity?.SetTag("messaging.system", "kafka");
+        activity?.SetTag("messaging.system", messagingSystem);
         activity?.SetTag("messaging.operation.type", "create");
         activity?.SetTag(MessagingTelemetry.DestinationAttribute, topic);
         activity?.SetTag("messaging.message.id", messageId);

@@ -135,11 +135,11 @@ internal sealed partial class OutboxRelayService : BackgroundService
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
-            // A row does not keep its contract's kind (the row format predates the seam): Event, and the topic routes it.
-            messages[i] = new OutboundMessage(row.Topic, MessageKind.Event, row.MessageId, row.MessageType, row.Key, row.Value, OutboxHeaders.Decode(row.Headers));
+            // A row does not keep its contract's kind (the row format predates the seam): derived from its type.
+            messages[i] = new OutboundMessage(row.Topic, ContractKinds.Of(row.MessageType), row.MessageId, row.MessageType, row.Key, row.Value, OutboxHeaders.Decode(row.Headers));
         }
 
-        using var activity = OutboxRelaySpan.Start(rows, messages);
+        using var activity = OutboxRelaySpan.Start(rows, messages, options.EffectiveTransport.Name);
         var deliveries = new Task<TransportDelivery>[rows.Count];
         for (var i = 0; i < rows.Count; i++)
         {

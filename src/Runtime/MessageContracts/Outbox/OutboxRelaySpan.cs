@@ -11,7 +11,7 @@ namespace MessageContracts;
 /// </summary>
 internal static class OutboxRelaySpan
 {
-    public static Activity? Start(IReadOnlyList<OutboxMessage> rows, OutboundMessage[] messages)
+    public static Activity? Start(IReadOnlyList<OutboxMessage> rows, OutboundMessage[] messages, string messagingSystem)
     {
         if (!MessagingTelemetry.ActivitySource.HasListeners())
         {
@@ -33,7 +33,7 @@ internal static class OutboxRelaySpan
         // Span names carry the destination only when there is one (a batch may span topics).
         var activity = MessagingTelemetry.ActivitySource.StartActivity(
             oneTopic ? $"send {topic}" : "send", ActivityKind.Producer, parentContext: default, tags: null, links: links);
-        activity?.SetTag("messaging.system", "kafka");
+        activity?.SetTag("messaging.system", messagingSystem);
         activity?.SetTag("messaging.operation.type", "send");
         activity?.SetTag("messaging.operation.name", "send");
         activity?.SetTag("messaging.batch.message_count", rows.Count);

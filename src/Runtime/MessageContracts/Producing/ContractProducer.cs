@@ -27,6 +27,7 @@ internal sealed class ContractProducer<TMessage>
     private readonly PublishFailureHandler failureHandler;
     private readonly PublishFailurePolicy contractPolicy;
     private readonly EnvelopeConstants envelope;
+    private readonly string messagingSystem;
     private Task? topicReady;
 
     public ContractProducer(
@@ -41,6 +42,8 @@ internal sealed class ContractProducer<TMessage>
         contractPolicy = failureHandler.PolicyFor(typeof(TMessage));
         // Constant per producer: encoded once and shared by every record (a transport may cache its header objects there).
         envelope = new EnvelopeConstants(TMessage.MessageType, options.Value.ServiceName);
+        messagingSystem = options.Value.EffectiveTransport.Name;
+        ContractKinds.Register<TMessage>();
     }
 
     /// <summary>
@@ -102,7 +105,7 @@ internal sealed class ContractProducer<TMessage>
         using var activity = MessagingTelemetry.ActivitySource.HasListeners()
             ? MessagingTelemetry.ActivitySource.StartActivity($"publish {topic}", ActivityKind.Producer)
             : null;
-        activity?.SetTag("messaging.system", "kafka");
+        activity?.SetTag("messaging.system", messagingSystem);
         activity?.SetTag("messaging.operation.type", "publish");
         activity?.SetTag(MessagingTelemetry.DestinationAttribute, topic);
         activity?.SetTag("messaging.message.id", messageId);
@@ -111,7 +114,7 @@ internal sealed class ContractProducer<TMessage>
         try
         {
             var result = await operation.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-            if (result.Delivered)
+            if (result.Delivered && messagingSystem == KafkaTransport.Instance.Name)
             {
                 activity?.SetTag("messaging.kafka.destination.partition", result.Partition);
             }

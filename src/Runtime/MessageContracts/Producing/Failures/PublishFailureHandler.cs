@@ -63,7 +63,7 @@ internal sealed partial class PublishFailureHandler
         var messageType = record.MessageType;
         var topic = record.Destination;
         var reason = failure.Description;
-        PublishFailureTelemetry.PublishFailed.Add(1, PublishFailureTelemetry.Tags(topic, failure.Code, policy));
+        PublishFailureTelemetry.PublishFailed.Add(1, PublishFailureTelemetry.Tags(options.EffectiveTransport.Name, topic, failure.Code, policy));
 
         switch (policy)
         {

@@ -124,8 +124,8 @@ internal sealed partial class PublishFailureReplayer : IPublishFailureReplayer, 
             headers.Add(header.Key, header.Value);
         }
 
-        // The log does not keep the kind; a replay goes to the same topic, which is what routes it.
-        return new OutboundMessage(record.Topic, MessageKind.Event, record.MessageId, record.MessageType, record.Key, record.Value, headers);
+        // The log does not keep the kind (the record format predates the seam): derived from the type.
+        return new OutboundMessage(record.Topic, ContractKinds.Of(record.MessageType), record.MessageId, record.MessageType, record.Key, record.Value, headers);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Replaying message {MessageId} to '{Topic}' failed again ({Reason}); it stays in the publish failure log")]

@@ -20,9 +20,9 @@ internal static class PublishFailureTelemetry
     public static readonly Counter<long> Replayed = MessagingTelemetry.Meter.CreateCounter<long>(
         "messagecontracts.publish_failures.replayed", "{message}", "Logged messages a replay delivered.");
 
-    public static KeyValuePair<string, object?>[] Tags(string topic, string errorType, PublishFailurePolicy policy) =>
+    public static KeyValuePair<string, object?>[] Tags(string messagingSystem, string topic, string errorType, PublishFailurePolicy policy) =>
     [
-        new("messaging.system", "kafka"),
+        new("messaging.system", messagingSystem),
         new(MessagingTelemetry.DestinationAttribute, topic),
         new("error.type", errorType),
         new(PolicyTag, policy.ToString()),

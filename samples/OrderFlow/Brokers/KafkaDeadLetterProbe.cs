@@ -2,10 +2,10 @@ using System.Text;
 using Confluent.Kafka;
 using MessageContracts;
 
-namespace OrderFlow.Summary;
+namespace OrderFlow.Brokers;
 
 /// <summary>Reads a dead-letter topic from the start, to check what landed there and which service put it there.</summary>
-public static class DeadLetterProbe
+public static class KafkaDeadLetterProbe
 {
     /// <summary>The consumer group that dead-lettered each record with <paramref name="key"/>, one entry per record.</summary>
     public static IReadOnlyList<string> GroupsThatDeadLettered(string bootstrapServers, string topic, string key, TimeSpan patience)

@@ -1,0 +1,2 @@
+global using MessageContracts;
+global using Xunit;
