@@ -37,7 +37,8 @@ if [ -z "${MESSAGECONTRACTS_POSTGRES:-}" ]; then
   echo "PostgreSQL ${pg_version}/${pg_cluster} on 127.0.0.1:${pg_port}"
 fi
 
-# RabbitMQ and Redis: the transport tests (tests/MessageContracts.RabbitMQ.Tests, and the behaviour suite's runs on those
+# RabbitMQ and Redis: the transport tests (tests/MessageContracts.RabbitMQ.Tests, tests/MessageContracts.Redis.Tests, and the
+# behaviour suite's runs on those
 # brokers in tests/MessageContracts.Behaviour.Tests, which also runs on the embedded Kafka) need real brokers and fail, never
 # skip, when they are unreachable. scripts/brokers.sh installs Debian's packages where absent, starts each broker in the
 # background on free ports (reusing one an earlier run started) and exports MESSAGECONTRACTS_RABBITMQ,

@@ -1,0 +1,144 @@
+using StackExchange.Redis;
+
+namespace MessageContracts.Redis;
+
+/// <summary>
+/// The Redis transport's sending side: one <c>XADD</c> per message to its topic's stream, trimmed to the topic's
+/// retention, then a fire-and-forget <c>PUBLISH</c> on the stream's doorbell channel to wake idle consumers. Owns the
+/// service's connection (the receiver shares it), closed when the container disposes the sender.
+/// </summary>
+internal sealed class RedisStreamSender : ITransportSender, IAsyncDisposable, IDisposable
+{
+    private readonly RedisTransportOptions options;
+    private readonly RedisStreamNaming naming;
+    private readonly TimeProvider timeProvider;
+    private readonly Dictionary<string, Task> reports = new(StringComparer.Ordinal);
+
+    public RedisStreamSender(IConnectionMultiplexer connection, RedisTransportOptions options, RedisStreamNaming naming, TimeProvider timeProvider)
+    {
+        Connection = connection;
+        this.options = options;
+        this.naming = naming;
+        this.timeProvider = timeProvider;
+    }
+
+    public IConnectionMultiplexer Connection { get; }
+
+    private IDatabase Database => Connection.GetDatabase(options.Database);
+
+    // A stream is created by its first XADD, and its groups by the receivers: nothing to prepare.
+    public Task PrepareAsync(string destination, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public void Send(in OutboundMessage message, IDeliveryObserver observer)
+    {
+        var destination = message.Destination;
+        var fields = StreamFields.ToEntry(message);
+        var trimming = Trimming(destination);
+        lock (reports)
+        {
+            // Under the lock, so the order the XADDs leave in (one connection: the order Redis stores them) is the order
+            // of the reports chained below.
+            Task<RedisValue> added;
+            try
+            {
+                added = Database.StreamAddAsync(naming.StreamKey(destination), fields, trimming);
+            }
+            catch (Exception exception) when (exception is RedisException or ObjectDisposedException)
+            {
+                observer.OnFailed(Failure(exception));
+                return;
+            }
+
+            // The observer hears one destination's messages in the order Redis stored them (a failed one takes its place
+            // in the publish failure log there): each report waits for the one before it. The client completes its
+            // tasks on the thread pool, which alone would not keep that order.
+            reports.TryGetValue(destination, out var previous);
+            reports[destination] = previous is null || previous.IsCompleted
+                ? added.ContinueWith((task, state) => Report(task, (IDeliveryObserver)state!, destination), observer, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
+                : ReportAfterAsync(previous, added, observer, destination);
+        }
+    }
+
+    private async Task ReportAfterAsync(Task previous, Task<RedisValue> added, IDeliveryObserver observer, string destination)
+    {
+        try
+        {
+            await previous.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // An observer that threw: its own report is over; this one still follows it.
+        }
+
+        try
+        {
+            await added.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Reported as a failure below, from the task.
+        }
+
+        Report(added, observer, destination);
+    }
+
+    private void Report(Task<RedisValue> task, IDeliveryObserver observer, string destination)
+    {
+        if (!task.IsCompletedSuccessfully)
+        {
+            observer.OnFailed(Failure(task.Exception?.GetBaseException() ?? new TaskCanceledException(task)));
+            return;
+        }
+
+        observer.OnDelivered(new TransportDelivery(0, RedisStreamIds.ToPosition(task.Result)));
+        try
+        {
+            Connection.GetSubscriber().Publish(naming.Doorbell(destination), RedisValue.EmptyString, CommandFlags.FireAndForget);
+        }
+        catch (Exception exception) when (exception is RedisException or ObjectDisposedException)
+        {
+            // A missed doorbell only delays the consumers to their next poll.
+        }
+    }
+
+    private StreamAddOptions Trimming(string destination)
+    {
+        var retention = options.RetentionFor(Topic(destination));
+        if (retention.MaxLength is { } length)
+        {
+            return new StreamAddOptions { MaxLength = length, Approximate = true };
+        }
+
+        if (retention.MaxAge is { } age)
+        {
+            var oldest = (timeProvider.GetUtcNow() - age).ToUnixTimeMilliseconds();
+            return new StreamAddOptions { MinId = RedisStreamIds.FromPosition(Math.Max(0, oldest) << 22), Approximate = true };
+        }
+
+        return default;
+    }
+
+    // A dead-letter stream keeps its topic's retention.
+    private static string Topic(string destination)
+    {
+        var suffix = destination.LastIndexOf(RedisOptionsExtensions.DeadLetterSuffix, StringComparison.Ordinal);
+        return suffix > 0 && suffix + RedisOptionsExtensions.DeadLetterSuffix.Length == destination.Length ? destination[..suffix] : destination;
+    }
+
+    internal static TransportSendFailure Failure(Exception exception) =>
+        exception switch
+        {
+            // Sent, no answer: Redis may have stored it.
+            RedisTimeoutException => new("Timeout", exception.Message, MessagePersistence.PossiblyWritten, exception, timedOut: true),
+            // Refused by the server (out of memory, wrong type): nothing was written.
+            RedisServerException => new("ServerError", exception.Message, MessagePersistence.NotWritten, exception),
+            // The connection went: the command may or may not have reached the server.
+            RedisConnectionException => new("ConnectionFailed", exception.Message, MessagePersistence.PossiblyWritten, exception),
+            ObjectDisposedException => new("Disposed", exception.Message, MessagePersistence.NotWritten, exception),
+            _ => new(exception.GetType().Name, exception.Message, MessagePersistence.PossiblyWritten, exception),
+        };
+
+    public ValueTask DisposeAsync() => Connection.DisposeAsync();
+
+    public void Dispose() => Connection.Dispose();
+}
