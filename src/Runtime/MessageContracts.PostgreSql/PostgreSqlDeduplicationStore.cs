@@ -497,8 +497,18 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
     }
 
     /// <summary>The indexes of <paramref name="messageIds"/> in ordinal ID order; equal IDs keep their order (a stable sort).</summary>
-    private static int[] SortedOrder(IReadOnlyList<string> messageIds) =>
-        Enumerable.Range(0, messageIds.Count).OrderBy(i => messageIds[i], StringComparer.Ordinal).ToArray();
+    private static int[] SortedOrder(IReadOnlyList<string> messageIds)
+    {
+        // Sorted in place, ties broken by index (so stable), without the keys array and buffers of a LINQ OrderBy.
+        var order = new int[messageIds.Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        Array.Sort(order, (x, y) => string.CompareOrdinal(messageIds[x], messageIds[y]) is var byId && byId != 0 ? byId : x.CompareTo(y));
+        return order;
+    }
 
     /// <summary>What a claim or a mark did to one row.</summary>
     private enum Answer
