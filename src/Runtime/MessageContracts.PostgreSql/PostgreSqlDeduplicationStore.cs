@@ -52,7 +52,6 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
     private readonly string markProcessedSql;
     private readonly string releaseSql;
     private readonly string claimSetSql;
-    private readonly string stateSetSql;
     private readonly string markProcessedSetSql;
     private readonly string purgeSql;
 
@@ -115,28 +114,35 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
         // The same for a set of IDs: $2 is a JSON array of distinct IDs in ID order (rows are then locked in one order by
         // every instance, so two set statements cannot deadlock), one statement per operation instead of one per ID. JSON
         // text rather than a text[] parameter: a data source built with NpgsqlSlimDataSourceBuilder maps no arrays.
+        //
+        // Each set statement writes, then answers with the IDs it did not write and the state their row had when the
+        // statement began (NULL: no row then, e.g. one another instance inserted meanwhile; the caller asks again). So
+        // the usual answer, everything written, is no row at all: nothing per ID to send back, parse and keep.
         claimSetSql = $"""
-            INSERT INTO {t} AS d (consumer_group, message_id, state, lease_expires_at, processed_at, owner)
-            SELECT $1, j.id, 'claimed', $4, NULL, $3 FROM jsonb_array_elements_text($2::jsonb) AS j(id)
-            ON CONFLICT (consumer_group, message_id) DO UPDATE
-                SET lease_expires_at = EXCLUDED.lease_expires_at, owner = EXCLUDED.owner
-                WHERE d.state = 'claimed' AND d.lease_expires_at <= $5
-            RETURNING d.message_id
+            WITH w AS (
+                INSERT INTO {t} AS d (consumer_group, message_id, state, lease_expires_at, processed_at, owner)
+                SELECT $1, j.id, 'claimed', $4, NULL, $3 FROM jsonb_array_elements_text($2::jsonb) AS j(id)
+                ON CONFLICT (consumer_group, message_id) DO UPDATE
+                    SET lease_expires_at = EXCLUDED.lease_expires_at, owner = EXCLUDED.owner
+                    WHERE d.state = 'claimed' AND d.lease_expires_at <= $5
+                RETURNING d.message_id)
+            {RefusedSql(t)}
             """;
 
-        // The state read looks each ID up by the whole key (a subplan per ID, which no plan can turn into a scan of the
+        // The state read (RefusedSql) looks each ID up by the whole key (a subplan per ID, which no plan can turn into a scan of the
         // group). "message_id IN (SELECT jsonb_array_elements_text($2))" was planned, on a freshly truncated table, as a
         // nested loop over every row of the group that expanded the JSON again per row (50-685 ms per read end to end),
         // and "= ANY (ARRAY(...))" as a filter over the group's rows. NULL when there is no row. Renew and release (rare:
         // a handler outliving its lease, a failed handler) keep a statement per ID, by the whole key, for the same reason.
-        stateSetSql = $"SELECT j.id, (SELECT d.state FROM {t} AS d WHERE d.consumer_group = $1 AND d.message_id = j.id) FROM jsonb_array_elements_text($2::jsonb) AS j(id)";
         markProcessedSetSql = $"""
-            INSERT INTO {t} AS d (consumer_group, message_id, state, lease_expires_at, processed_at, owner)
-            SELECT $1, j.id, 'processed', NULL, $4, NULL FROM jsonb_array_elements_text($2::jsonb) AS j(id)
-            ON CONFLICT (consumer_group, message_id) DO UPDATE
-                SET state = 'processed', lease_expires_at = NULL, processed_at = EXCLUDED.processed_at, owner = NULL
-                WHERE d.state = 'claimed' AND (d.owner = $3 OR d.lease_expires_at <= $4)
-            RETURNING d.message_id
+            WITH w AS (
+                INSERT INTO {t} AS d (consumer_group, message_id, state, lease_expires_at, processed_at, owner)
+                SELECT $1, j.id, 'processed', NULL, $4, NULL FROM jsonb_array_elements_text($2::jsonb) AS j(id)
+                ON CONFLICT (consumer_group, message_id) DO UPDATE
+                    SET state = 'processed', lease_expires_at = NULL, processed_at = EXCLUDED.processed_at, owner = NULL
+                    WHERE d.state = 'claimed' AND (d.owner = $3 OR d.lease_expires_at <= $4)
+                RETURNING d.message_id)
+            {RefusedSql(t)}
             """;
         purgeSql = $"DELETE FROM {t} WHERE state = 'processed' AND processed_at < $1";
     }
@@ -266,6 +272,13 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
     /// <summary>Disposes the connection pool if the store created it from a connection string.</summary>
     public void Dispose() => table.Dispose();
 
+    /// <summary>
+    /// The tail of a set statement after its write <c>w</c>: each ID of $2 the write did not return, with its row's state
+    /// in the statement's snapshot (a subplan by the whole key per ID: see the constructor for why).
+    /// </summary>
+    private static string RefusedSql(string table) =>
+        $"SELECT j.id, (SELECT d.state FROM {table} AS d WHERE d.consumer_group = $1 AND d.message_id = j.id) FROM jsonb_array_elements_text($2::jsonb) AS j(id) WHERE j.id NOT IN (SELECT message_id FROM w)";
+
     private static string CreateTableSql(PostgreSqlTable table) => $"""
         CREATE TABLE IF NOT EXISTS {table.QualifiedName} (
             consumer_group   text        NOT NULL,
@@ -375,21 +388,29 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
         bool[] written, string?[] states, CancellationToken cancellationToken)
     {
         // With the other workers' claims and marks waiting at the same time, in one transaction (group commit).
-        var write = new PostgreSqlWriteGroups.SetWrite(writeSetSql, stateSetSql, consumerGroup, set, pending.Length, owner, extra, cancellationToken);
+        var write = new PostgreSqlWriteGroups.SetWrite(writeSetSql, consumerGroup, set, pending.Length, owner, extra, cancellationToken);
         if (!await groups.WriteAsync(write).ConfigureAwait(false))
         {
             return false;
         }
 
-        var wrote = write.Wrote;
-        var stateOf = write.StateOf;
-
+        // The row of an ID the statement wrote is in the state it wrote: a later occurrence of the ID finds it so.
+        var writtenState = ReferenceEquals(writeSetSql, claimSetSql) ? "claimed" : "processed";
+        var refused = write.Refused;
         for (var k = 0; k < pending.Length; k++)
         {
             var messageId = messageIds[pending[k]];
             var first = k == 0 || !string.Equals(messageIds[pending[k - 1]], messageId, StringComparison.Ordinal);
-            written[k] = first && wrote.Contains(messageId);
-            states[k] = stateOf.GetValueOrDefault(messageId);
+            if (refused is not null && refused.TryGetValue(messageId, out var state))
+            {
+                written[k] = false;
+                states[k] = state;
+            }
+            else
+            {
+                written[k] = first;
+                states[k] = writtenState;
+            }
         }
 
         return true;
@@ -476,8 +497,18 @@ public sealed class PostgreSqlDeduplicationStore : IDeduplicationStore, IAsyncDi
     }
 
     /// <summary>The indexes of <paramref name="messageIds"/> in ordinal ID order; equal IDs keep their order (a stable sort).</summary>
-    private static int[] SortedOrder(IReadOnlyList<string> messageIds) =>
-        Enumerable.Range(0, messageIds.Count).OrderBy(i => messageIds[i], StringComparer.Ordinal).ToArray();
+    private static int[] SortedOrder(IReadOnlyList<string> messageIds)
+    {
+        // Sorted in place, ties broken by index (so stable), without the keys array and buffers of a LINQ OrderBy.
+        var order = new int[messageIds.Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        Array.Sort(order, (x, y) => string.CompareOrdinal(messageIds[x], messageIds[y]) is var byId && byId != 0 ? byId : x.CompareTo(y));
+        return order;
+    }
 
     /// <summary>What a claim or a mark did to one row.</summary>
     private enum Answer

@@ -33,8 +33,8 @@ internal sealed class PostgreSqlWriteGroups(NpgsqlDataSource dataSource)
     private bool writing;
 
     /// <summary>
-    /// Writes <paramref name="write"/> in the next group; true when it was answered (<see cref="SetWrite.Wrote"/> and
-    /// <see cref="SetWrite.StateOf"/> filled in), false when the server refused it with a data error (nothing of it
+    /// Writes <paramref name="write"/> in the next group; true when it was answered (<see cref="SetWrite.Refused"/> filled
+    /// in), false when the server refused it with a data error (nothing of it
     /// written: the caller finds the refused ID one statement per ID). Any other failure is thrown.
     /// </summary>
     public async Task<bool> WriteAsync(SetWrite write)
@@ -153,7 +153,11 @@ internal sealed class PostgreSqlWriteGroups(NpgsqlDataSource dataSource)
         }
     }
 
-    /// <summary>Each write's set statement then its state read, all in one batch: one round trip, one implicit transaction.</summary>
+    /// <summary>
+    /// Each write's set statement, all in one batch: one round trip, one implicit transaction. The statements are prepared
+    /// (once per physical connection, which Npgsql keeps prepared across pooled opens), so the server neither parses nor
+    /// plans them again, nor describes their rows, at every group.
+    /// </summary>
     private async Task ExecuteAsync(IReadOnlyList<SetWrite> writes)
     {
         // Not cancelled by one caller's token once started: the others' writes are in the same transaction.
@@ -162,42 +166,32 @@ internal sealed class PostgreSqlWriteGroups(NpgsqlDataSource dataSource)
         foreach (var write in writes)
         {
             batch.BatchCommands.Add(PostgreSqlDeduplicationStore.Statement(write.WriteSql, write.ConsumerGroup, write.Set, write.Owner, write.Extra));
-            batch.BatchCommands.Add(PostgreSqlDeduplicationStore.Statement(write.StateSql, write.ConsumerGroup, write.Set, owner: null, []));
         }
 
+        await batch.PrepareAsync(CancellationToken.None).ConfigureAwait(false);
         await using var reader = await batch.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
         for (var w = 0; w < writes.Count; w++)
         {
             var write = writes[w];
-            write.Wrote.Clear();
-            write.StateOf.Clear();
+            write.Refused = null;
             if (w > 0)
             {
                 await reader.NextResultAsync(CancellationToken.None).ConfigureAwait(false);
             }
 
+            // Rows only for the IDs the statement did not write (rare): none when it wrote them all.
             while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
-                write.Wrote.Add(reader.GetString(0));
-            }
-
-            await reader.NextResultAsync(CancellationToken.None).ConfigureAwait(false);
-            while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
-            {
-                if (!reader.IsDBNull(1))
-                {
-                    write.StateOf[reader.GetString(0)] = reader.GetString(1);
-                }
+                (write.Refused ??= new Dictionary<string, string?>(StringComparer.Ordinal))[reader.GetString(0)] =
+                    reader.IsDBNull(1) ? null : reader.GetString(1);
             }
         }
     }
 
     /// <summary>One call's set statement (a claim or a mark of distinct IDs in ID order) waiting for its group, and its answers.</summary>
-    internal sealed class SetWrite(string writeSql, string stateSql, string consumerGroup, string set, int idCount, Guid owner, DateTimeOffset[] extra, CancellationToken cancellationToken)
+    internal sealed class SetWrite(string writeSql, string consumerGroup, string set, int idCount, Guid owner, DateTimeOffset[] extra, CancellationToken cancellationToken)
     {
         public string WriteSql { get; } = writeSql;
-
-        public string StateSql { get; } = stateSql;
 
         public string ConsumerGroup { get; } = consumerGroup;
 
@@ -213,11 +207,10 @@ internal sealed class PostgreSqlWriteGroups(NpgsqlDataSource dataSource)
         /// <summary>The caller's token: a write cancelled before its group starts is left out of it.</summary>
         public CancellationToken CancellationToken { get; } = cancellationToken;
 
-        /// <summary>The IDs the set statement wrote (its <c>RETURNING</c>).</summary>
-        public HashSet<string> Wrote { get; } = new(StringComparer.Ordinal);
-
-        /// <summary>The state of each ID's row after the statement, where there is one.</summary>
-        public Dictionary<string, string> StateOf { get; } = new(StringComparer.Ordinal);
+        /// <summary>
+        /// The IDs the statement did not write, with the state their row had (null: no row); null when it wrote them all.
+        /// </summary>
+        public Dictionary<string, string?>? Refused { get; set; }
 
         public TaskCompletionSource<bool> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

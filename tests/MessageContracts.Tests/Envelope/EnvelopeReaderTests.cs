@@ -24,6 +24,32 @@ public sealed class EnvelopeReaderTests
     }
 
     [Fact]
+    public void Records_read_one_after_another_each_get_their_own_type_and_source_and_a_repeated_value_reuses_its_string()
+    {
+        // The reader keeps the last ce_type and ce_source it decoded on this thread: a value that changes from one
+        // record to the next (even to one of the same length) must be read as the new value, never the kept one.
+        static Headers Record(string type, string source) => new()
+        {
+            { "ce_specversion", Encoding.UTF8.GetBytes("1.0") },
+            { "ce_id", Encoding.UTF8.GetBytes("id-" + type + source) },
+            { "ce_type", Encoding.UTF8.GetBytes(type) },
+            { "ce_source", Encoding.UTF8.GetBytes(source) },
+        };
+
+        var read = new List<InboundEnvelope>();
+        foreach (var (type, source) in new[] { ("OrderPlaced", "shop-a"), ("OrderPlaced", "shop-a"), ("OrderPlacex", "shop-a"), ("OrderPlacex", "shop-b"), ("OrderPlaced", "shop-a") })
+        {
+            Assert.True(KafkaEnvelope.TryRead(Record(type, source), out var envelope, out var reason), reason);
+            Assert.Equal(type, envelope.MessageType);
+            Assert.Equal(source, envelope.Source);
+            read.Add(envelope);
+        }
+
+        Assert.Same(read[0].MessageType, read[1].MessageType);
+        Assert.Same(read[0].Source, read[1].Source);
+    }
+
+    [Fact]
     public void Headers_from_another_client_with_the_minimal_cloudevents_set_are_accepted()
     {
         var headers = new Headers

@@ -13,6 +13,10 @@ internal sealed partial class DeduplicationGate : IDisposable
     private static readonly TimeSpan OutcomeGrace = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(5);
 
+    // A set kept per thread for Overlap, emptied after each use: no set allocated per batch.
+    [ThreadStatic]
+    private static HashSet<string>? overlapScratch;
+
     private readonly IDeduplicationStore store;
     private readonly string consumerGroup;
     private readonly TimeSpan lease;
@@ -136,7 +140,7 @@ internal sealed partial class DeduplicationGate : IDisposable
             return await ClaimAsync(messageIds, owner, waitWhileClaimedElsewhere, cancellationToken).ConfigureAwait(false);
         }
 
-        if (previous.MessageIds.Exists(id => messageIds.Contains(id, StringComparer.Ordinal)))
+        if (Overlap(previous.MessageIds, messageIds))
         {
             await MarkAsync(previous, cancellationToken).ConfigureAwait(false);
             return await ClaimAsync(messageIds, owner, waitWhileClaimedElsewhere, cancellationToken).ConfigureAwait(false);
@@ -165,6 +169,36 @@ internal sealed partial class DeduplicationGate : IDisposable
 
         await markTask.ConfigureAwait(false);
         return claimed;
+    }
+
+    /// <summary>
+    /// Whether an ID is in both lists. Through a set: comparing every pair (64 x 64 per batch, time-ordered IDs that
+    /// differ only near their end) was 1 % of the consumer's CPU with the PostgreSQL store.
+    /// </summary>
+    private static bool Overlap(List<string> first, List<string> second)
+    {
+        var set = overlapScratch ??= new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var messageId in second)
+            {
+                set.Add(messageId);
+            }
+
+            foreach (var messageId in first)
+            {
+                if (set.Contains(messageId))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+        finally
+        {
+            set.Clear();
+        }
     }
 
     /// <summary>Records the marks <paramref name="previous"/> deferred, alone (<see cref="MarkProcessedAsync"/>).</summary>

@@ -54,15 +54,24 @@ internal sealed class SqliteDeduplicationStatements : IDisposable
     private const string ReleaseSql = $"DELETE FROM {Table} WHERE consumer_group = $group AND message_id = $id AND state = 'claimed' AND owner = $owner;";
 
     // The same four, each for the set of IDs in the JSON array $ids. An ID given twice meets its own first occurrence's
-    // row, as it would in two statements, and RETURNING names the IDs the statement wrote. ("WHERE true" tells SQLite's
+    // row, as it would in two statements. A claim or a mark answers with its count of rows written only (no row per ID:
+    // reading one string per ID back was most of the writer's managed work); when it wrote fewer rows than it was given
+    // IDs, a read of the states says which. The renewal (rare: a handler outliving a third of its lease) names the IDs it
+    // renewed. ("WHERE true" tells SQLite's
     // parser that ON CONFLICT belongs to the INSERT, not to a join.)
     private const string ClaimSetSql = $"""
         INSERT INTO {Table} (consumer_group, message_id, state, lease_expires_at, processed_at, owner)
         SELECT $group, value, 'claimed', $leaseExpiresAt, NULL, $owner FROM json_each($ids) WHERE true
         ON CONFLICT (consumer_group, message_id) DO UPDATE
             SET lease_expires_at = excluded.lease_expires_at, owner = excluded.owner
-            WHERE {Table}.state = 'claimed' AND {Table}.lease_expires_at <= $now
-        RETURNING message_id;
+            WHERE {Table}.state = 'claimed' AND {Table}.lease_expires_at <= $now;
+        """;
+
+    // What a claim set statement left: the rows it claimed read as 'mine' (this owner's claim; the owner token is new
+    // for each claim call, so no earlier row has it), the others as their state.
+    private const string ClaimStateSetSql = $"""
+        SELECT message_id, CASE WHEN state = 'claimed' AND owner = $owner THEN 'mine' ELSE state END FROM {Table}
+        WHERE consumer_group = $group AND message_id IN (SELECT value FROM json_each($ids));
         """;
 
     private const string StateSetSql = $"SELECT message_id, state FROM {Table} WHERE consumer_group = $group AND message_id IN (SELECT value FROM json_each($ids));";
@@ -78,8 +87,7 @@ internal sealed class SqliteDeduplicationStatements : IDisposable
         SELECT $group, value, 'processed', NULL, $now, NULL FROM json_each($ids) WHERE true
         ON CONFLICT (consumer_group, message_id) DO UPDATE
             SET state = 'processed', lease_expires_at = NULL, processed_at = excluded.processed_at, owner = NULL
-            WHERE {Table}.state = 'claimed' AND ({Table}.owner = $owner OR {Table}.lease_expires_at <= $now)
-        RETURNING message_id;
+            WHERE {Table}.state = 'claimed' AND ({Table}.owner = $owner OR {Table}.lease_expires_at <= $now);
         """;
 
     private const string ReleaseSetSql = $"DELETE FROM {Table} WHERE consumer_group = $group AND message_id IN (SELECT value FROM json_each($ids)) AND state = 'claimed' AND owner = $owner;";
@@ -97,10 +105,14 @@ internal sealed class SqliteDeduplicationStatements : IDisposable
     private readonly SqliteCommand release;
     private readonly SqliteCommand claimSet;
     private readonly SqliteCommand stateSet;
+    private readonly SqliteCommand claimStateSet;
     private readonly SqliteCommand renewSet;
     private readonly SqliteCommand markSet;
     private readonly SqliteCommand releaseSet;
     private readonly ArrayBufferWriter<byte> json = new(4096);
+
+    // Reused for every request (Reset before each), not one writer per call.
+    private Utf8JsonWriter? jsonWriter;
     private readonly HashSet<string> written = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> states = new(StringComparer.Ordinal);
 
@@ -120,6 +132,7 @@ internal sealed class SqliteDeduplicationStatements : IDisposable
         release = WithParameters(connection, ReleaseSql, "$owner");
         claimSet = WithSetParameters(connection, ClaimSetSql, "$owner", "$leaseExpiresAt", "$now");
         stateSet = WithSetParameters(connection, StateSetSql);
+        claimStateSet = WithSetParameters(connection, ClaimStateSetSql, "$owner");
         renewSet = WithSetParameters(connection, RenewSetSql, "$owner", "$leaseExpiresAt");
         markSet = WithSetParameters(connection, MarkProcessedSetSql, "$owner", "$now");
         releaseSet = WithSetParameters(connection, ReleaseSetSql, "$owner");
@@ -152,7 +165,8 @@ internal sealed class SqliteDeduplicationStatements : IDisposable
 
     public void Dispose()
     {
-        foreach (var command in new[] { begin, commit, rollback, savepoint, rollbackToSavepoint, releaseSavepoint, claim, state, renew, mark, release, claimSet, stateSet, renewSet, markSet, releaseSet })
+        jsonWriter?.Dispose();
+        foreach (var command in new[] { begin, commit, rollback, savepoint, rollbackToSavepoint, releaseSavepoint, claim, state, renew, mark, release, claimSet, stateSet, claimStateSet, renewSet, markSet, releaseSet })
         {
             command.Dispose();
         }
@@ -200,18 +214,20 @@ internal sealed class SqliteDeduplicationStatements : IDisposable
         {
             case DeduplicationOperation.Claim:
                 BindSet(claimSet, request, ids, ("$leaseExpiresAt", (now + request.Lease).ToUnixTimeMilliseconds()), ("$now", nowMilliseconds));
-                if (ReadWritten(claimSet) == messageIds.Count)
+                if (claimSet.ExecuteNonQuery() == messageIds.Count)
                 {
                     request.Claims.AsSpan().Fill(DeduplicationClaim.Claimed);
                     return;
                 }
 
-                ReadStates(request.ConsumerGroup, ids);
+                ReadStates(claimStateSet, request, ids);
+                written.Clear();
                 for (var i = 0; i < messageIds.Count; i++)
                 {
                     // Claimed by its first occurrence only: a later one met the claim just made.
-                    request.Claims[i] = written.Remove(messageIds[i]) ? DeduplicationClaim.Claimed
-                        : states.GetValueOrDefault(messageIds[i]) == "processed" ? DeduplicationClaim.AlreadyProcessed
+                    var rowState = states.GetValueOrDefault(messageIds[i]);
+                    request.Claims[i] = rowState == "mine" && written.Add(messageIds[i]) ? DeduplicationClaim.Claimed
+                        : rowState == "processed" ? DeduplicationClaim.AlreadyProcessed
                         : DeduplicationClaim.ClaimedElsewhere;
                 }
 
@@ -219,17 +235,17 @@ internal sealed class SqliteDeduplicationStatements : IDisposable
 
             case DeduplicationOperation.MarkProcessed:
                 BindSet(markSet, request, ids, ("$now", nowMilliseconds));
-                if (ReadWritten(markSet) == messageIds.Count)
+                if (markSet.ExecuteNonQuery() == messageIds.Count)
                 {
                     request.Answers.AsSpan().Fill(true);
                     return;
                 }
 
-                // Unchanged: processed before (true), or another owner's live claim (false).
-                ReadStates(request.ConsumerGroup, ids);
+                // Marked now or processed before (true), or another owner's live claim (false).
+                ReadStates(stateSet, request, ids);
                 for (var i = 0; i < messageIds.Count; i++)
                 {
-                    request.Answers[i] = written.Contains(messageIds[i]) || states.GetValueOrDefault(messageIds[i]) == "processed";
+                    request.Answers[i] = states.GetValueOrDefault(messageIds[i]) == "processed";
                 }
 
                 break;
@@ -264,12 +280,18 @@ internal sealed class SqliteDeduplicationStatements : IDisposable
         return written.Count;
     }
 
-    private void ReadStates(string consumerGroup, string ids)
+    /// <summary>Reads each row's state for the request's IDs (<paramref name="ids"/>) into <see cref="states"/> with <paramref name="command"/>.</summary>
+    private void ReadStates(SqliteCommand command, DeduplicationRequest request, string ids)
     {
         states.Clear();
-        stateSet.Parameters["$group"].Value = consumerGroup;
-        stateSet.Parameters["$ids"].Value = ids;
-        using var reader = stateSet.ExecuteReader();
+        command.Parameters["$group"].Value = request.ConsumerGroup;
+        command.Parameters["$ids"].Value = ids;
+        if (command.Parameters.Contains("$owner"))
+        {
+            command.Parameters["$owner"].Value = request.Owner;
+        }
+
+        using var reader = command.ExecuteReader();
         while (reader.Read())
         {
             states[reader.GetString(0)] = reader.GetString(1);
@@ -280,9 +302,10 @@ internal sealed class SqliteDeduplicationStatements : IDisposable
     private string? ToJsonArray(IReadOnlyList<string> messageIds)
     {
         json.ResetWrittenCount();
+        var writer = jsonWriter ??= new Utf8JsonWriter(json);
+        writer.Reset(json);
         try
         {
-            using var writer = new Utf8JsonWriter(json);
             writer.WriteStartArray();
             for (var i = 0; i < messageIds.Count; i++)
             {
@@ -290,6 +313,7 @@ internal sealed class SqliteDeduplicationStatements : IDisposable
             }
 
             writer.WriteEndArray();
+            writer.Flush();
         }
         catch (ArgumentException)
         {

@@ -17,6 +17,13 @@ internal static class EnvelopeReader
     private static readonly byte[] SpecVersionUtf8 = Encoding.UTF8.GetBytes(MessageHeaders.SpecVersionValue);
     private static readonly byte[] JsonContentTypeUtf8 = Encoding.UTF8.GetBytes(MessageHeaders.JsonContentType);
 
+    // The last ce_type and ce_source this thread decoded (see LastStringReused).
+    [ThreadStatic]
+    private static DecodedHeader? lastType;
+
+    [ThreadStatic]
+    private static DecodedHeader? lastSource;
+
     /// <summary>Reads the envelope within the default limits.</summary>
     public static bool TryRead(TransportHeaders? headers, out InboundEnvelope envelope, out string? reason) =>
         TryRead(headers, EnvelopeLimits.Default, out envelope, out reason);
@@ -62,7 +69,7 @@ internal static class EnvelopeReader
         // Printable ASCII, checked above: every byte is one character.
         var id = Encoding.ASCII.GetString(idBytes);
 
-        var type = LastString(headers, MessageHeaders.Type);
+        var type = LastStringReused(headers, MessageHeaders.Type, ref lastType);
         if (string.IsNullOrWhiteSpace(type))
         {
             reason = "The record has no ce_type header, so no handler can be chosen for it.";
@@ -102,7 +109,7 @@ internal static class EnvelopeReader
             ActivityContext.TryParse(traceParent, LastString(headers, MessageHeaders.TraceState), out traceContext);
         }
 
-        envelope = new InboundEnvelope(id, type, LastString(headers, MessageHeaders.Source), time, traceContext);
+        envelope = new InboundEnvelope(id, type, LastStringReused(headers, MessageHeaders.Source, ref lastSource), time, traceContext);
         reason = null;
         return true;
     }
@@ -142,6 +149,33 @@ internal static class EnvelopeReader
         return mediaType.Trim().Equals(MessageHeaders.JsonContentType, StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// As <see cref="LastString"/>, but a value equal to the one this thread read last for the same header is not decoded
+    /// again: the string read then is reused. <c>ce_type</c> and <c>ce_source</c> repeat from record to record (one
+    /// contract, one producer), so this saves a string per header per record.
+    /// </summary>
+    private static string? LastStringReused(TransportHeaders headers, string key, ref DecodedHeader? last)
+    {
+        if (!headers.TryGetLast(key, out var bytes) || bytes is null)
+        {
+            return null;
+        }
+
+        if (last is { } previous && bytes.AsSpan().SequenceEqual(previous.Bytes))
+        {
+            return previous.Text;
+        }
+
+        var text = LastString(headers, key);
+        if (text is not null)
+        {
+            // A copy: the transport owns the record's arrays.
+            last = new DecodedHeader(bytes.AsSpan().ToArray(), text);
+        }
+
+        return text;
+    }
+
     private static bool LastBytesEqual(TransportHeaders headers, string key, byte[] expected) =>
         headers.TryGetLast(key, out var bytes) && bytes is not null && bytes.AsSpan().SequenceEqual(expected);
 
@@ -161,4 +195,7 @@ internal static class EnvelopeReader
             return null;
         }
     }
+
+    /// <summary>A header's bytes and the string they decode to.</summary>
+    private sealed record DecodedHeader(byte[] Bytes, string Text);
 }
