@@ -55,41 +55,6 @@ public sealed class HostTests(RabbitMqVirtualHost virtualHost) : IClassFixture<R
     }
 
     [Fact]
-    public async Task A_command_without_a_queue_fails_the_send()
-    {
-        await using var host = await RabbitMqTestHost.StartAsync(virtualHost, Unique("office"));
-
-        var failure = await Assert.ThrowsAsync<PublishException>(() => host.Sender<UnownedOrder>().SendAsync(new UnownedOrder("o-1")));
-
-        Assert.Contains("hosts.unowned-order", failure.Message + failure.InnerException?.Message);
-        Assert.Equal(MessagePersistence.NotWritten, failure.Persistence);
-    }
-
-    [Fact]
-    public async Task A_nacked_command_fails_the_send()
-    {
-        await using var host = await RabbitMqTestHost.StartAsync(virtualHost, Unique("office"));
-        // A queue for the unowned command that takes nothing (max length 0, reject-publish): the broker nacks the publish.
-        var connection = await virtualHost.ConnectAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        await channel.QueueDeclareAsync("hosts.unowned-order", durable: true, exclusive: false, autoDelete: false, new Dictionary<string, object?>
-        {
-            ["x-max-length"] = 0,
-            ["x-overflow"] = "reject-publish",
-        });
-        try
-        {
-            var failure = await Assert.ThrowsAsync<PublishException>(() => host.Sender<UnownedOrder>().SendAsync(new UnownedOrder("o-2")));
-            Assert.Contains("nack", failure.Message + failure.InnerException?.Message, StringComparison.OrdinalIgnoreCase);
-            Assert.Equal(MessagePersistence.NotWritten, failure.Persistence);
-        }
-        finally
-        {
-            await channel.QueueDeleteAsync("hosts.unowned-order");
-        }
-    }
-
-    [Fact]
     public async Task A_logged_command_is_replayed_to_its_queue()
     {
         await using var host = await RabbitMqTestHost.StartAsync(virtualHost, Unique("office"), configure: options => options.PublishFailureLog = new InMemoryPublishFailureLog());

@@ -4,7 +4,7 @@ using MessageContracts.Transports;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
-namespace MessageContracts.RabbitMQ.Tests;
+namespace MessageContracts.RabbitMQ.Tests.Faults;
 
 /// <summary>
 /// A dropped connection, as the broker drops it (closed through the management API, the broker and its other

@@ -6,7 +6,7 @@ using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 using Xunit;
 
-namespace MessageContracts.RabbitMQ.Tests;
+namespace MessageContracts.RabbitMQ.Tests.Faults;
 
 /// <summary>Restarting the broker stops every other test's connections: this collection runs alone.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
@@ -32,6 +32,13 @@ public sealed class BrokerRestartTests(RestartNodeVirtualHost vhost) : IClassFix
         var builder = new RabbitMqTopologyBuilder("restart", new RabbitMqTopologyOptions { RetryDelays = [] });
         await TopologyProvisioner.EnsureAsync(publishing, vhost.Name, builder.Consumes(contract).Build(), vhost.Management, CancellationToken.None);
         var queue = builder.ConsumedQueue(contract);
+
+        // The command's queue is the class's: the other test's message, stored once its memory alarm cleared, may be in it.
+        await using (var setup = await publishing.CreateChannelAsync())
+        {
+            await setup.QueuePurgeAsync(queue);
+        }
+
         await using var publisher = await ConfirmedPublisher.OpenAsync(publishing, TimeSpan.FromSeconds(10), CancellationToken.None);
 
         // The callback holds the deliveries of the second batch until the broker is down: they are in flight, never acked.
