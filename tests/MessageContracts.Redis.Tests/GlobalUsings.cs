@@ -1,1 +1,2 @@
 global using MessageContracts;
+global using MessageContracts.Tests.Support;

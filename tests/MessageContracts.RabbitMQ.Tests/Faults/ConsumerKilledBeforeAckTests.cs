@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Faults.Contracts;
+using MessageContracts.Tests.Faults.Support;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -24,6 +25,9 @@ public sealed class ConsumerKilledBeforeAckTests(RabbitMqVirtualHost vhost, ITes
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(2);
 
+    /// <summary>The worker's service name (fixed in the worker: its queue of an event is <c>&lt;topic&gt;.&lt;service&gt;</c>).</summary>
+    private const string WorkerService = "fault-tests-worker";
+
     private readonly string folder = Directory.CreateTempSubdirectory("mc-rabbit-faults-").FullName;
 
     [Fact]
@@ -31,14 +35,16 @@ public sealed class ConsumerKilledBeforeAckTests(RabbitMqVirtualHost vhost, ITes
     {
         var deduplication = Path.Combine(folder, "dedup.db");
         var effectsPath = Path.Combine(folder, "effects.txt");
-        using var duplicates = new DuplicateCounter(RabbitMqWorkerProcess.Service);
+        using var duplicates = new DuplicateCounter(WorkerService);
 
         IReadOnlyList<string> markedNotAcked;
         IReadOnlyList<string> published;
-        using (var worker = RabbitMqWorkerProcess.Start(vhost.Uri, deduplication, effectsPath, HandledByWorker, hangAfterMarks: HandledByWorker, Lease))
+        using (var worker = WorkerProcess.Start(
+            bootstrapServers: "", WorkerService, deduplication, effectsPath, HandledByWorker, Lease, consumerSettings: [], output,
+            [("--rabbitmq", vhost.Uri.ToString()), ("--hang-after-marks", HandledByWorker.ToString(System.Globalization.CultureInfo.InvariantCulture))]))
         {
             // The worker has declared its queue once it prints "started": only then does an event reach it.
-            await worker.WaitForLineAsync("started", Patience);
+            await WaitForLineAsync(worker, "started");
             await using (var publisher = await RabbitMqTestHost.StartAsync(vhost, "faults-publisher"))
             {
                 var probes = publisher.Publisher<FaultProbe>();
@@ -51,7 +57,7 @@ public sealed class ConsumerKilledBeforeAckTests(RabbitMqVirtualHost vhost, ITes
                 published = ids;
             }
 
-            var hanging = await worker.WaitForLineAsync("hanging after marks ", Patience);
+            var hanging = await WaitForLineAsync(worker, "hanging after marks ");
             markedNotAcked = hanging["hanging after marks ".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
             worker.Kill();
             output.WriteLine($"worker killed: {string.Join(", ", worker.Lines.Where(l => l.StartsWith("handled", StringComparison.Ordinal) || l.StartsWith("blocked", StringComparison.Ordinal) || l.StartsWith("hanging", StringComparison.Ordinal)))}");
@@ -64,7 +70,7 @@ public sealed class ConsumerKilledBeforeAckTests(RabbitMqVirtualHost vhost, ITes
 
         // The next instance of the service: the same store, the same queue.
         await using var successor = await RabbitMqTestHost.StartAsync(
-            vhost, RabbitMqWorkerProcess.Service, new SqliteDeduplicationStore($"Data Source={deduplication}"), options => options.DeduplicationLease = Lease);
+            vhost, WorkerService, new SqliteDeduplicationStore($"Data Source={deduplication}"), options => options.DeduplicationLease = Lease);
         // Polled: the last thing to happen may be a dropped duplicate, which no handler run reports.
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (successor.Log.Runs.Select(r => r.MessageId).Concat(byWorker).Distinct().Count() < Messages || duplicates.Count < markedNotAcked.Count)
@@ -78,6 +84,16 @@ public sealed class ConsumerKilledBeforeAckTests(RabbitMqVirtualHost vhost, ITes
         output.WriteLine($"marked, not acked at the kill: {markedNotAcked.Count}; handled by the worker {byWorker.Length}, by the successor {bySuccessor.Count}; duplicates dropped {duplicates.Count}");
         Assert.Empty(bySuccessor.Intersect(markedNotAcked));
         Assert.Equal(published.Order(StringComparer.Ordinal), byWorker.Concat(bySuccessor).Order(StringComparer.Ordinal));
+    }
+
+    private static async Task<string> WaitForLineAsync(WorkerProcess worker, string prefix)
+    {
+        await Eventually.UntilAsync(
+            () => worker.HasExited || worker.Lines.Any(l => l.StartsWith(prefix, StringComparison.Ordinal)),
+            Patience,
+            () => $"the worker did not print '{prefix}'");
+        return worker.Lines.FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"The worker exited before printing '{prefix}':\n{string.Join('\n', worker.Lines)}");
     }
 
     public void Dispose()
