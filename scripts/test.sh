@@ -82,9 +82,9 @@ if ! bash benchmarks/EndToEnd/run.sh --quick --contenders a,b --no-alloc; then
   status=1
 fi
 
-# The README's sample, on its embedded defaults and over the RabbitMQ broker started above: each exits 0 only when every
+# The README's sample, on its embedded defaults and over the RabbitMQ and Redis servers started above: each exits 0 only when every
 # check of its summary holds.
-for transport in kafka rabbitmq; do
+for transport in kafka rabbitmq redis; do
   echo "== sample: dotnet run --project samples/OrderFlow -- --transport $transport"
   if dotnet run --project samples/OrderFlow -- --transport "$transport"; then
     echo "Passed! - OrderFlow over $transport: every check holds"

@@ -8,12 +8,13 @@
 // checks measured from the toolkit's own counters and the services' state; the exit code is 0 only if all hold.
 //
 //   dotnet run --project samples/OrderFlow [-- --orders N] [--bootstrap-servers host:9092] [--postgres "<connection string>"]
-//                                          [--transport kafka|rabbitmq] [--rabbitmq amqp://user:pass@host:5672/vhost]
+//                                          [--transport kafka|rabbitmq|redis] [--rabbitmq amqp://user:pass@host:5672/vhost]
+//                                          [--redis host:6379]
 //
 // Embedded Kafka (librdkafka's mock cluster, in-process) and SQLite files by default; --bootstrap-servers and
 // --postgres switch to real infrastructure (broker-side faults need the embedded Kafka and are skipped on a real one).
 // --transport rabbitmq runs the same services over a RabbitMQ broker: --rabbitmq, or MESSAGECONTRACTS_RABBITMQ (which
-// scripts/brokers.sh exports after starting one).
+// scripts/brokers.sh exports after starting one); --transport redis over Redis Streams: --redis, or MESSAGECONTRACTS_REDIS.
 using OrderFlow;
 using OrderFlow.Brokers;
 using OrderFlow.Faults;
@@ -61,7 +62,8 @@ static async Task<SampleBroker> StartBrokerAsync(string[] args, CancellationToke
     {
         "kafka" => await KafkaBroker.StartAsync(ArgumentValue(args, "--bootstrap-servers"), cancellationToken),
         "rabbitmq" => await RabbitMqBroker.StartAsync(ArgumentValue(args, "--rabbitmq"), cancellationToken),
-        _ => throw new ArgumentException($"--transport {transport}: the sample runs over kafka (the default) or rabbitmq."),
+        "redis" => await RedisBroker.StartAsync(ArgumentValue(args, "--redis"), cancellationToken),
+        _ => throw new ArgumentException($"--transport {transport}: the sample runs over kafka (the default), rabbitmq or redis."),
     };
 }
 
