@@ -4,7 +4,8 @@ using Xunit;
 namespace MessageContracts.PackagingTests;
 
 /// <summary>
-/// The product packed once per test run into a local feed: MessageContracts and MessageContracts.Testing, with a
+/// The product packed once per test run into a local feed: MessageContracts, MessageContracts.Testing and the
+/// RabbitMQ and Redis transports, with a
 /// version no earlier run used, so NuGet's global cache cannot serve a stale package.
 /// </summary>
 public sealed class PackedFeed : IAsyncLifetime
@@ -22,7 +23,13 @@ public sealed class PackedFeed : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(Feed);
-        foreach (var project in new[] { "src/Runtime/MessageContracts/MessageContracts.csproj", "src/Runtime/MessageContracts.Testing/MessageContracts.Testing.csproj" })
+        foreach (var project in new[]
+        {
+            "src/Runtime/MessageContracts/MessageContracts.csproj",
+            "src/Runtime/MessageContracts.Testing/MessageContracts.Testing.csproj",
+            "src/Runtime/MessageContracts.RabbitMQ/MessageContracts.RabbitMQ.csproj",
+            "src/Runtime/MessageContracts.Redis/MessageContracts.Redis.csproj",
+        })
         {
             (await DotnetCli.RunAsync(Repository, CliTimeout, "pack", project, "-c", "Release", "-o", Feed, $"-p:Version={Version}"))
                 .EnsureSuccess($"dotnet pack {project}");
