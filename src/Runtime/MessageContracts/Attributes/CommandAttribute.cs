@@ -25,4 +25,11 @@ public sealed class CommandAttribute : Attribute
     /// renaming the record. It must not be empty or white space (MC0015), and no two contracts may share one (MC0016).
     /// </summary>
     public string? Type { get; set; }
+
+    /// <summary>
+    /// Always <see cref="MessageContracts.Delivery.AtLeastOnce"/> for a command: a command must not vanish, so setting
+    /// <see cref="MessageContracts.Delivery.AtMostOnce"/> is reported as an error (MC0027). The property exists so that the
+    /// mistake is a diagnostic that explains itself rather than a compile error that does not.
+    /// </summary>
+    public Delivery Delivery { get; set; }
 }

@@ -25,4 +25,11 @@ public sealed class EventAttribute : Attribute
     /// renaming the record. It must not be empty or white space (MC0015), and no two contracts may share one (MC0016).
     /// </summary>
     public string? Type { get; set; }
+
+    /// <summary>
+    /// Whether the event must reach its consumers (<see cref="MessageContracts.Delivery.AtLeastOnce"/>, the default) or may
+    /// be lost for lower latency (<see cref="MessageContracts.Delivery.AtMostOnce"/>: over Redis it travels by pub/sub,
+    /// and a message published while no subscriber listens is gone). See <see cref="MessageContracts.Delivery"/>.
+    /// </summary>
+    public Delivery Delivery { get; set; }
 }

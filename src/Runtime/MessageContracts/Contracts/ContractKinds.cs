@@ -19,9 +19,16 @@ internal static class ContractKinds
 {
     private static readonly ConcurrentDictionary<string, MessageKind> Kinds = new(StringComparer.Ordinal);
 
+    // The types that accept loss (Delivery.AtMostOnce), so a replayed or relayed one goes where its consumers listen.
+    private static readonly ConcurrentDictionary<string, bool> AtMostOnce = new(StringComparer.Ordinal);
+
     /// <summary>The kind of <paramref name="messageType"/>, or <see cref="MessageKind.Event"/> when no contract of that type was seen.</summary>
     public static MessageKind Of(string messageType) =>
         Kinds.TryGetValue(messageType, out var kind) ? kind : MessageKind.Event;
+
+    /// <summary>The delivery of <paramref name="messageType"/>: <see cref="Delivery.AtLeastOnce"/> unless a contract of that type accepting loss was seen.</summary>
+    public static Delivery DeliveryOf(string messageType) =>
+        AtMostOnce.ContainsKey(messageType) ? Delivery.AtMostOnce : Delivery.AtLeastOnce;
 
     /// <summary>Records <typeparamref name="T"/>'s kind (a dictionary write the first time per type, nothing after).</summary>
     public static void Register<T>()
@@ -36,6 +43,10 @@ internal static class ContractKinds
         foreach (var subscription in modules.SelectMany(module => module.Subscriptions))
         {
             Kinds.TryAdd(subscription.MessageType, subscription.Kind);
+            if (subscription.Delivery == Delivery.AtMostOnce)
+            {
+                AtMostOnce.TryAdd(subscription.MessageType, true);
+            }
         }
     }
 
@@ -43,6 +54,6 @@ internal static class ContractKinds
     private static class Registered<T>
         where T : IMessageContract<T>
     {
-        public static readonly bool Done = Kinds.TryAdd(T.MessageType, T.Kind) || true;
+        public static readonly bool Done = (Kinds.TryAdd(T.MessageType, T.Kind) | (T.Delivery == Delivery.AtMostOnce && AtMostOnce.TryAdd(T.MessageType, true))) || true;
     }
 }

@@ -42,6 +42,13 @@ public interface IMessageContract<TSelf>
     /// </summary>
     /// <exception cref="ArgumentException">The member's value is null, empty or <see cref="Guid.Empty"/>.</exception>
     static virtual string? GetMessageIdValue(TSelf message) => null;
+
+    /// <summary>
+    /// Whether the contract accepts loss: <see cref="MessageContracts.Delivery.AtMostOnce"/> for an event marked
+    /// <c>[Event(Delivery = Delivery.AtMostOnce)]</c>, else <see cref="MessageContracts.Delivery.AtLeastOnce"/>. The generator
+    /// implements it only for at-most-once events, so the transport reads it without reflection.
+    /// </summary>
+    static virtual Delivery Delivery => Delivery.AtLeastOnce;
 }
 
 /// <summary>An <see cref="IMessageContract{TSelf}"/> marked <c>[Event]</c>. Implemented by the source generator.</summary>

@@ -33,7 +33,14 @@ public abstract class GeneratedMessageModule
 /// <param name="MessageType">The <c>ce_type</c> value.</param>
 /// <param name="Kind">Event or command.</param>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public sealed record MessageSubscription(string Topic, string MessageType, MessageKind Kind);
+public sealed record MessageSubscription(string Topic, string MessageType, MessageKind Kind)
+{
+    /// <summary>
+    /// Whether the contract accepts loss (<c>[Event(Delivery = Delivery.AtMostOnce)]</c>): a transport with a lossy channel
+    /// (Redis pub/sub) receives it there. The generator sets it only for such events.
+    /// </summary>
+    public Delivery Delivery { get; init; }
+}
 
 /// <summary>Deserializes one payload and runs every registered handler of its type.</summary>
 /// <param name="payload">The record's value: UTF-8 JSON.</param>

@@ -136,7 +136,7 @@ internal sealed partial class OutboxRelayService : BackgroundService
         {
             var row = rows[i];
             // A row does not keep its contract's kind (the row format predates the seam): derived from its type.
-            messages[i] = new OutboundMessage(row.Topic, ContractKinds.Of(row.MessageType), row.MessageId, row.MessageType, row.Key, row.Value, OutboxHeaders.Decode(row.Headers));
+            messages[i] = new OutboundMessage(row.Topic, ContractKinds.Of(row.MessageType), row.MessageId, row.MessageType, row.Key, row.Value, OutboxHeaders.Decode(row.Headers), ContractKinds.DeliveryOf(row.MessageType));
         }
 
         using var activity = OutboxRelaySpan.Start(rows, messages, options.EffectiveTransport.Name);

@@ -151,7 +151,8 @@ internal sealed class ContractProducer<TMessage>
             TMessage.MessageType,
             key is null ? null : Encoding.UTF8.GetBytes(key),
             Serialize(message),
-            EnvelopeWriter.Create(messageId, envelope, now, activity));
+            EnvelopeWriter.Create(messageId, envelope, now, activity),
+            TMessage.Delivery);
 
         // The operation is the observer: the transport reports the outcome to it (Kafka: on librdkafka's poll thread, in
         // each partition's order, where a failure takes its place in the failure log, so a replay keeps that order).

@@ -31,7 +31,7 @@ internal sealed class PublishOperation : TaskCompletionSource<PublishResult>, ID
         try
         {
             MessagingTelemetry.Published.Add(1, MessagingTelemetry.Destination(message.Destination));
-            TrySetResult(new PublishResult(message.MessageId, message.Destination, delivery.Lane, delivery.Position));
+            TrySetResult(new PublishResult(message.MessageId, message.Destination, delivery.Lane, delivery.Position) { Receivers = delivery.Receivers });
         }
         catch (Exception exception)
         {

@@ -22,6 +22,14 @@ public readonly record struct PublishResult(string MessageId, string Topic, int 
     /// <summary>Why delivery failed (the Kafka error code and reason); <see langword="null"/> when delivered.</summary>
     public string? FailureReason { get; init; }
 
+    /// <summary>
+    /// How many subscribers received the message, where the transport can say: a contract marked
+    /// <c>[Event(Delivery = Delivery.AtMostOnce)]</c> over Redis pub/sub reports the <c>PUBLISH</c> reply, and 0 means
+    /// nobody was listening and the message is gone (a warning is logged too). <see langword="null"/> for a message the
+    /// broker stored (Kafka, RabbitMQ, Redis Streams), whose readers are not known when it is written.
+    /// </summary>
+    public long? Receivers { get; init; }
+
     /// <summary>A result for a message Kafka did not acknowledge.</summary>
     internal static PublishResult NotDeliveredResult(string messageId, string topic, PublishOutcome outcome, string reason) =>
         new(messageId, topic, Partition: -1, Offset: -1) { Outcome = outcome, FailureReason = reason };

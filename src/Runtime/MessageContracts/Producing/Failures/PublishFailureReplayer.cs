@@ -125,7 +125,7 @@ internal sealed partial class PublishFailureReplayer : IPublishFailureReplayer, 
         }
 
         // The log does not keep the kind (the record format predates the seam): derived from the type.
-        return new OutboundMessage(record.Topic, ContractKinds.Of(record.MessageType), record.MessageId, record.MessageType, record.Key, record.Value, headers);
+        return new OutboundMessage(record.Topic, ContractKinds.Of(record.MessageType), record.MessageId, record.MessageType, record.Key, record.Value, headers, ContractKinds.DeliveryOf(record.MessageType));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Replaying message {MessageId} to '{Topic}' failed again ({Reason}); it stays in the publish failure log")]
