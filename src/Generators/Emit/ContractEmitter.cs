@@ -101,6 +101,15 @@ namespace MessageContracts.Generators.Emit
                 w.WriteLine();
             }
 
+            if (spec.Delivery == ContractDelivery.AtMostOnce)
+            {
+                // Only events that accept loss implement it; the interface's default says "at least once".
+                w.WriteLine("/// <inheritdoc/>");
+                w.WriteLine(generatedCode);
+                w.WriteLine("static global::MessageContracts.Delivery " + contractInterface + ".Delivery => global::MessageContracts.Delivery.AtMostOnce;");
+                w.WriteLine();
+            }
+
             EmitSerializerClass();
 
             w.CloseBlock();

@@ -44,7 +44,8 @@ namespace MessageContracts.Generators.Emit
             w.OpenBlock();
             foreach (var message in spec.Messages)
             {
-                w.WriteLine("new(" + EmitHelpers.Literal(message.Topic) + ", " + EmitHelpers.Literal(message.MessageType) + ", global::MessageContracts.MessageKind." + (message.Kind == ContractKind.Command ? "Command" : "Event") + "),");
+                var delivery = message.Delivery == ContractDelivery.AtMostOnce ? " { Delivery = global::MessageContracts.Delivery.AtMostOnce }" : string.Empty;
+                w.WriteLine("new(" + EmitHelpers.Literal(message.Topic) + ", " + EmitHelpers.Literal(message.MessageType) + ", global::MessageContracts.MessageKind." + (message.Kind == ContractKind.Command ? "Command" : "Event") + ")" + delivery + ",");
             }
 
             w.CloseBlock(");");

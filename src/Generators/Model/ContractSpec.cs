@@ -25,6 +25,7 @@ namespace MessageContracts.Generators.Model
     /// <param name="SharedEnums">Enums used (transitively) by the contract that the whole assembly can see. Ordinal by name.</param>
     /// <param name="PartitionKey">The key member, or <see langword="null"/>.</param>
     /// <param name="MessageId">The <c>[MessageId]</c> member the message ID is derived from, or <see langword="null"/>.</param>
+    /// <param name="Delivery">At most once only for an event that accepts loss (a command never: MC0027 reports one asking).</param>
     internal sealed record ContractSpec(
         string HintName,
         string? Namespace,
@@ -41,7 +42,8 @@ namespace MessageContracts.Generators.Model
         EquatableArray<ObjectSpec> SharedParts,
         EquatableArray<EnumSpec> SharedEnums,
         PartitionKeySpec? PartitionKey,
-        MessageIdSpec? MessageId);
+        MessageIdSpec? MessageId,
+        ContractDelivery Delivery);
 
     /// <summary>
     /// A message part or enum serialized once per compilation, in its own file, for every contract that uses it

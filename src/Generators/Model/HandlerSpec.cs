@@ -13,7 +13,8 @@ namespace MessageContracts.Generators.Model
     /// <param name="MessageType">The <c>ce_type</c> value.</param>
     /// <param name="Topic">The Kafka topic.</param>
     /// <param name="Kind">Event or command.</param>
-    internal sealed record HandledMessageSpec(string FullyQualifiedName, bool IsFromSource, string MessageType, string Topic, ContractKind Kind);
+    /// <param name="Delivery">At most once for an event that accepts loss: the transport receives it on its lossy channel.</param>
+    internal sealed record HandledMessageSpec(string FullyQualifiedName, bool IsFromSource, string MessageType, string Topic, ContractKind Kind, ContractDelivery Delivery);
 
     /// <summary>The one module of an assembly: its name and the handlers to register.</summary>
     internal sealed record ModuleSpec(string AssemblyName, EquatableArray<HandlerSpec> Handlers, EquatableArray<HandledMessageSpec> Messages);

@@ -88,7 +88,8 @@ namespace MessageContracts.Generators.Parsing
                 SharedParts: builder.Parts.Where(p => shared.Contains(p.FullyQualifiedName)).OrderBy(p => p.FullyQualifiedName, StringComparer.Ordinal).ToEquatableArray(),
                 SharedEnums: builder.Enums.Where(e => shared.Contains(e.FullyQualifiedName)).OrderBy(e => e.FullyQualifiedName, StringComparer.Ordinal).ToEquatableArray(),
                 PartitionKey: key,
-                MessageId: messageId);
+                MessageId: messageId,
+                Delivery: ContractDeliveries.EffectiveOf(type));
         }
 
         /// <summary>The keywords for a partial re-declaration of <paramref name="type"/>, e.g. <c>readonly partial record struct</c>.</summary>

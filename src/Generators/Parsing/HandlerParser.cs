@@ -71,7 +71,8 @@ namespace MessageContracts.Generators.Parsing
                     isFromSource,
                     MessageNaming.GetMessageType(message),
                     topic,
-                    kind));
+                    kind,
+                    ContractDeliveries.EffectiveOf(message)));
             }
 
             if (messages.Count == 0)

@@ -98,6 +98,10 @@ public readonly partial record struct StockCounted([property: PartitionKey] long
 [Event]
 public sealed partial record NoKey(string Value);
 
+/// <summary>An event that accepts loss: the generated code says so through IMessageContract.Delivery.</summary>
+[Event(Delivery = Delivery.AtMostOnce)]
+public sealed partial record PriceTicked([property: PartitionKey] string Symbol, decimal Price);
+
 public static partial class Outer
 {
     [Event]
