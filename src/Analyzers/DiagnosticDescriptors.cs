@@ -198,6 +198,39 @@ namespace MessageContracts.Analyzers
             description: "A database transaction and a Kafka publish cannot commit together. Whichever comes second can fail (a crash, a timeout) after the first has succeeded, leaving a saved order without its OrderPlaced event or an event about an order that was rolled back. A transactional outbox writes the message in the same database transaction and publishes it afterwards.",
             helpLinkUri: HelpLink(DiagnosticIds.DualWrite));
 
+        /// <summary>MC0027: a command accepts loss.</summary>
+        public static readonly DiagnosticDescriptor CommandAcceptsLoss = new DiagnosticDescriptor(
+            DiagnosticIds.CommandAcceptsLoss,
+            title: "A command cannot accept loss (Delivery.AtMostOnce)",
+            messageFormat: "Command '{0}' is declared Delivery.AtMostOnce, but a command asks its one owner to act and must not vanish; remove 'Delivery = Delivery.AtMostOnce', or make '{0}' an [Event] if losing it is harmless",
+            category: MessagingCategory,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: "An at-most-once message is lost when nobody listens at the moment it is sent (Redis pub/sub). A sender of a command expects it carried out; losing it silently is the failure commands exist to prevent. Only events, whose loss the contract's author can accept, may be at most once. The generated code keeps a command at least once even when this error is suppressed.",
+            helpLinkUri: HelpLink(DiagnosticIds.CommandAcceptsLoss));
+
+        /// <summary>MC0028: a handler of an at-most-once contract writes to a database.</summary>
+        public static readonly DiagnosticDescriptor AtMostOnceHandlerWritesToDatabase = new DiagnosticDescriptor(
+            DiagnosticIds.AtMostOnceHandlerWritesToDatabase,
+            title: "A handler of an at-most-once contract writes to a database",
+            messageFormat: "'{0}' handles '{1}', which is at most once, and writes to a database ('{2}'): a message lost on the way (no subscriber listening, a restart) leaves that write undone; if the write must happen, make '{1}' at least once",
+            category: MessagingCategory,
+            defaultSeverity: DiagnosticSeverity.Info,
+            isEnabledByDefault: true,
+            description: "At-most-once contracts suit data the next message replaces (prices, positions, presence). A handler that records something in a database usually needs every message; with an at-most-once contract some never arrive, and nothing says which. This is a suggestion: a cache or a 'latest value' row may be fine to miss.",
+            helpLinkUri: HelpLink(DiagnosticIds.AtMostOnceHandlerWritesToDatabase));
+
+        /// <summary>MC0029: an at-most-once contract is enqueued in the outbox.</summary>
+        public static readonly DiagnosticDescriptor AtMostOnceThroughOutbox = new DiagnosticDescriptor(
+            DiagnosticIds.AtMostOnceThroughOutbox,
+            title: "An at-most-once contract cannot go through the outbox",
+            messageFormat: "'{0}' is at most once, but the outbox exists to deliver a message for certain once its transaction commits; publish '{0}' with IEventPublisher<{0}>, or make it at least once if it must follow the transaction",
+            category: MessagingCategory,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: "The transactional outbox stores a message with the database transaction and relays it until the broker has it, so it reaches its consumers if and only if the transaction committed. An at-most-once contract travels where nothing is stored and may be lost when no subscriber listens: the outbox's guarantee ends at the broker, and the combination promises what it cannot keep.",
+            helpLinkUri: HelpLink(DiagnosticIds.AtMostOnceThroughOutbox));
+
         /// <summary>MC0020: an event and a command share a topic.</summary>
         public static readonly DiagnosticDescriptor TopicHasEventsAndCommands = new DiagnosticDescriptor(
             DiagnosticIds.TopicHasEventsAndCommands,

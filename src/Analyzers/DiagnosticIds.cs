@@ -83,6 +83,15 @@ namespace MessageContracts.Analyzers
         /// <summary>The <c>[MessageId]</c> member can be changed after construction.</summary>
         public const string MutableMessageId = "MC0026";
 
+        /// <summary>A <c>[Command]</c> is declared <c>Delivery = Delivery.AtMostOnce</c>: a command must not vanish.</summary>
+        public const string CommandAcceptsLoss = "MC0027";
+
+        /// <summary>A handler of an at-most-once contract writes to a database: a lost message leaves that write undone.</summary>
+        public const string AtMostOnceHandlerWritesToDatabase = "MC0028";
+
+        /// <summary>An at-most-once contract goes through the transactional outbox, whose purpose is certain delivery.</summary>
+        public const string AtMostOnceThroughOutbox = "MC0029";
+
         /// <summary>The project has contracts but no <c>MessageContracts.Shipped.json</c> baseline to check them against.</summary>
         public const string BaselineMissing = "MC0030";
 

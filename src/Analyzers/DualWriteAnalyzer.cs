@@ -9,7 +9,8 @@ namespace MessageContracts.Analyzers
     /// <summary>
     /// MC0019: one method (lambdas and local functions in it included) both writes to a database and publishes or
     /// sends directly: a dual write, which a crash between the two leaves half done. Reported once per method, at its
-    /// first publish or send, as a suggestion to use a transactional outbox.
+    /// first publish or send, as a suggestion to use a transactional outbox. Publishing an at-most-once contract is not
+    /// counted: its loss is accepted, and the outbox is not for it (MC0029).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class DualWriteAnalyzer : MessageContractsAnalyzer
@@ -41,8 +42,10 @@ namespace MessageContracts.Analyzers
                         {
                             calls.SetFirstWrite(invocation);
                         }
-                        else if (ProducerCalls.GetMessageType(invocation.TargetMethod, known) is not null)
+                        else if (ProducerCalls.GetMessageType(invocation.TargetMethod, known) is { } message
+                            && !AtMostOnceContracts.AcceptsLoss(message))
                         {
+                            // An at-most-once message may be lost anyway, and the outbox is no fix for it (MC0029).
                             calls.SetFirstProduce(invocation);
                         }
                     },

@@ -6,7 +6,8 @@ namespace MessageContracts.Analyzers
 {
     /// <summary>
     /// MC0002: a message handler class is not marked <c>[Idempotent]</c>. The attribute is not inherited, so the
-    /// concrete handler class itself must carry it.
+    /// concrete handler class itself must carry it. A handler of at-most-once contracts only is left alone: such a
+    /// message is never delivered twice, so there is no second run to make harmless.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class HandlerIdempotencyAnalyzer : MessageContractsAnalyzer
@@ -26,9 +27,13 @@ namespace MessageContracts.Analyzers
                 symbolContext =>
                 {
                     var type = (INamedTypeSymbol)symbolContext.Symbol;
-                    if (!Handlers.IsConcreteHandlerClass(type)
-                        || Handlers.GetHandledMessageTypes(type, known.MessageHandler).Count == 0
-                        || KnownTypes.HasAttribute(type, idempotent))
+                    if (!Handlers.IsConcreteHandlerClass(type) || KnownTypes.HasAttribute(type, idempotent))
+                    {
+                        return;
+                    }
+
+                    var handled = Handlers.GetHandledMessageTypes(type, known.MessageHandler);
+                    if (handled.Count == 0 || handled.TrueForAll(AtMostOnceContracts.AcceptsLoss))
                     {
                         return;
                     }

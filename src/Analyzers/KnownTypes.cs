@@ -24,6 +24,7 @@ namespace MessageContracts.Analyzers
             EventPublisher = compilation.GetTypeByMetadataName(KnownNames.EventPublisherInterface);
             CommandSender = compilation.GetTypeByMetadataName(KnownNames.CommandSenderInterface);
             HandlesMessageAttribute = compilation.GetTypeByMetadataName(KnownNames.HandlesMessageAttribute);
+            Outbox = compilation.GetTypeByMetadataName(KnownNames.OutboxInterface);
         }
 
         public INamedTypeSymbol EventAttribute { get; }
@@ -48,6 +49,9 @@ namespace MessageContracts.Analyzers
 
         /// <summary>The assembly attribute the generator writes per handled command (read by MC0001 across projects).</summary>
         public INamedTypeSymbol? HandlesMessageAttribute { get; }
+
+        /// <summary><c>IOutbox</c>, the transactional outbox (MC0029).</summary>
+        public INamedTypeSymbol? Outbox { get; }
 
         /// <summary>Resolves the marker types, or returns <see langword="null"/> when MessageContracts is not referenced.</summary>
         public static KnownTypes? TryCreate(Compilation compilation)

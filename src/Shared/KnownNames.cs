@@ -15,6 +15,7 @@ namespace MessageContracts.Shared
         public const string MessageContractInterface = "MessageContracts.IMessageContract`1";
         public const string EventPublisherInterface = "MessageContracts.IEventPublisher`1";
         public const string CommandSenderInterface = "MessageContracts.ICommandSender`1";
+        public const string OutboxInterface = "MessageContracts.IOutbox";
         public const string HandlesMessageAttribute = "MessageContracts.Infrastructure.HandlesMessageAttribute";
         public const string JsonPropertyNameAttribute = "System.Text.Json.Serialization.JsonPropertyNameAttribute";
         public const string JsonIgnoreAttribute = "System.Text.Json.Serialization.JsonIgnoreAttribute";

@@ -194,4 +194,25 @@ public sealed class DualWriteAnalyzerTests
 
         await Verify.VerifyAsync(source, Generated);
     }
+
+    [Fact]
+    public async Task Publishing_an_at_most_once_contract_after_a_write_is_not_a_dual_write()
+    {
+        // Its loss is accepted, and the outbox is not for it (MC0029): suggesting the outbox would be wrong.
+        const string source = "using System.Collections.Generic;\nusing Dapper;\n" + Contracts + DataLibraries + """
+            [Event(Delivery = Delivery.AtMostOnce)]
+            public sealed partial record OrderViewed(Guid OrderId);
+
+            public sealed class Orders(IEventPublisher<OrderViewed> views, ShopContext db)
+            {
+                public async Task ViewAsync(Guid id, CancellationToken ct)
+                {
+                    await db.SaveChangesAsync(ct);
+                    await views.PublishAsync(new OrderViewed(id), ct);
+                }
+            }
+            """;
+
+        await Verify.VerifyAsync(source, [.. Generated, GeneratedContract.Event("OrderViewed")]);
+    }
 }

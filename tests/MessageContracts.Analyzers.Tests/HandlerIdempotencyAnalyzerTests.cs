@@ -208,4 +208,48 @@ public sealed class HandlerIdempotencyAnalyzerTests
 
         await Verify.VerifyAsync(source, GrantPoints);
     }
+
+    [Fact]
+    public async Task Handler_of_at_most_once_contracts_only_needs_no_Idempotent()
+    {
+        // Nothing is delivered twice, so there is no second run to make harmless.
+        string source = """
+            [Event(Delivery = Delivery.AtMostOnce)]
+            public sealed partial record PriceTicked(string Symbol, decimal Price);
+
+            [Event(Delivery = Delivery.AtMostOnce)]
+            public sealed partial record PriceHalted(string Symbol);
+
+            public sealed class ShowPrices : IMessageHandler<PriceTicked>, IMessageHandler<PriceHalted>
+            {
+                public Task HandleAsync(PriceTicked message, MessageContext context, CancellationToken cancellationToken) => Task.CompletedTask;
+
+                public Task HandleAsync(PriceHalted message, MessageContext context, CancellationToken cancellationToken) => Task.CompletedTask;
+            }
+            """;
+
+        await Verify.VerifyAsync(source, [GeneratedContract.Event("PriceTicked"), GeneratedContract.Event("PriceHalted")]);
+    }
+
+    [Fact]
+    public async Task Handler_of_an_at_most_once_and_an_at_least_once_contract_is_reported()
+    {
+        string source = GrantPointsContract + """
+
+            [Event(Delivery = Delivery.AtMostOnce)]
+            public sealed partial record PriceTicked(string Symbol, decimal Price);
+
+            public sealed class {|#0:Mixed|} : IMessageHandler<PriceTicked>, IMessageHandler<GrantPoints>
+            {
+                public Task HandleAsync(PriceTicked message, MessageContext context, CancellationToken cancellationToken) => Task.CompletedTask;
+
+                public Task HandleAsync(GrantPoints message, MessageContext context, CancellationToken cancellationToken) => Task.CompletedTask;
+            }
+            """;
+
+        await Verify.VerifyAsync(
+            source,
+            [.. GrantPoints, GeneratedContract.Event("PriceTicked")],
+            Verify.Diagnostic(DiagnosticDescriptors.HandlerNotIdempotent).WithLocation(0).WithArguments("Mixed"));
+    }
 }
