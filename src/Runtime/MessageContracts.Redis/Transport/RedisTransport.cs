@@ -23,22 +23,30 @@ internal sealed class RedisTransport(string configuration, RedisTransportOptions
     {
         var core = services.GetRequiredService<IOptions<MessageContractsOptions>>().Value;
         var connection = ConnectionMultiplexer.Connect(RedisConnections.Options(configuration, core.ServiceName));
-        return new RedisStreamSender(connection, options, new RedisStreamNaming(options, core), services.GetService<TimeProvider>() ?? TimeProvider.System);
+        var streams = new RedisStreamSender(connection, options, new RedisStreamNaming(options, core), services.GetService<TimeProvider>() ?? TimeProvider.System);
+        return new RedisTransportSender(streams, new RedisPubSubSender(connection, options, Logger(services)));
     }
 
     public override IHostedService CreateReceiver(IServiceProvider services)
     {
         var core = services.GetRequiredService<IOptions<MessageContractsOptions>>().Value;
-        var sender = services.GetRequiredService<ITransportSender>() as RedisStreamSender
+        var sender = (services.GetRequiredService<ITransportSender>() as RedisTransportSender)?.Streams
             ?? throw new InvalidOperationException("The Redis receiver needs the Redis sender (UseRedis registers it); another ITransportSender was registered.");
-        var logger = services.GetService<ILoggerFactory>()?.CreateLogger("MessageContracts.Redis") ?? NullLogger.Instance;
-        return new RedisStreamReceiver(
+        var logger = Logger(services);
+        var pipeline = services.GetRequiredService<IInboundRecordPipeline>();
+        var pubSubTopics = RedisPubSubRouting.HandledTopics();
+        var streams = new RedisStreamReceiver(
             sender,
-            services.GetRequiredService<IInboundRecordPipeline>(),
+            new SourceFilteredPipeline(pipeline, topic => !pubSubTopics.Contains(topic)),
             options,
             core,
             new RedisStreamNaming(options, core),
             services.GetService<TimeProvider>() ?? TimeProvider.System,
             logger);
+        var pubSub = new RedisPubSubReceiver(sender.Connection, new SourceFilteredPipeline(pipeline, pubSubTopics.Contains), options, core.MaxConcurrency, logger);
+        return new RedisReceivers(streams, pubSub);
     }
+
+    private static ILogger Logger(IServiceProvider services) =>
+        services.GetService<ILoggerFactory>()?.CreateLogger("MessageContracts.Redis") ?? NullLogger.Instance;
 }
