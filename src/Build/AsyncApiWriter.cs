@@ -116,6 +116,13 @@ namespace MessageContracts.Build
                     node.Add("payload", JsonSchemaWriter.Payload(contract));
                 }
 
+                if (contract?.Delivery is { } delivery)
+                {
+                    // A specification extension: AsyncAPI has no field for a message's delivery guarantee.
+                    node.Add("description", "At most once ([Event(Delivery = Delivery.AtMostOnce)]): over Redis it travels by pub/sub, nothing is stored, and it is lost when no subscriber listens.");
+                    node.Add("x-messagecontracts-delivery", delivery);
+                }
+
                 var key = JsonNode.NewObject().Add("type", "string");
                 key.Add("description", contract?.PartitionKey is { } partitionKey
                     ? "The partition key: the '" + partitionKey + "' member, as invariant text; messages with one key keep their order."

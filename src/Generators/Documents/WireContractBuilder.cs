@@ -15,6 +15,9 @@ namespace MessageContracts.Generators.Documents
     /// </summary>
     internal static class WireContractBuilder
     {
+        /// <summary>The wire form's word for <c>Delivery.AtMostOnce</c>.</summary>
+        public const string AtMostOnce = "at-most-once";
+
         /// <summary>The contract's wire form as compact JSON (a string, so the pipeline step caches by value).</summary>
         public static string? ToJson(ContractSpec? spec) =>
             spec is null ? null : JsonText.WriteCompact(WireJson.ToJson(Build(spec)));
@@ -30,6 +33,7 @@ namespace MessageContracts.Generators.Documents
                 Topic = spec.Topic,
                 PartitionKey = spec.PartitionKey is { } key ? spec.Object.Members.FirstOrDefault(m => m.PropertyName == key.PropertyName)?.JsonName : null,
                 ClrType = spec.DisplayName,
+                Delivery = spec.Delivery == ContractDelivery.AtMostOnce ? AtMostOnce : null,
             };
             contract.Members.AddRange(Members(spec.Object, parts, enums));
             return contract;

@@ -39,6 +39,9 @@ namespace MessageContracts.Shared.Wire
         /// <summary>The C# type (for people, and to follow a contract whose <c>ce_type</c> changed).</summary>
         public string ClrType { get; set; } = string.Empty;
 
+        /// <summary><c>at-most-once</c> for an event that accepts loss; <see langword="null"/> (left out of the JSON) for every other contract.</summary>
+        public string? Delivery { get; set; }
+
         /// <summary>Ordinal by wire name.</summary>
         public List<WireMember> Members { get; } = new();
     }

@@ -89,6 +89,34 @@ public sealed class AsyncApiDocumentTests
     }
 
     [Fact]
+    public void An_at_most_once_event_says_so_in_a_valid_document_and_the_others_do_not()
+    {
+        const string source = """
+            using MessageContracts;
+
+            namespace Prices;
+
+            [Event(Delivery = Delivery.AtMostOnce)]
+            public sealed partial record PriceTicked([property: PartitionKey] string Symbol, decimal Price);
+
+            [Event]
+            public sealed partial record PriceFixed([property: PartitionKey] string Symbol, decimal Price);
+            """;
+        var model = TaskWireJson.Read(Model(source));
+        var text = AsyncApiWriter.Write(model);
+        var path = WriteTemp("prices.asyncapi.json", text);
+
+        var result = NodeValidator.ValidateAsyncApi(path);
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        var messages = JsonNode.Parse(text)!["components"]!["messages"]!;
+        Assert.Equal("at-most-once", (string?)messages["PriceTicked"]!["x-messagecontracts-delivery"]);
+        Assert.Null(messages["PriceFixed"]!["x-messagecontracts-delivery"]);
+        Assert.Equal("at-most-once", model.Contracts.Single(c => c.CeType == "PriceTicked").Delivery);
+        Assert.Null(model.Contracts.Single(c => c.CeType == "PriceFixed").Delivery);
+    }
+
+    [Fact]
     public void A_broken_document_fails_validation_so_the_validator_is_really_checking()
     {
         var text = AsyncApiWriter.Write(TaskWireJson.Read(Model(ContractModelTests.Shop)))
