@@ -93,6 +93,12 @@ namespace MessageContracts.Shared.Wire
                 .Add("topic", contract.Topic)
                 .Add("partitionKey", contract.PartitionKey is null ? JsonNode.Null : JsonNode.String(contract.PartitionKey))
                 .Add("clrType", contract.ClrType);
+            if (contract.Delivery is not null)
+            {
+                // Only when set, so the documents and baselines of every other contract stay as they were.
+                node.Add("delivery", contract.Delivery);
+            }
+
             node.Add("members", ToJson(contract.Members));
             return node;
         }
@@ -107,6 +113,7 @@ namespace MessageContracts.Shared.Wire
                 Topic = String(node, "topic"),
                 PartitionKey = OptionalString(node, "partitionKey"),
                 ClrType = OptionalString(node, "clrType") ?? string.Empty,
+                Delivery = OptionalString(node, "delivery"),
             };
             contract.Members.AddRange(ReadMembers(node));
             return contract;
