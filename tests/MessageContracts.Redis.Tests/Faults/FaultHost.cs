@@ -10,7 +10,8 @@ namespace MessageContracts.Redis.Tests.Faults;
 /// <summary>
 /// A started host of one service on a fault test's own Redis server: UseRedis with the configuration string given (the
 /// user's code path), the Redis deduplication store on that server, and of the test handlers
-/// <see cref="DeliverParcelHandler"/> and <see cref="ParcelScannedRecorder"/> (or none: a sender only).
+/// <see cref="DeliverParcelHandler"/> and <see cref="ParcelScannedRecorder"/> (or none: a sender only), unless told
+/// otherwise (commands only, another deduplication store).
 /// </summary>
 public sealed class FaultHost : IAsyncDisposable
 {
@@ -42,7 +43,9 @@ public sealed class FaultHost : IAsyncDisposable
         string service,
         IConnectionMultiplexer store,
         bool handles,
-        DeliveryGate? gate = null)
+        DeliveryGate? gate = null,
+        bool events = true,
+        IDeduplicationStore? deduplication = null)
     {
         var logs = new LogRecorder();
         var host = new HostBuilder()
@@ -58,10 +61,10 @@ public sealed class FaultHost : IAsyncDisposable
                         options.UseRedis(configuration, redis => redis.MaxPollDelay = TimeSpan.FromMilliseconds(200));
                         options.ServiceName = service;
                         options.ConsumerGroup = service;
-                        options.DeduplicationStore = new RedisDeduplicationStore(store, new RedisDeduplicationStoreOptions { KeyPrefix = "dedup:" });
+                        options.DeduplicationStore = deduplication ?? new RedisDeduplicationStore(store, new RedisDeduplicationStoreOptions { KeyPrefix = "dedup:" });
                         options.Retry.InitialDelay = TimeSpan.Zero;
                     },
-                    handler => handles && (handler == typeof(DeliverParcelHandler) || handler == typeof(ParcelScannedRecorder)));
+                    handler => handles && (handler == typeof(DeliverParcelHandler) || (events && handler == typeof(ParcelScannedRecorder))));
             })
             .Build();
         await host.StartAsync();

@@ -217,8 +217,11 @@ internal sealed class StreamLane(
             }
             catch (RedisException exception)
             {
-                // Settled but not acknowledged: the entries stay pending and come back, as duplicates the store drops.
+                // Settled but not acknowledged: the entries stay pending under this consumer. Read them again first (id 0),
+                // as duplicates the store drops, then acknowledged: otherwise, with the next reads succeeding (the server
+                // back within their timeout), they would wait for a reclaim, ReclaimMinIdleTime later.
                 logger.LogWarning(exception, "Acknowledging entries of Redis stream {Stream} failed", (string?)key);
+                ownPendingRead = false;
             }
         }
     }
