@@ -44,6 +44,13 @@ internal sealed class StreamLane(
     /// <summary>A publish to the stream happened: end the current wait.</summary>
     public void Ring()
     {
+        // Rung and not yet heard: once is enough. Checked first, because a release past the maximum throws, and a busy
+        // lane gets rung by every publish: an exception per message.
+        if (doorbell.CurrentCount > 0)
+        {
+            return;
+        }
+
         try
         {
             doorbell.Release();
