@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using MessageContracts.Redis;
 using StackExchange.Redis;
 
 namespace MessageContracts.Benchmarks.EndToEnd;
@@ -8,13 +9,18 @@ namespace MessageContracts.Benchmarks.EndToEnd;
 /// (xt) The toolkit over Redis Streams with its defaults: the generated publisher and handler in a host built with
 /// <c>AddMessageContracts(o => o.UseRedis(configuration))</c> and a key prefix of the run's own (so no earlier run's
 /// stream or group counts), so the default SQLite deduplication store, retention, batch and polling. Compared with (x),
-/// raw StackExchange.Redis with the same guarantees on the same server.
+/// raw StackExchange.Redis with the same guarantees on the same server. With <c>createStore</c> (given the run's key
+/// prefix), the same with another deduplication store: where the toolkit's cost goes.
 /// </summary>
-internal sealed class ToolkitRedisContender(string? configuration) : Contender
+internal sealed class ToolkitRedisContender(
+    string? configuration,
+    string key = "xt-redis",
+    string description = "toolkit over Redis Streams: UseRedis and defaults (SQLite dedup)",
+    Func<string, IDeduplicationStore>? createStore = null) : Contender
 {
-    public override string Key => "xt-redis";
+    public override string Key => key;
 
-    public override string Description => "toolkit over Redis Streams: UseRedis and defaults (SQLite dedup)";
+    public override string Description => description;
 
     public override string Broker => RedisBench.Broker;
 
@@ -24,7 +30,8 @@ internal sealed class ToolkitRedisContender(string? configuration) : Contender
     {
         var prefix = "bench:toolkit:" + Guid.NewGuid().ToString("N")[..12] + ":";
         var sink = new LatencySink();
-        var host = ToolkitContender.BuildHost(kafka: null, store: null, sink, options => options.UseRedis(configuration!, redis => redis.KeyPrefix = prefix));
+        var store = createStore?.Invoke(prefix + "dedup:");
+        var host = ToolkitContender.BuildHost(kafka: null, store, sink, options => options.UseRedis(configuration!, redis => redis.KeyPrefix = prefix));
         try
         {
             await host.StartAsync().ConfigureAwait(false);
@@ -50,9 +57,21 @@ internal sealed class ToolkitRedisContender(string? configuration) : Contender
         }
         finally
         {
-            await ToolkitContender.DisposeAsync(host, store: null).ConfigureAwait(false);
+            await ToolkitContender.DisposeAsync(host, store).ConfigureAwait(false);
             await using var connection = await ConnectionMultiplexer.ConnectAsync(configuration!).ConfigureAwait(false);
-            await connection.GetDatabase().KeyDeleteAsync([prefix + BenchTopics.Orders, prefix + BenchTopics.Orders + ":dead-letter"]).ConfigureAwait(false);
+            var keys = new List<RedisKey>();
+            foreach (var endpoint in connection.GetEndPoints())
+            {
+                await foreach (var found in connection.GetServer(endpoint).KeysAsync(pattern: prefix + "*").ConfigureAwait(false))
+                {
+                    keys.Add(found);
+                }
+            }
+
+            if (keys.Count > 0)
+            {
+                await connection.GetDatabase().KeyDeleteAsync([.. keys]).ConfigureAwait(false);
+            }
         }
     }
 }
