@@ -12,12 +12,14 @@
 //   options: --messages N  --rounds N  --window N (publishes in flight, default 5,000)  --partitions N (default 16)
 //            --contenders a-raw,a2-raw-headers,b-inmemory,c-sqlite,d-postgresql,e-outbox,r-rabbitmq-raw,rt-rabbitmq
 //                         (prefixes; r and rt need scripts/brokers.sh's MESSAGECONTRACTS_RABBITMQ(_HTTP); rt is reported against r)
+//                         x-redis-raw,xt-redis,xm-redis-inmemory,xr-redis-store (need MESSAGECONTRACTS_REDIS; reported against x)
 //            --no-alloc  --alloc-messages N  --alloc-rounds N (allocation runs, alternating, medians; default 1)
 //            --alloc-only (no throughput rounds)  --timeout SECONDS
 //            --work DIR (the outbox's SQLite files; default the system temp folder; c-sqlite uses the default path)
 using System.Diagnostics;
 using System.Globalization;
 using MessageContracts.Benchmarks.EndToEnd;
+using MessageContracts.Redis;
 
 var quick = HasFlag("--quick");
 var pacedRate = IntOption("--paced", 0) is var rateOption && rateOption > 0 ? rateOption : (double?)null;
@@ -45,6 +47,18 @@ List<Contender> all =
     new OutboxContender(work),
     new RawRabbitMqContender(Environment.GetEnvironmentVariable(RabbitMqBench.Variable)),
     new ToolkitRabbitMqContender(Environment.GetEnvironmentVariable(RabbitMqBench.Variable), Environment.GetEnvironmentVariable(RabbitMqBench.ManagementVariable)),
+    new RawRedisContender(Environment.GetEnvironmentVariable(RedisBench.Variable)),
+    new ToolkitRedisContender(Environment.GetEnvironmentVariable(RedisBench.Variable)),
+    new ToolkitRedisContender(
+        Environment.GetEnvironmentVariable(RedisBench.Variable),
+        "xm-redis-inmemory",
+        "toolkit over Redis Streams, in-memory dedup (what the SQLite store costs)",
+        _ => new MessageContracts.InMemoryDeduplicationStore()),
+    new ToolkitRedisContender(
+        Environment.GetEnvironmentVariable(RedisBench.Variable),
+        "xr-redis-store",
+        "toolkit over Redis Streams, Redis dedup store on the same server (Redis and no database)",
+        prefix => new RedisDeduplicationStore(Environment.GetEnvironmentVariable(RedisBench.Variable)!, new RedisDeduplicationStoreOptions { KeyPrefix = prefix })),
 ];
 var wanted = Option("--contenders")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 var contenders = all.Where(c => wanted is null || wanted.Any(w => c.Key == w || c.Key.StartsWith(w + "-", StringComparison.Ordinal))).ToList();

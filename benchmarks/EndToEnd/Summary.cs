@@ -40,6 +40,7 @@ internal static class Summary
         }
 
         AppendRabbitMq(text, contenders, results);
+        AppendRedis(text, contenders, results);
         if (allocations.Count > 0)
         {
             // Against (a2): the toolkit always writes the six headers, so raw with the same headers is the fair reference.
@@ -91,6 +92,7 @@ internal static class Summary
         }
 
         AppendRabbitMq(text, contenders, results);
+        AppendRedis(text, contenders, results);
         return text.ToString();
     }
 
@@ -108,6 +110,30 @@ internal static class Summary
         text.AppendLine("| RabbitMQ contender | msg/s | vs (r) | p50 ms | p50 − (r) ms | p99 ms | p99 vs (r) | rounds |");
         text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var contender in rabbit)
+        {
+            var mine = results.Where(r => r.Contender == contender.Key).ToList();
+            var incomplete = mine.Count(r => !r.Completed);
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {contender.Key}: {contender.Description} | {Cell(mine.Select(r => r.MessagesPerSecond), "N0")} | {Ratio(mine, raw, r => r.MessagesPerSecond)} | " +
+                $"{Cell(mine.Select(r => r.P50Ms), "N1")} | {Difference(mine, raw, r => r.P50Ms)} | {Cell(mine.Select(r => r.P99Ms), "N1")} | " +
+                $"{Ratio(mine, raw, r => r.P99Ms)} | {mine.Count}{(incomplete > 0 ? $" ({incomplete} incomplete)" : "")} |"));
+        }
+    }
+
+    /// <summary>The Redis contenders against raw StackExchange.Redis (x) of the same round: issue 15's target is 0.8x throughput.</summary>
+    private static void AppendRedis(StringBuilder text, IReadOnlyList<Contender> contenders, IReadOnlyList<RunResult> results)
+    {
+        var redis = contenders.Where(c => c.Broker == RedisBench.Broker && results.Any(r => r.Contender == c.Key)).ToList();
+        if (redis.Count == 0)
+        {
+            return;
+        }
+
+        var raw = ByRound(results, RedisBench.RawKey);
+        text.AppendLine();
+        text.AppendLine("| Redis contender | msg/s | vs (x) | p50 ms | p50 − (x) ms | p99 ms | p99 vs (x) | rounds |");
+        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var contender in redis)
         {
             var mine = results.Where(r => r.Contender == contender.Key).ToList();
             var incomplete = mine.Count(r => !r.Completed);

@@ -1,5 +1,6 @@
 using Faults.Contracts;
 using MessageContracts;
+using MessageContracts.Redis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,6 +11,7 @@ using Microsoft.Extensions.Logging;
 //                                 --handle <count> [--lease-ms <ms>] [--set <librdkafka key>=<value>]...
 //                                 [--store sqlite|memory|postgres] [--postgres <connection string> --schema <schema>]
 //                                 [--rabbitmq <amqp uri> (instead of --bootstrap)] [--hang-after-marks <count>]
+//                                 [--redis <configuration> (instead of --bootstrap) --redis-prefix <key prefix> [--reclaim-ms <ms>]]
 //
 // It handles FaultProbe messages: the first <count> have their effect (their message ID appended, flushed, to the
 // effects file) and print "handled <id> <partition> <offset>"; every later one prints "blocked <id> <partition>
@@ -22,6 +24,9 @@ using Microsoft.Extensions.Logging;
 // With --hang-after-marks, once the store has durably marked that many messages processed, the mark call that reached
 // the count prints "hanging after marks <id>..." and never returns: those messages are marked and never acknowledged
 // (on RabbitMQ, never acked), the window a kill between the mark and the ack leaves.
+// With --redis it reads Redis Streams under the key prefix (its entries stay pending under its consumer name when it is
+// killed), taking over other consumers' entries idle for --reclaim-ms; --store redis keeps its deduplication there too,
+// under <key prefix>dedup:.
 var arguments = WorkerArguments.Parse(args);
 
 var builder = Host.CreateApplicationBuilder();
@@ -37,6 +42,16 @@ builder.Services.AddMessageContracts(options =>
     {
         options.UseRabbitMq(rabbitMq);
     }
+    else if (arguments.Redis is { } redis)
+    {
+        options.UseRedis(redis, transport =>
+        {
+            transport.KeyPrefix = arguments.RedisPrefix;
+            transport.ReclaimMinIdleTime = arguments.ReclaimMinIdleTime;
+            transport.ReclaimInterval = TimeSpan.FromMilliseconds(100);
+            transport.MaxPollDelay = TimeSpan.FromMilliseconds(200);
+        });
+    }
     else
     {
         options.BootstrapServers = arguments.BootstrapServers;
@@ -48,6 +63,7 @@ builder.Services.AddMessageContracts(options =>
     {
         "memory" => new InMemoryDeduplicationStore(),
         "postgres" => new MessageContracts.PostgreSql.PostgreSqlDeduplicationStore(arguments.PostgresConnectionString!, arguments.PostgresSchema),
+        "redis" => new RedisDeduplicationStore(arguments.Redis!, new RedisDeduplicationStoreOptions { KeyPrefix = arguments.RedisPrefix + "dedup:" }),
         _ => new SqliteDeduplicationStore($"Data Source={arguments.DedupPath}"),
     };
     options.DeduplicationStore = arguments.HangAfterMarks is { } marks ? new HangAfterMarksStore(store, marks) : store;
@@ -104,7 +120,10 @@ internal sealed record WorkerArguments(
     string? PostgresConnectionString,
     string? PostgresSchema,
     string? RabbitMqUri = null,
-    int? HangAfterMarks = null)
+    int? HangAfterMarks = null,
+    string? Redis = null,
+    string RedisPrefix = "",
+    TimeSpan ReclaimMinIdleTime = default)
 {
     public static WorkerArguments Parse(string[] args)
     {
@@ -133,8 +152,9 @@ internal sealed record WorkerArguments(
 
         var store = values.GetValueOrDefault("--store", "sqlite");
         var rabbitMq = values.GetValueOrDefault("--rabbitmq");
+        var redis = values.GetValueOrDefault("--redis");
         return new WorkerArguments(
-            rabbitMq is null ? Required("--bootstrap") : "",
+            rabbitMq is null && redis is null ? Required("--bootstrap") : "",
             Required("--group"),
             store == "sqlite" ? Required("--dedup") : values.GetValueOrDefault("--dedup", ""),
             Required("--effects"),
@@ -145,7 +165,10 @@ internal sealed record WorkerArguments(
             store == "postgres" ? Required("--postgres") : null,
             values.GetValueOrDefault("--schema"),
             rabbitMq,
-            values.TryGetValue("--hang-after-marks", out var marks) ? int.Parse(marks, System.Globalization.CultureInfo.InvariantCulture) : null);
+            values.TryGetValue("--hang-after-marks", out var marks) ? int.Parse(marks, System.Globalization.CultureInfo.InvariantCulture) : null,
+            redis,
+            redis is null ? "" : Required("--redis-prefix"),
+            TimeSpan.FromMilliseconds(values.TryGetValue("--reclaim-ms", out var reclaim) ? int.Parse(reclaim, System.Globalization.CultureInfo.InvariantCulture) : 300_000));
     }
 }
 

@@ -44,6 +44,13 @@ internal sealed class StreamLane(
     /// <summary>A publish to the stream happened: end the current wait.</summary>
     public void Ring()
     {
+        // Rung and not yet heard: once is enough. Checked first, because a release past the maximum throws, and a busy
+        // lane gets rung by every publish: an exception per message.
+        if (doorbell.CurrentCount > 0)
+        {
+            return;
+        }
+
         try
         {
             doorbell.Release();
@@ -217,8 +224,11 @@ internal sealed class StreamLane(
             }
             catch (RedisException exception)
             {
-                // Settled but not acknowledged: the entries stay pending and come back, as duplicates the store drops.
+                // Settled but not acknowledged: the entries stay pending under this consumer. Read them again first (id 0),
+                // as duplicates the store drops, then acknowledged: otherwise, with the next reads succeeding (the server
+                // back within their timeout), they would wait for a reclaim, ReclaimMinIdleTime later.
                 logger.LogWarning(exception, "Acknowledging entries of Redis stream {Stream} failed", (string?)key);
+                ownPendingRead = false;
             }
         }
     }

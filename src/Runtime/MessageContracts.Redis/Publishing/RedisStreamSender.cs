@@ -4,8 +4,9 @@ namespace MessageContracts.Redis;
 
 /// <summary>
 /// The Redis transport's sending side: one <c>XADD</c> per message to its topic's stream, trimmed to the topic's
-/// retention, then a fire-and-forget <c>PUBLISH</c> on the stream's doorbell channel to wake idle consumers. Owns the
-/// service's connection (the receiver shares it), closed when the container disposes the sender.
+/// retention, then a <c>PUBLISH</c> on the stream's doorbell channel to wake idle consumers (<see cref="DoorbellRinger"/>:
+/// at most one in flight per stream). Owns the service's connection (the receiver shares it), closed when the container
+/// disposes the sender.
 /// </summary>
 internal sealed class RedisStreamSender : ITransportSender, IAsyncDisposable, IDisposable
 {
@@ -13,6 +14,7 @@ internal sealed class RedisStreamSender : ITransportSender, IAsyncDisposable, ID
     private readonly RedisStreamNaming naming;
     private readonly TimeProvider timeProvider;
     private readonly Dictionary<string, Task> reports = new(StringComparer.Ordinal);
+    private readonly DoorbellRinger doorbells;
 
     public RedisStreamSender(IConnectionMultiplexer connection, RedisTransportOptions options, RedisStreamNaming naming, TimeProvider timeProvider)
     {
@@ -20,6 +22,7 @@ internal sealed class RedisStreamSender : ITransportSender, IAsyncDisposable, ID
         this.options = options;
         this.naming = naming;
         this.timeProvider = timeProvider;
+        doorbells = new DoorbellRinger(connection, naming);
     }
 
     public IConnectionMultiplexer Connection { get; }
@@ -91,14 +94,7 @@ internal sealed class RedisStreamSender : ITransportSender, IAsyncDisposable, ID
         }
 
         observer.OnDelivered(new TransportDelivery(0, RedisStreamIds.ToPosition(task.Result)));
-        try
-        {
-            Connection.GetSubscriber().Publish(naming.Doorbell(destination), RedisValue.EmptyString, CommandFlags.FireAndForget);
-        }
-        catch (Exception exception) when (exception is RedisException or ObjectDisposedException)
-        {
-            // A missed doorbell only delays the consumers to their next poll.
-        }
+        doorbells.Ring(destination);
     }
 
     private StreamAddOptions Trimming(string destination)

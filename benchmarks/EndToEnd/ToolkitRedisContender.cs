@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using MessageContracts.Redis;
+using StackExchange.Redis;
+
+namespace MessageContracts.Benchmarks.EndToEnd;
+
+/// <summary>
+/// (xt) The toolkit over Redis Streams with its defaults: the generated publisher and handler in a host built with
+/// <c>AddMessageContracts(o => o.UseRedis(configuration))</c> and a key prefix of the run's own (so no earlier run's
+/// stream or group counts), so the default SQLite deduplication store, retention, batch and polling. Compared with (x),
+/// raw StackExchange.Redis with the same guarantees on the same server. With <c>createStore</c> (given the run's key
+/// prefix), the same with another deduplication store: where the toolkit's cost goes.
+/// </summary>
+internal sealed class ToolkitRedisContender(
+    string? configuration,
+    string key = "xt-redis",
+    string description = "toolkit over Redis Streams: UseRedis and defaults (SQLite dedup)",
+    Func<string, IDeduplicationStore>? createStore = null) : Contender
+{
+    public override string Key => key;
+
+    public override string Description => description;
+
+    public override string Broker => RedisBench.Broker;
+
+    public override string? SkipReason => string.IsNullOrEmpty(configuration) ? $"{RedisBench.Variable} is not set (source scripts/brokers.sh)" : null;
+
+    public override async Task<RunResult> RunAsync(RunSettings settings, int round)
+    {
+        var prefix = "bench:toolkit:" + Guid.NewGuid().ToString("N")[..12] + ":";
+        var sink = new LatencySink();
+        var store = createStore?.Invoke(prefix + "dedup:");
+        var host = ToolkitContender.BuildHost(kafka: null, store, sink, options => options.UseRedis(configuration!, redis => redis.KeyPrefix = prefix));
+        try
+        {
+            await host.StartAsync().ConfigureAwait(false);
+            var publisher = host.Services.GetRequiredService<IEventPublisher<BenchOrderPlaced>>();
+
+            sink.Reset(settings.WarmUp);
+            await ToolkitContender.PublishAsync(publisher, settings.WarmUp, settings.Window).ConfigureAwait(false);
+            if (!await WaitAsync(sink, settings.Timeout).ConfigureAwait(false))
+            {
+                throw new TimeoutException($"{Key}: the warm-up messages were not handled.");
+            }
+
+            sink.Reset(settings.Messages);
+            var started = Stopwatch.GetTimestamp();
+            await (settings.PacedRate is { } rate
+                ? ToolkitContender.PublishPacedAsync(publisher, settings.Messages, rate)
+                : ToolkitContender.PublishAsync(publisher, settings.Messages, settings.Window)).ConfigureAwait(false);
+            var published = Stopwatch.GetTimestamp();
+            var completed = await WaitAsync(sink, settings.Timeout).ConfigureAwait(false);
+            var result = Result(Key, round, settings, sink, started, published, completed);
+            await host.StopAsync().ConfigureAwait(false);
+            return result;
+        }
+        finally
+        {
+            await ToolkitContender.DisposeAsync(host, store).ConfigureAwait(false);
+            await using var connection = await ConnectionMultiplexer.ConnectAsync(configuration!).ConfigureAwait(false);
+            var keys = new List<RedisKey>();
+            foreach (var endpoint in connection.GetEndPoints())
+            {
+                await foreach (var found in connection.GetServer(endpoint).KeysAsync(pattern: prefix + "*").ConfigureAwait(false))
+                {
+                    keys.Add(found);
+                }
+            }
+
+            if (keys.Count > 0)
+            {
+                await connection.GetDatabase().KeyDeleteAsync([.. keys]).ConfigureAwait(false);
+            }
+        }
+    }
+}
