@@ -56,6 +56,7 @@ internal sealed partial class RabbitMqReceiver : IHostedService, IAsyncDisposabl
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         connection = await RabbitMqConnections.ConnectAsync(uri, $"{options.ServiceName} consumer", settings.RecoveryInterval, cancellationToken).ConfigureAwait(false);
+        PrioritiesCheck.Verify(settings, connection.ServerProperties);
         var topology = contracts.Builder.Build();
         using (var management = settings.ManagementUri is { } api ? RabbitMqManagementClient.ForAmqpUri(api, uri) : null)
         {
@@ -147,13 +148,15 @@ internal sealed partial class RabbitMqReceiver : IHostedService, IAsyncDisposabl
     }
 
     /// <summary>
-    /// How a queue is read: <see cref="MessageContractsOptions.MaxConcurrency"/> lanes (the handlers running at once
+    /// How a queue is read: <see cref="MessageContractsOptions.MaxConcurrency"/> lanes, or one for a queue read in order
+    /// (single active consumer), (the handlers running at once
     /// are bounded across queues by the slots anyway), the prefetch of <see cref="RabbitMqPrefetch"/>, and batches of
     /// what is at hand up to a lane's share of it, so that every lane has a batch while another waits for the store.
     /// </summary>
     private QueueConsumerSettings ReadingOf(RabbitMqContract contract)
     {
-        var lanes = options.MaxConcurrency;
+        // In order: one lane settles the queue's deliveries one batch after another, each in delivery order.
+        var lanes = contracts.Topology.InOrder(contract) ? 1 : options.MaxConcurrency;
         var prefetch = RabbitMqPrefetch.For(options.MaxConcurrency);
         return new QueueConsumerSettings(lanes, prefetch, pipeline.CanBatch ? RabbitMqPrefetch.PerLane : 1);
     }

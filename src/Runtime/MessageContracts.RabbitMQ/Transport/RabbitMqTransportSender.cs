@@ -251,6 +251,7 @@ internal sealed partial class RabbitMqTransportSender : ITransportSender, IDelay
         var connection = await RabbitMqConnections.ConnectAsync(uri, $"{options.ServiceName} publisher", settings.RecoveryInterval).ConfigureAwait(false);
         try
         {
+            PrioritiesCheck.Verify(settings, connection.ServerProperties);
             var confirmed = await ConfirmedPublisher.OpenAsync(connection, options.PublishTimeout, CancellationToken.None).ConfigureAwait(false);
             return new Publisher(connection, confirmed);
         }
