@@ -234,6 +234,12 @@ internal sealed partial class QueueConsumer : IAsyncDisposable
         {
             // Stopping, or the channel went: the broker returns the unsettled deliveries to the queue.
         }
+        catch (OperationCanceledException)
+        {
+            // The settler stopped before the end of the batch (its host is stopping): the rest goes back to the queue now,
+            // not when the channel closes, and it is no error.
+            acknowledgements.Add(ReturnAsync(owner, batch, reported));
+        }
         catch (Exception exception)
         {
             LogSettlerFailed(exception, queue, batch[reported].MessageId, batch.Count - reported);
