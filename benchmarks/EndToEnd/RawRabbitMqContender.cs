@@ -13,8 +13,8 @@ namespace MessageContracts.Benchmarks.EndToEnd;
 /// guarantees the toolkit gives. Persistent messages published to a durable fanout exchange with publisher
 /// confirmations and their tracking (a publish completes on the broker's ack), <see cref="RunSettings.Window"/>
 /// publishes outstanding; one durable quorum queue bound to it; a consumer with manual acknowledgements, the toolkit's
-/// default concurrency (<c>MaxConcurrency</c> = 2 x cores) as the channel's dispatch concurrency and twice that as
-/// prefetch. The message carries the toolkit's CloudEvents attributes the way the toolkit sends them (AMQP properties
+/// default concurrency (<c>MaxConcurrency</c> = 2 x cores) as the channel's dispatch concurrency and its prefetch
+/// (16 x that). The message carries the toolkit's CloudEvents attributes the way the toolkit sends them (AMQP properties
 /// plus <c>ce_*</c> headers), and the consumer reads the message ID from them.
 /// </summary>
 /// <remarks>Each run declares its own exchange and queue (a fresh name) and deletes them afterwards.</remarks>
@@ -32,6 +32,9 @@ internal sealed class RawRabbitMqContender(string? uri) : Contender
 
     /// <summary>The toolkit's default consumer concurrency, which the raw consumer matches.</summary>
     private static ushort Concurrency => (ushort)(Environment.ProcessorCount * 2);
+
+    /// <summary>The toolkit's default prefetch (16 deliveries per lane, a lane per unit of concurrency), which the raw consumer matches.</summary>
+    private static ushort Prefetch => (ushort)(Concurrency * 16);
 
     public override async Task<RunResult> RunAsync(RunSettings settings, int round)
     {
@@ -77,7 +80,7 @@ internal sealed class RawRabbitMqContender(string? uri) : Contender
     {
         var channel = await connection.CreateChannelAsync(new CreateChannelOptions(
             publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false, consumerDispatchConcurrency: Concurrency)).ConfigureAwait(false);
-        await channel.BasicQosAsync(prefetchSize: 0, prefetchCount: (ushort)(Concurrency * 2), global: false).ConfigureAwait(false);
+        await channel.BasicQosAsync(prefetchSize: 0, prefetchCount: Prefetch, global: false).ConfigureAwait(false);
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += async (_, delivery) =>
         {

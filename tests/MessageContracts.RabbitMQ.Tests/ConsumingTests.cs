@@ -91,6 +91,48 @@ public sealed class ConsumingTests(RabbitMqVirtualHost vhost) : IClassFixture<Ra
         Assert.Equal(0u, await TestMessages.ReadyCountAsync(connection, queue + ".retry.300ms"));
     }
 
+    [Fact]
+    public async Task Batches_acknowledge_their_settled_prefix_and_return_the_rest_when_the_settler_fails_so_each_message_is_settled_once()
+    {
+        var connection = await vhost.ConnectAsync();
+        var queue = await ProvisionAsync(connection, "batches", RabbitMqContract.Of<DeliverParcel>(), deliveryLimit: 5);
+        await using var publisher = await ConfirmedPublisher.OpenAsync(connection, Timeout, CancellationToken.None);
+        var messages = Enumerable.Range(0, 12).Select(i => TestMessages.Of(new DeliverParcel($"p-{i}", "Ash 4"), naming: new Prefixed("batches."))).ToList();
+        foreach (var message in messages)
+        {
+            await publisher.PublishAsync(message, CancellationToken.None);
+        }
+
+        var failing = messages[6].MessageId;
+        var settled = new DeliveryLog();
+        var failed = 0;
+        var settings = new QueueConsumerSettings(Lanes: 2, Prefetch: 12, MaxBatch: 4);
+        await using (await QueueConsumer.StartAsync(connection, queue, settings, (batch, _, report, _) =>
+        {
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (batch[i].MessageId == failing && Interlocked.Exchange(ref failed, 1) == 0)
+                {
+                    // The deliveries before it are settled (acknowledged); it and those after it go back to the queue.
+                    throw new InvalidOperationException("store down");
+                }
+
+                settled.Add(batch[i]);
+                report(i);
+            }
+
+            return Task.CompletedTask;
+        }))
+        {
+            await settled.WaitUntilAsync(seen => seen.Select(delivery => delivery.MessageId).Distinct().Count() == messages.Count, "every message settled");
+        }
+
+        // Acknowledged prefixes never come back, returned deliveries come once more: each message settled exactly once.
+        Assert.Equal(messages.Select(message => message.MessageId).Order(), settled.All.Select(delivery => delivery.MessageId!).Order());
+        Assert.True(settled.All.Single(delivery => delivery.MessageId == failing).Redelivered);
+        Assert.Equal(0u, await TestMessages.ReadyCountAsync(connection, queue));
+    }
+
     private async Task<string> ProvisionAsync(IConnection connection, string prefix, RabbitMqContract contract, int deliveryLimit, TimeSpan? retryDelay = null)
     {
         var builder = new RabbitMqTopologyBuilder("consumer", new RabbitMqTopologyOptions

@@ -118,3 +118,25 @@ public sealed class PoisonPillHandler(HostLog log) : IMessageHandler<PoisonPill>
         throw new InvalidOperationException($"pill {message.PillId} cannot be handled");
     }
 }
+
+/// <summary>An event whose handling order the order tests observe: <see cref="Step"/> counts up per belt.</summary>
+[Event(Topic = "hosts.belt-moved")]
+public sealed partial record BeltMoved(string BeltId, int Step);
+
+/// <summary>
+/// Records the steps of each belt in the order handlers ran them, across every host of the process (the order tests run
+/// two instances of one service), and yields before returning so that handlers running at once interleave.
+/// </summary>
+public sealed class BeltMovedHandler(HostLog log) : IMessageHandler<BeltMoved>
+{
+    private static readonly ConcurrentDictionary<string, ConcurrentQueue<int>> Steps = new();
+
+    public static IReadOnlyList<int> StepsOf(string beltId) => Steps.TryGetValue(beltId, out var steps) ? [.. steps] : [];
+
+    public async Task HandleAsync(BeltMoved message, MessageContext context, CancellationToken cancellationToken)
+    {
+        Steps.GetOrAdd(message.BeltId, _ => new ConcurrentQueue<int>()).Enqueue(message.Step);
+        await Task.Yield();
+        log.Add(context, message.BeltId, succeeded: true);
+    }
+}

@@ -51,7 +51,18 @@ public sealed class RabbitMqTestHost : IAsyncDisposable
                 });
             })
             .Build();
-        await host.StartAsync();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            // A start refused (a startup check) leaves no connection behind.
+            await host.StopAsync();
+            host.Dispose();
+            throw;
+        }
+
         return new RabbitMqTestHost(host);
     }
 

@@ -33,10 +33,49 @@ public sealed class RabbitMqTransportOptions
     /// <summary>How long the client waits between attempts to recover a lost connection. Default 2 s.</summary>
     public TimeSpan RecoveryInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Consume every queue of this service in order: each queue is declared with <c>x-single-active-consumer</c> (of the
+    /// service's instances, one at a time reads it; another takes over when it goes) and its messages are handled one
+    /// at a time, in queue order. Default false: <see cref="MessageContractsOptions.MaxConcurrency"/> handlers per queue.
+    /// What holds and what breaks the order (delayed retries, returned deliveries) is in docs/transports.md, "Order".
+    /// Changing it for a queue that exists is a startup-check difference: the queue must be recreated.
+    /// </summary>
+    public bool SingleActiveConsumer { get; set; }
+
+    /// <summary>
+    /// Consume the queue of <typeparamref name="TMessage"/> in order, as <see cref="SingleActiveConsumer"/> does for
+    /// every queue.
+    /// </summary>
+    /// <typeparam name="TMessage">A contract this service handles.</typeparam>
+    /// <returns>These options, for chaining.</returns>
+    public RabbitMqTransportOptions SingleActiveConsumerFor<TMessage>()
+        where TMessage : IMessageContract<TMessage>
+    {
+        orderedTopics.Add(TMessage.Topic);
+        return this;
+    }
+
+    /// <summary>
+    /// Asks for message priorities (higher priority delivered first). The transport cannot honour them yet, so startup
+    /// fails with the reason and what to change: on RabbitMQ before 4.0 the queue type this transport declares (quorum
+    /// queues, for durability and at-least-once dead-lettering) has no priorities, so the broker must be upgraded; from
+    /// 4.0 quorum queues have two priority levels, but a contract carries no priority to publish with yet. Default
+    /// false: messages are delivered in queue order.
+    /// </summary>
+    public bool Priorities { get; set; }
+
+    private readonly HashSet<string> orderedTopics = new(StringComparer.Ordinal);
+
     /// <summary>The topology settings these options describe, validated.</summary>
     internal RabbitMqTopologyOptions Topology()
     {
-        var topology = new RabbitMqTopologyOptions { RetryDelays = [.. RetryDelays], DeliveryLimit = DeliveryLimit };
+        var topology = new RabbitMqTopologyOptions
+        {
+            RetryDelays = [.. RetryDelays],
+            DeliveryLimit = DeliveryLimit,
+            SingleActiveConsumer = SingleActiveConsumer,
+            SingleActiveConsumerTopics = new HashSet<string>(orderedTopics, StringComparer.Ordinal),
+        };
         topology.Validate();
         return topology;
     }

@@ -10,6 +10,7 @@ internal static class QueueArguments
     public const string DeadLetterStrategy = "x-dead-letter-strategy";
     public const string Overflow = "x-overflow";
     public const string MessageTtl = "x-message-ttl";
+    public const string SingleActiveConsumer = "x-single-active-consumer";
 
     public const string Quorum = "quorum";
 

@@ -5,7 +5,8 @@ namespace MessageContracts.RabbitMQ.Topology;
 /// <list type="bullet">
 /// <item>a consumed event: the event's durable fanout exchange, the service's own durable quorum queue bound to it;</item>
 /// <item>a consumed command: the command's one durable quorum queue (its owner);</item>
-/// <item>every consumed queue: one retry queue per retry delay, and a dead-letter queue;</item>
+/// <item>every consumed queue: one retry queue per retry delay, and a dead-letter queue; <c>x-single-active-consumer</c>
+/// when it is read in order;</item>
 /// <item>a published event: its exchange (a publish to a missing exchange is a channel error);</item>
 /// <item>a published command: nothing: its queue belongs to its owner, and a command published before the owner declared
 /// its queue comes back as an error (mandatory).</item>
@@ -52,7 +53,7 @@ internal sealed class RabbitMqTopologyBuilder
             bindings.Add((exchange, queue));
         }
 
-        AddConsumedQueue(queue);
+        AddConsumedQueue(queue, options.InOrder(contract));
         return this;
     }
 
@@ -93,10 +94,10 @@ internal sealed class RabbitMqTopologyBuilder
     /// or rejected without requeue) into its dead-letter queue through the default exchange, at least once; each retry
     /// queue holds a message for its TTL, then dead-letters it back into the queue.
     /// </summary>
-    private void AddConsumedQueue(string queue)
+    private void AddConsumedQueue(string queue, bool singleActiveConsumer)
     {
         var deadLetterQueue = options.Naming.DeadLetterQueue(queue);
-        queues.TryAdd(queue, new QueueDeclaration(queue, new Dictionary<string, object?>
+        var arguments = new Dictionary<string, object?>
         {
             [QueueArguments.QueueType] = QueueArguments.Quorum,
             [QueueArguments.DeliveryLimit] = options.DeliveryLimit,
@@ -104,7 +105,14 @@ internal sealed class RabbitMqTopologyBuilder
             [QueueArguments.DeadLetterRoutingKey] = deadLetterQueue,
             [QueueArguments.DeadLetterStrategy] = QueueArguments.AtLeastOnce,
             [QueueArguments.Overflow] = QueueArguments.RejectPublish,
-        }));
+        };
+        if (singleActiveConsumer)
+        {
+            // Only set when asked: an argument absent and one set to false are different definitions to the startup check.
+            arguments[QueueArguments.SingleActiveConsumer] = true;
+        }
+
+        queues.TryAdd(queue, new QueueDeclaration(queue, arguments));
 
         foreach (var delay in options.RetryDelays)
         {

@@ -20,6 +20,15 @@ internal sealed class RabbitMqTopologyOptions
     /// </summary>
     public int DeliveryLimit { get; set; } = 20;
 
+    /// <summary>Every consumed queue with <c>x-single-active-consumer</c>, read by one lane (in order).</summary>
+    public bool SingleActiveConsumer { get; set; }
+
+    /// <summary>The topics whose consumed queues have <c>x-single-active-consumer</c>, beside <see cref="SingleActiveConsumer"/>.</summary>
+    public IReadOnlySet<string> SingleActiveConsumerTopics { get; set; } = new HashSet<string>();
+
+    /// <summary>Whether <paramref name="contract"/>'s consumed queue is read in order by a single active consumer.</summary>
+    public bool InOrder(RabbitMqContract contract) => SingleActiveConsumer || SingleActiveConsumerTopics.Contains(contract.Topic);
+
     /// <summary>Throws when the settings cannot make a working topology, saying which and why.</summary>
     public void Validate()
     {

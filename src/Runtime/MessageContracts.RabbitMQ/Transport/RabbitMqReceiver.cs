@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using MessageContracts.RabbitMQ.Connections;
 using MessageContracts.RabbitMQ.Consuming;
 using MessageContracts.RabbitMQ.Management;
@@ -33,8 +32,7 @@ internal sealed partial class RabbitMqReceiver : IHostedService, IAsyncDisposabl
     private readonly RabbitMqServiceContracts contracts;
     private readonly ILogger logger;
     private readonly SemaphoreSlim handlerSlots;
-    private readonly ConcurrentBag<int> lanes;
-    private readonly CancellationTokenSource stopping = new();
+        private readonly CancellationTokenSource stopping = new();
     private readonly List<QueueConsumer> consumers = [];
     private IConnection? connection;
 
@@ -53,12 +51,12 @@ internal sealed partial class RabbitMqReceiver : IHostedService, IAsyncDisposabl
         this.contracts = contracts;
         this.logger = logger;
         handlerSlots = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
-        lanes = [.. Enumerable.Range(0, options.MaxConcurrency)];
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         connection = await RabbitMqConnections.ConnectAsync(uri, $"{options.ServiceName} consumer", settings.RecoveryInterval, cancellationToken).ConfigureAwait(false);
+        PrioritiesCheck.Verify(settings, connection.ServerProperties);
         var topology = contracts.Builder.Build();
         using (var management = settings.ManagementUri is { } api ? RabbitMqManagementClient.ForAmqpUri(api, uri) : null)
         {
@@ -69,14 +67,15 @@ internal sealed partial class RabbitMqReceiver : IHostedService, IAsyncDisposabl
         {
             var queue = contracts.QueueOf(contract);
             var topic = contract.Topic;
+            var reading = ReadingOf(contract);
             consumers.Add(await QueueConsumer.StartAsync(
                 connection,
                 queue,
-                options.MaxConcurrency,
-                (delivery, lost) => SettleAsync(topic, delivery, lost),
+                reading,
+                (batch, lane, settled, lost) => SettleAsync(topic, batch, lane, settled, lost),
                 logger,
                 cancellationToken).ConfigureAwait(false));
-            LogConsuming(queue, topic, QueueConsumer.PrefetchFor(options.MaxConcurrency));
+            LogConsuming(queue, topic, reading.Prefetch, reading.Lanes, reading.MaxBatch);
         }
     }
 
@@ -103,30 +102,65 @@ internal sealed partial class RabbitMqReceiver : IHostedService, IAsyncDisposabl
     }
 
     /// <summary>
-    /// Settles one delivery; returns once it is settled (the consumer then acknowledges it), throws when it is not (the
-    /// consumer returns it to the queue).
+    /// Settles a batch of consecutive deliveries of one queue through the pipeline, reporting each settled prefix (the
+    /// consumer acknowledges it); returns once all are settled, throws when they cannot be (the consumer returns the rest
+    /// to the queue). A batch the pipeline stops in (a claim another instance holds) is passed on from there; when
+    /// nothing was settled, the first record alone, which waits for that claim.
     /// </summary>
-    private async Task SettleAsync(string topic, RabbitMqDelivery delivery, CancellationToken lost)
+    private async Task SettleAsync(string topic, IReadOnlyList<RabbitMqDelivery> deliveries, int lane, Action<int> settled, CancellationToken lost)
     {
-        await handlerSlots.WaitAsync(lost).ConfigureAwait(false);
-        var lane = lanes.TryTake(out var free) ? free : 0;
-        try
+        var records = new InboundRecord[deliveries.Count];
+        for (var i = 0; i < records.Length; i++)
         {
-            var record = AmqpTransportHeaders.ToRecord(topic, lane, delivery);
-            var settled = false;
-            await pipeline.SettleAsync([record], _ => settled = true, stopping.Token, lost).ConfigureAwait(false);
-            if (!settled)
-            {
-                throw new InvalidOperationException($"The pipeline did not settle message {delivery.MessageId} from queue '{delivery.Queue}'.");
-            }
+            records[i] = AmqpTransportHeaders.ToRecord(topic, lane, deliveries[i]);
         }
-        finally
+
+        var done = 0;
+        var alone = false;
+        while (done < records.Length)
         {
-            lanes.Add(lane);
-            handlerSlots.Release();
+            if (stopping.IsCancellationRequested)
+            {
+                // Not settled: the deliveries go back to the queue when the channel closes.
+                throw new OperationCanceledException(stopping.Token);
+            }
+
+            var length = alone || !pipeline.CanBatch ? 1 : records.Length - done;
+            var start = done;
+            int count;
+            await handlerSlots.WaitAsync(lost).ConfigureAwait(false);
+            try
+            {
+                count = await pipeline.SettleAsync(
+                    new ArraySegment<InboundRecord>(records, start, length),
+                    index => settled(start + index),
+                    stopping.Token,
+                    lost).ConfigureAwait(false);
+            }
+            finally
+            {
+                handlerSlots.Release();
+            }
+
+            done += count;
+            alone = count == 0;
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Consuming queue '{Queue}' (topic '{Topic}', prefetch {Prefetch})")]
-    private partial void LogConsuming(string queue, string topic, ushort prefetch);
+    /// <summary>
+    /// How a queue is read: <see cref="MessageContractsOptions.MaxConcurrency"/> lanes, or one for a queue read in order
+    /// (single active consumer), (the handlers running at once
+    /// are bounded across queues by the slots anyway), the prefetch of <see cref="RabbitMqPrefetch"/>, and batches of
+    /// what is at hand up to a lane's share of it, so that every lane has a batch while another waits for the store.
+    /// </summary>
+    private QueueConsumerSettings ReadingOf(RabbitMqContract contract)
+    {
+        // In order: one lane settles the queue's deliveries one batch after another, each in delivery order.
+        var lanes = contracts.Topology.InOrder(contract) ? 1 : options.MaxConcurrency;
+        var prefetch = RabbitMqPrefetch.For(options.MaxConcurrency);
+        return new QueueConsumerSettings(lanes, prefetch, pipeline.CanBatch ? RabbitMqPrefetch.PerLane : 1);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Consuming queue '{Queue}' (topic '{Topic}', prefetch {Prefetch}, {Lanes} lanes, batches of up to {MaxBatch})")]
+    private partial void LogConsuming(string queue, string topic, ushort prefetch, int lanes, int maxBatch);
 }

@@ -15,9 +15,11 @@ internal sealed class RabbitMqTransport(Uri uri, RabbitMqTransportOptions settin
 {
     public override string Name => "rabbitmq";
 
-    // Quorum queues replicate and write to disk before the publisher's confirmation. Priorities are not offered: quorum
-    // queues of RabbitMQ 3.x have none; order per key needs single active consumer, not yet offered.
-    public override TransportCapabilities Capabilities => TransportCapabilities.Durable;
+    // Quorum queues replicate and write to disk before the publisher's confirmation. Priorities are not offered (quorum
+    // queues of RabbitMQ 3.x have none; the Priorities option fails at startup saying so). Order per queue holds with a
+    // single active consumer on every queue (docs/transports.md, "Order"), not otherwise.
+    public override TransportCapabilities Capabilities =>
+        Settings.SingleActiveConsumer ? TransportCapabilities.Durable | TransportCapabilities.OrderedPerKey : TransportCapabilities.Durable;
 
     public Uri Uri { get; } = uri;
 

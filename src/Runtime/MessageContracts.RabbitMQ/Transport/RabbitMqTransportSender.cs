@@ -246,11 +246,29 @@ internal sealed partial class RabbitMqTransportSender : ITransportSender, IDelay
         }
     }
 
+    /// <summary>
+    /// Opens the publishing connection within <see cref="MessageContractsOptions.PublishTimeout"/>: a broker that accepts
+    /// the TCP connection but never answers the AMQP handshake (seen on a heavily loaded node) would otherwise hold every
+    /// publish waiting for it forever. A late connection is closed; the next publish tries again.
+    /// </summary>
     private async Task<Publisher> ConnectAsync()
     {
-        var connection = await RabbitMqConnections.ConnectAsync(uri, $"{options.ServiceName} publisher", settings.RecoveryInterval).ConfigureAwait(false);
+        using var deadline = new CancellationTokenSource(options.PublishTimeout);
+        var connecting = RabbitMqConnections.ConnectAsync(uri, $"{options.ServiceName} publisher", settings.RecoveryInterval, deadline.Token);
+        IConnection connection;
         try
         {
+            connection = await connecting.WaitAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException exception) when (deadline.IsCancellationRequested)
+        {
+            _ = connecting.ContinueWith(late => late.Result.DisposeAsync().AsTask(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            throw new TimeoutException($"The broker at {uri.Host}:{uri.Port} did not complete the AMQP handshake within {options.PublishTimeout.TotalSeconds:0.###} s (the publish timeout).", exception);
+        }
+
+        try
+        {
+            PrioritiesCheck.Verify(settings, connection.ServerProperties);
             var confirmed = await ConfirmedPublisher.OpenAsync(connection, options.PublishTimeout, CancellationToken.None).ConfigureAwait(false);
             return new Publisher(connection, confirmed);
         }
