@@ -33,6 +33,9 @@ internal sealed record AllocationResult(string Contender, int Messages, double P
     /// <summary>The allocation round (1-based), to pair a contender with (a2) of the same round.</summary>
     public int Round { get; init; }
 
+    /// <summary>The process's CPU and collections over the consume phase alone (<see cref="ProcessCost.Describe"/>).</summary>
+    public string ConsumeCost { get; init; } = "";
+
     /// <summary>The publish-alone rate: <see cref="Messages"/> published with the window of calls outstanding.</summary>
     public double PublishMessagesPerSecond => Messages / PublishSeconds;
 }
@@ -149,6 +152,8 @@ internal sealed class RawKafkaContender(bool envelope = false) : Contender
         var total = settings.WarmUp + settings.Messages;
         sink.Reset(total);
         var consumeStarted = Stopwatch.GetTimestamp();
+        GcReasons.PrintPhase(Key + " publish phase");
+        var consumeCost = ProcessCost.Start();
         before = GC.GetTotalAllocatedBytes(precise: true);
         using (new RawConsumer(kafka, sink, envelope))
         {
@@ -160,7 +165,10 @@ internal sealed class RawKafkaContender(bool envelope = false) : Contender
             var consume = GC.GetTotalAllocatedBytes(precise: true) - before;
             return new AllocationResult(
                 Key, settings.Messages, (double)publish / settings.Messages, (double)consume / total,
-                publishSeconds, Stopwatch.GetElapsedTime(consumeStarted, sink.LastHandledAt).TotalSeconds);
+                publishSeconds, Stopwatch.GetElapsedTime(consumeStarted, sink.LastHandledAt).TotalSeconds)
+            {
+                ConsumeCost = consumeCost.Describe(total),
+            };
         }
     }
 
@@ -418,6 +426,8 @@ internal sealed class ToolkitContender(string key, string description, Func<Task
             var total = settings.WarmUp + settings.Messages;
             sink.Reset(total);
             var consumeStarted = Stopwatch.GetTimestamp();
+            GcReasons.PrintPhase(Key + " publish phase");
+        var consumeCost = ProcessCost.Start();
             before = GC.GetTotalAllocatedBytes(precise: true);
             await host.StartAsync().ConfigureAwait(false);
             if (!await WaitAsync(sink, settings.Timeout).ConfigureAwait(false))
@@ -429,7 +439,10 @@ internal sealed class ToolkitContender(string key, string description, Func<Task
             await host.StopAsync().ConfigureAwait(false);
             return new AllocationResult(
                 Key, settings.Messages, (double)publish / settings.Messages, (double)consume / total,
-                publishSeconds, Stopwatch.GetElapsedTime(consumeStarted, sink.LastHandledAt).TotalSeconds);
+                publishSeconds, Stopwatch.GetElapsedTime(consumeStarted, sink.LastHandledAt).TotalSeconds)
+            {
+                ConsumeCost = consumeCost.Describe(total),
+            };
         }
         finally
         {

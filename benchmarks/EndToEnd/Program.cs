@@ -14,7 +14,8 @@
 //                         (prefixes; r and rt need scripts/brokers.sh's MESSAGECONTRACTS_RABBITMQ(_HTTP); rt is reported against r)
 //                         x-redis-raw,xt-redis,xm-redis-inmemory,xr-redis-store (need MESSAGECONTRACTS_REDIS; reported against x)
 //            --no-alloc  --alloc-messages N  --alloc-rounds N (allocation runs, alternating, medians; default 1)
-//            --alloc-only (no throughput rounds)  --timeout SECONDS
+//            --alloc-only (no throughput rounds)  --timeout SECONDS  --gc-reasons (collections by generation and reason,
+//                                           bytes promoted; per phase in the allocation run)
 //            --work DIR (the outbox's SQLite files; default the system temp folder; c-sqlite uses the default path)
 using System.Diagnostics;
 using System.Globalization;
@@ -87,6 +88,8 @@ Console.WriteLine($"messages {messages:N0} (+{settings.WarmUp:N0} warm-up), roun
                   (pacedRate is { } paced ? $"PACED at {paced:N0} msg/s, " : $"window {window:N0}, ") + $"partitions {partitions}, " +
                   $"payload {PayloadBytes()} B, nproc {Environment.ProcessorCount}, .NET {Environment.Version}, load {LoadAverage()}");
 var total = Stopwatch.StartNew();
+using var gcReasons = HasFlag("--gc-reasons") ? new GcReasons() : null;
+gcReasons?.Start();
 var alloconly = HasFlag("--alloc-only");
 if (!quick && !alloconly && !HasFlag("--no-warmup-round"))
 {
@@ -107,11 +110,17 @@ for (var round = 1; round <= (alloconly ? 0 : rounds); round++)
     var order = running.Skip(offset).Concat(running.Take(offset)).ToList();
     foreach (var contender in order)
     {
+        var cost = ProcessCost.Start();
         var result = await contender.RunAsync(settings, round);
         results.Add(result);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  round {round}  {contender.Key,-13} {result.MessagesPerSecond,10:N0} msg/s  p50 {result.P50Ms,8:N1} ms  p99 {result.P99Ms,8:N1} ms  " +
-            $"({result.Seconds:N2} s, publish {result.PublishSeconds:N2} s{(result.Completed ? "" : $", INCOMPLETE: {result.Handled:N0} handled")})  load {LoadAverage()}"));
+            $"({result.Seconds:N2} s, publish {result.PublishSeconds:N2} s{(result.Completed ? "" : $", INCOMPLETE: {result.Handled:N0} handled")})  " +
+            $"{cost.Describe(settings.WarmUp + settings.Messages)}  load {LoadAverage()}"));
+        if (gcReasons is not null)
+        {
+            Console.WriteLine("    " + gcReasons.TakeSummary());
+        }
     }
 }
 
@@ -124,12 +133,18 @@ if (!HasFlag("--no-alloc") && pacedRate is null)
         var offset = (round - 1) % running.Count;
         foreach (var contender in running.Skip(offset).Concat(running.Take(offset)))
         {
+            var cost = ProcessCost.Start();
             if (await contender.MeasureAllocationsAsync(allocSettings) is { } allocation)
             {
                 allocations.Add(allocation with { Round = round });
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  alloc {round}  {allocation.Contender,-13} publish {allocation.PublishBytesPerMessage,8:N0} B/msg  consume {allocation.ConsumeBytesPerMessage,8:N0} B/msg  " +
-                    $"(alone: publish {allocation.PublishMessagesPerSecond:N0} msg/s, consume {(allocation.Messages + settings.WarmUp) / allocation.ConsumeSeconds:N0} msg/s incl. start)  load {LoadAverage()}"));
+                    $"(alone: publish {allocation.PublishMessagesPerSecond:N0} msg/s, consume {(allocation.Messages + settings.WarmUp) / allocation.ConsumeSeconds:N0} msg/s incl. start)  " +
+                    $"whole run {cost.Describe(settings.WarmUp + 2 * allocation.Messages)}; consume {allocation.ConsumeCost}  load {LoadAverage()}"));
+                if (gcReasons is not null)
+                {
+                    Console.WriteLine("    " + gcReasons.TakeSummary());
+                }
             }
         }
     }

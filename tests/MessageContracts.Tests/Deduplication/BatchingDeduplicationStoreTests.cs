@@ -85,6 +85,59 @@ public sealed class BatchingDeduplicationStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Marks_handed_over_one_by_one_are_written_by_the_writer_on_its_own_in_its_next_transaction()
+    {
+        var inner = new GatedGroupStore(time);
+        var store = (BatchingDeduplicationStore)Batching(inner);
+        var owner = Guid.NewGuid();
+        Assert.Equal(
+            [DeduplicationClaim.Claimed, DeduplicationClaim.Claimed, DeduplicationClaim.Claimed],
+            await store.TryClaimAsync(Group, ["m0", "m1", "m2"], owner, Lease, default));
+
+        // No call waits for these: the writer starts on its own, and the first ID goes in a transaction of its own.
+        inner.Close();
+        var first = store.MarkSoon(Group, owner, "m0")!;
+        await inner.GroupWaiting.Task;
+
+        // Handled while that transaction is held: both join one set, taken whole by the next transaction.
+        var second = store.MarkSoon(Group, owner, "m1")!;
+        Assert.Same(second, store.MarkSoon(Group, owner, "m2"));
+        inner.Open();
+
+        var firstWritten = await first.WrittenAsync();
+        var secondWritten = await second.WrittenAsync();
+        Assert.Equal([true], firstWritten.Answers);
+        Assert.Equal([true, true], secondWritten.Answers);
+        Assert.Equal([1, 1, 1], inner.Groups);
+        Assert.Equal(
+            [DeduplicationClaim.AlreadyProcessed, DeduplicationClaim.AlreadyProcessed, DeduplicationClaim.AlreadyProcessed],
+            await store.TryClaimAsync(Group, ["m0", "m1", "m2"], Guid.NewGuid(), Lease, default));
+    }
+
+    [Fact]
+    public async Task Marks_handed_over_go_first_in_the_transaction_so_a_claim_waiting_with_them_sees_them_processed()
+    {
+        var inner = new GatedGroupStore(time);
+        var store = (BatchingDeduplicationStore)Batching(inner);
+        var owner = Guid.NewGuid();
+        Assert.Equal([DeduplicationClaim.Claimed], await store.TryClaimAsync(Group, ["m0"], owner, Lease, default));
+        inner.Close();
+        var holding = store.TryClaimAsync(Group, ["other"], Guid.NewGuid(), Lease, default);
+        await inner.GroupWaiting.Task;
+
+        // The next batch's claim of m0 (delivered again) is queued before m0's mark is handed over.
+        var claim = store.TryClaimAsync(Group, ["m0"], Guid.NewGuid(), Lease, default);
+        var marks = store.MarkSoon(Group, owner, "m0")!;
+        inner.Open();
+
+        await holding;
+        Assert.Equal([DeduplicationClaim.AlreadyProcessed], await claim);
+        var written = await marks.WrittenAsync();
+        Assert.Equal([true], written.Answers);
+        Assert.Equal([1, 1, 2], inner.Groups);
+    }
+
+    [Fact]
     public async Task A_group_that_fails_fails_each_of_its_requests_and_the_next_group_is_applied()
     {
         var inner = new GatedGroupStore(time);

@@ -102,14 +102,38 @@ internal sealed partial class DeduplicationGate : IDisposable
     /// of two (its mark, then its claim); with another store the two calls run at once, unless an ID is in both (then the
     /// mark goes first, so the claim sees it processed). Returns once both are done; <see cref="DeferredMarks.Marked"/>
     /// says whether the mark was recorded (it is retried as <see cref="MarkProcessedAsync"/> retries it, so false only
-    /// when this throws).
+    /// when this throws). When the marks were handed to the store's writer as each record was handled
+    /// (<see cref="DeferredMarks.Early"/>), only the claim goes to the store; the marks are in its transaction or an
+    /// earlier one, and are waited for after it.
     /// </summary>
     public async Task<ClaimResult> MarkThenClaimAsync(DeferredMarks previous, List<string> messageIds, Guid owner, bool waitWhileClaimedElsewhere, CancellationToken cancellationToken)
     {
-        if (messageIds.Count == 0)
+        if (messageIds.Count == 0 || previous.Early is { Count: > 0 })
         {
+            // Nothing to claim, or the marks went to the writer early (so they are in this claim's transaction or an
+            // earlier one): the mark is waited for after the claim.
+            ClaimResult claimedFirst;
+            try
+            {
+                claimedFirst = await ClaimAsync(messageIds, owner, waitWhileClaimedElsewhere, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                // The mark still finishes (within its grace), so the caller can store the previous batch's offsets.
+                try
+                {
+                    await MarkAsync(previous, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    // Marked stays false: the offsets are not stored. The claim's failure is the one to report.
+                }
+
+                throw;
+            }
+
             await MarkAsync(previous, cancellationToken).ConfigureAwait(false);
-            return await ClaimAsync(messageIds, owner, waitWhileClaimedElsewhere, cancellationToken).ConfigureAwait(false);
+            return claimedFirst;
         }
 
         if (store is BatchingDeduplicationStore batching)
@@ -204,8 +228,72 @@ internal sealed partial class DeduplicationGate : IDisposable
     /// <summary>Records the marks <paramref name="previous"/> deferred, alone (<see cref="MarkProcessedAsync"/>).</summary>
     public async Task MarkAsync(DeferredMarks previous, CancellationToken cancellationToken)
     {
-        await MarkProcessedAsync(previous.MessageIds, previous.Held, cancellationToken).ConfigureAwait(false);
+        await MarkProcessedAsync(previous.MessageIds, previous.Held, cancellationToken, previous.Early).ConfigureAwait(false);
         previous.Marked = true;
+    }
+
+    /// <summary>
+    /// With group commit, hands the handled <paramref name="messageId"/> to the store's writer at once, to be marked in
+    /// its next transaction (<see cref="BatchingDeduplicationStore.MarkSoon"/>), and returns the set it joined; null
+    /// otherwise (another store, the store closed, or the claim taken over), and the ID is marked with the batch. Either
+    /// way the offset moves on only after <see cref="MarkProcessedAsync"/> says the mark is recorded.
+    /// </summary>
+    public PendingMarks? MarkSoon(string messageId, LeaseRenewal.HeldClaims held) =>
+        store is BatchingDeduplicationStore batching && !held.WasTakenOver(messageId)
+            ? batching.MarkSoon(consumerGroup, held.Owner, messageId)
+            : null;
+
+    /// <summary>
+    /// Waits for the sets <see cref="MarkSoon"/> handed to the writer and logs their IDs that were not marked (taken
+    /// over); returns the IDs still to mark the ordinary way: none, unless a set's transaction failed or the store refused
+    /// one of its IDs (then the whole set, retried as <see cref="MarkProcessedAsync"/> retries).
+    /// </summary>
+    private async Task<List<string>?> WaitForEarlyMarksAsync(List<string> messageIds, EarlyMarks early, CancellationToken cancellationToken)
+    {
+        List<string>? again = null;
+        foreach (var marks in early.Sets)
+        {
+            DeduplicationRequest? written = null;
+            try
+            {
+                // The writer does not heed the caller's token (a claim or mark in a transaction is seen through); the
+                // wait does, and what is not known to be written is marked again below.
+                written = await marks.WrittenAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // The transaction failed (the store unavailable) or the store closed: marked again below.
+            }
+
+            if (written is { Failure: null })
+            {
+                LogUnmarked(marks.MessageIds, written.Answers);
+            }
+            else
+            {
+                (again ??= []).AddRange(marks.MessageIds);
+            }
+        }
+
+        // IDs handled but not handed over early (taken over, or the store closed) are marked with the batch.
+        if (early.Count < messageIds.Count)
+        {
+            var handedOver = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var marks in early.Sets)
+            {
+                handedOver.UnionWith(marks.MessageIds);
+            }
+
+            foreach (var messageId in messageIds)
+            {
+                if (!handedOver.Contains(messageId))
+                {
+                    (again ??= []).Add(messageId);
+                }
+            }
+        }
+
+        return again;
     }
 
     /// <summary>The IDs to mark: those whose claim was not taken over; a new list only when some were (rare).</summary>
@@ -266,13 +354,29 @@ internal sealed partial class DeduplicationGate : IDisposable
     /// marked: the new owner's outcome counts. An ID the store refuses to record is logged and left unmarked; its
     /// handlers did run.
     /// </remarks>
-    public async Task MarkProcessedAsync(List<string> messageIds, LeaseRenewal.HeldClaims held, CancellationToken cancellationToken)
+    public async Task MarkProcessedAsync(List<string> messageIds, LeaseRenewal.HeldClaims held, CancellationToken cancellationToken, EarlyMarks? early = null)
     {
-        var marking = NotTakenOver(messageIds, held);
         using var settle = new CancellationTokenSource();
         using var graceOnStop = cancellationToken.Register(static state => ((CancellationTokenSource)state!).CancelAfter(OutcomeGrace), settle);
+        List<string> marking;
         try
         {
+            if (early is { Count: > 0 })
+            {
+                // Most (usually all) were handed to the writer as each record was handled: wait for their transactions.
+                if (await WaitForEarlyMarksAsync(messageIds, early, settle.Token).ConfigureAwait(false) is not { } again)
+                {
+                    held.Settled(messageIds);
+                    return;
+                }
+
+                marking = NotTakenOver(again, held);
+            }
+            else
+            {
+                marking = NotTakenOver(messageIds, held);
+            }
+
             while (marking.Count > 0)
             {
                 try

@@ -5,8 +5,11 @@ namespace MessageContracts;
 /// its commit): the handled IDs, the claims they were taken with (renewed until the mark is recorded), and whether the
 /// mark has been recorded. The batch's offsets are stored only once <see cref="Marked"/> is true.
 /// </summary>
-internal sealed class DeferredMarks(List<string> messageIds, LeaseRenewal.HeldClaims held) : IDisposable
+internal sealed class DeferredMarks(List<string> messageIds, LeaseRenewal.HeldClaims held, EarlyMarks? early = null) : IDisposable
 {
+    /// <summary>The sets the IDs were handed to as they were handled, when the store takes marks early; then no mark goes with the next claims.</summary>
+    public EarlyMarks? Early { get; } = early;
+
     /// <summary>The handled IDs to mark processed.</summary>
     public List<string> MessageIds { get; } = messageIds;
 

@@ -12,6 +12,7 @@ internal sealed class OffsetSettlement
     private readonly LeaseRenewal.HeldClaims held;
     private readonly Action<int> storeOffset;
     private List<string> awaitingMark;
+    private EarlyMarks early = new();
     private int stored;
 
     /// <param name="gate">Marks the handled IDs.</param>
@@ -35,10 +36,15 @@ internal sealed class OffsetSettlement
     /// <summary>The next record's outcome is final and durable already (dead-lettered, a duplicate, skipped).</summary>
     public void SettledDurably() => Settled++;
 
-    /// <summary>The next record was handled: its offset waits for the mark of <paramref name="messageId"/>.</summary>
+    /// <summary>
+    /// The next record was handled: its offset waits for the mark of <paramref name="messageId"/>, which goes to the
+    /// store's writer at once when it takes marks early (<see cref="DeduplicationGate.MarkSoon"/>), so that a crash
+    /// repeats as few handled records as possible.
+    /// </summary>
     public void SettledHandled(string messageId)
     {
         awaitingMark.Add(messageId);
+        early.Add(gate.MarkSoon(messageId, held));
         Settled++;
     }
 
@@ -46,11 +52,12 @@ internal sealed class OffsetSettlement
     /// Hands the handled IDs waiting for their mark to the caller, which records them with the next batch's claims
     /// (<see cref="DeferredMarks"/>) and only then stores the batch's offsets; this settlement stores none of them.
     /// </summary>
-    public List<string> TakeUnmarked()
+    public (List<string> MessageIds, EarlyMarks Early) TakeUnmarked()
     {
         // Handed over, not copied: this settlement is done with the batch once its marks are deferred.
-        var unmarked = awaitingMark;
+        var unmarked = (awaitingMark, early);
         awaitingMark = [];
+        early = new EarlyMarks();
         stored = Settled;
         return unmarked;
     }
@@ -63,8 +70,9 @@ internal sealed class OffsetSettlement
     {
         if (awaitingMark.Count > 0)
         {
-            await gate.MarkProcessedAsync(awaitingMark, held, cancellationToken).ConfigureAwait(false);
+            await gate.MarkProcessedAsync(awaitingMark, held, cancellationToken, early).ConfigureAwait(false);
             awaitingMark.Clear();
+            early = new EarlyMarks();
         }
 
         // Only the last settled record's offset: a partition's stored offset says every record before it is done, and

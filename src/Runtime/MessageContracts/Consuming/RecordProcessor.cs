@@ -320,7 +320,8 @@ internal sealed class RecordProcessor : IInboundRecordPipeline, IDisposable
         if (failure is null && settlement.Settled == count && settlement.HasUnmarked && !stop.IsCancellationRequested && mayDefer is not null && mayDefer())
         {
             // More records wait: this batch's marks go with their claims (the claims stay renewed until then).
-            return (count, new DeferredMarks(settlement.TakeUnmarked(), held));
+            var (unmarked, early) = settlement.TakeUnmarked();
+            return (count, new DeferredMarks(unmarked, held, early));
         }
 
         try

@@ -32,6 +32,9 @@ internal sealed class BatchingDeduplicationStore : IDeduplicationStore, IAsyncDi
     private readonly Queue<DeduplicationRequest> waiting = new();
     private readonly List<DeduplicationRequest> group = [];
 
+    // Guarded by gate: the handled IDs waiting for the next transaction, one set per claim owner (MarkSoon).
+    private readonly Dictionary<Guid, PendingMarks> pendingMarks = [];
+
     // Guarded by gate: whether a group is being written (then new requests only queue), and whether the store is closed.
     private bool writing;
     private bool closed;
@@ -86,6 +89,43 @@ internal sealed class BatchingDeduplicationStore : IDeduplicationStore, IAsyncDi
 
     /// <inheritdoc />
     public Task<int> PurgeAsync(DateTimeOffset olderThan, CancellationToken cancellationToken) => store.PurgeAsync(olderThan, cancellationToken);
+
+    /// <summary>
+    /// Adds <paramref name="messageId"/>, handled under a claim of <paramref name="owner"/>, to the marks the writer
+    /// takes whole at the start of its next transaction, and starts the writer if it is idle; does not wait. Returns the
+    /// set the ID joined, whose <see cref="PendingMarks.WrittenAsync"/> says when (and whether) it was recorded, or null
+    /// when the store is closed (the caller then marks through <see cref="MarkProcessedAsync"/>).
+    /// </summary>
+    internal PendingMarks? MarkSoon(string consumerGroup, Guid owner, string messageId)
+    {
+        bool start;
+        PendingMarks? marks;
+        lock (gate)
+        {
+            if (closed)
+            {
+                return null;
+            }
+
+            if (!pendingMarks.TryGetValue(owner, out marks) || !string.Equals(marks.ConsumerGroup, consumerGroup, StringComparison.Ordinal))
+            {
+                marks = new PendingMarks(consumerGroup, owner);
+                pendingMarks[owner] = marks;
+            }
+
+            marks.MessageIds.Add(messageId);
+            start = !writing;
+            writing = true;
+        }
+
+        if (start)
+        {
+            // Not on the caller's thread: the handlers' loop goes on while the mark is written.
+            _ = Task.Run(WriteGroupsAsync);
+        }
+
+        return marks;
+    }
 
     /// <summary>Lets the requests already submitted finish, then closes the writer.</summary>
     public async ValueTask DisposeAsync()
@@ -252,7 +292,7 @@ internal sealed class BatchingDeduplicationStore : IDeduplicationStore, IAsyncDi
 
         lock (gate)
         {
-            if (waiting.Count > 0)
+            if (waiting.Count > 0 || pendingMarks.Count > 0)
             {
                 return true;
             }
@@ -263,10 +303,22 @@ internal sealed class BatchingDeduplicationStore : IDeduplicationStore, IAsyncDi
         }
     }
 
-    /// <summary>Takes the requests waiting, up to <see cref="MaxIdsPerGroup"/> IDs (a larger request goes alone); drops cancelled ones.</summary>
+    /// <summary>
+    /// Takes every pending set of marks whole (first, so a claim in the same group sees them), then the requests waiting,
+    /// up to <see cref="MaxIdsPerGroup"/> IDs (a larger request goes alone); drops cancelled ones.
+    /// </summary>
     private void Gather()
     {
         var ids = 0;
+        foreach (var marks in pendingMarks.Values)
+        {
+            var request = DeduplicationRequest.MarkProcessed(marks.ConsumerGroup, marks.MessageIds, marks.Owner, CancellationToken.None);
+            group.Add(request);
+            marks.Taken(request);
+            ids += marks.MessageIds.Count;
+        }
+
+        pendingMarks.Clear();
         while (waiting.TryPeek(out var request))
         {
             if (request.CancellationToken.IsCancellationRequested)
