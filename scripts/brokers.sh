@@ -98,13 +98,30 @@ mc_rabbitmq_node_name() {
   fi
 }
 
+# Lets the rabbitmq user open as many files as the hard limit allows. The Debian launcher starts the node through
+# `su rabbitmq`, whose PAM session (pam_limits) sets the limits afresh, so raising this shell's limit is not enough:
+# the entry goes into /etc/security/limits.d, read by that session.
+mc_raise_open_files() {
+  local hard file=/etc/security/limits.d/messagecontracts-rabbitmq.conf
+  hard=$(ulimit -Hn)
+  [ "$hard" = unlimited ] && hard=65536
+  if [ -w /etc/security/limits.d ] && ! grep -qs "nofile $hard" "$file"; then
+    printf 'rabbitmq soft nofile %s\nrabbitmq hard nofile %s\n' "$hard" "$hard" > "$file"
+  fi
+  ulimit -n "$hard" 2>/dev/null || true
+}
+
 # Starts rabbitmq-server for the node whose environment is set (mc_rabbitmq_environment) in the background, and
 # returns once it has booted.
 mc_launch_rabbitmq() {
   local dir="$1" wrapper
   # Every descriptor of the background process redirected (exec: no shell left holding the caller's output open), so
   # a caller that reads this script's output to its end is not kept waiting by the server.
-  (cd "$dir" && exec setsid nohup rabbitmq-server {mc_brokers_lock}>&-) > "$dir/server.out" 2>&1 < /dev/null &
+  # The open-file limit raised to the hard limit first: RabbitMQ 3.10's file handle cache budgets every queue's,
+  # message store's and socket's handle from it, and at the usual soft limit of 1,024 (a budget of 927) a node that has
+  # served a few dozen test virtual hosts runs out: creating a virtual host and accepting a connection then wait
+  # forever for a handle (seen: total_used 1002 of 927, every new vhost stuck in rabbit_vhost:recover).
+  (cd "$dir" && mc_raise_open_files && exec setsid nohup rabbitmq-server {mc_brokers_lock}>&-) > "$dir/server.out" 2>&1 < /dev/null &
   echo $! > "$dir/wrapper.pid"
 
   # Ready in two observed steps, as each rabbitmqctl call costs seconds of CLI start-up: first the Erlang
