@@ -153,7 +153,7 @@ internal sealed class RawKafkaContender(bool envelope = false) : Contender
         sink.Reset(total);
         var consumeStarted = Stopwatch.GetTimestamp();
         GcReasons.PrintPhase(Key + " publish phase");
-        var consumeCost = ProcessCost.Start();
+            var consumeCost = ProcessCost.Start();
         before = GC.GetTotalAllocatedBytes(precise: true);
         using (new RawConsumer(kafka, sink, envelope))
         {
@@ -377,26 +377,7 @@ internal sealed class ToolkitContender(string key, string description, Func<Task
         var host = BuildHost(kafka, store, sink);
         try
         {
-            await host.StartAsync().ConfigureAwait(false);
-            var publisher = host.Services.GetRequiredService<IEventPublisher<BenchOrderPlaced>>();
-
-            sink.Reset(settings.WarmUp);
-            await PublishAsync(publisher, settings.WarmUp, settings.Window).ConfigureAwait(false);
-            if (!await WaitAsync(sink, settings.Timeout).ConfigureAwait(false))
-            {
-                throw new TimeoutException($"{Key}: the warm-up messages were not handled.");
-            }
-
-            sink.Reset(settings.Messages);
-            var started = Stopwatch.GetTimestamp();
-            await (settings.PacedRate is { } rate
-                ? PublishPacedAsync(publisher, settings.Messages, rate)
-                : PublishAsync(publisher, settings.Messages, settings.Window)).ConfigureAwait(false);
-            var published = Stopwatch.GetTimestamp();
-            var completed = await WaitAsync(sink, settings.Timeout).ConfigureAwait(false);
-            var result = Result(Key, round, settings, sink, started, published, completed);
-            await host.StopAsync().ConfigureAwait(false);
-            return result;
+            return await MeasureStartedAsync(Key, round, settings, host, sink).ConfigureAwait(false);
         }
         finally
         {
@@ -427,7 +408,7 @@ internal sealed class ToolkitContender(string key, string description, Func<Task
             sink.Reset(total);
             var consumeStarted = Stopwatch.GetTimestamp();
             GcReasons.PrintPhase(Key + " publish phase");
-        var consumeCost = ProcessCost.Start();
+            var consumeCost = ProcessCost.Start();
             before = GC.GetTotalAllocatedBytes(precise: true);
             await host.StartAsync().ConfigureAwait(false);
             if (!await WaitAsync(sink, settings.Timeout).ConfigureAwait(false))
@@ -448,6 +429,35 @@ internal sealed class ToolkitContender(string key, string description, Func<Task
         {
             await DisposeAsync(host, store).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Starts <paramref name="host"/>, publishes and awaits the warm-up, then publishes the measured messages (paced or
+    /// with a window of calls outstanding) and waits until they are handled: the measured part of every toolkit
+    /// contender, whatever its transport. The caller disposes the host.
+    /// </summary>
+    internal static async Task<RunResult> MeasureStartedAsync(string key, int round, RunSettings settings, IHost host, LatencySink sink)
+    {
+        await host.StartAsync().ConfigureAwait(false);
+        var publisher = host.Services.GetRequiredService<IEventPublisher<BenchOrderPlaced>>();
+
+        sink.Reset(settings.WarmUp);
+        await PublishAsync(publisher, settings.WarmUp, settings.Window).ConfigureAwait(false);
+        if (!await WaitAsync(sink, settings.Timeout).ConfigureAwait(false))
+        {
+            throw new TimeoutException($"{key}: the warm-up messages were not handled.");
+        }
+
+        sink.Reset(settings.Messages);
+        var started = Stopwatch.GetTimestamp();
+        await (settings.PacedRate is { } rate
+            ? PublishPacedAsync(publisher, settings.Messages, rate)
+            : PublishAsync(publisher, settings.Messages, settings.Window)).ConfigureAwait(false);
+        var published = Stopwatch.GetTimestamp();
+        var completed = await WaitAsync(sink, settings.Timeout).ConfigureAwait(false);
+        var result = Result(key, round, settings, sink, started, published, completed);
+        await host.StopAsync().ConfigureAwait(false);
+        return result;
     }
 
     /// <summary>Publishes <paramref name="count"/> messages: <paramref name="window"/> PublishAsync calls in flight, then awaits them all.</summary>

@@ -34,26 +34,7 @@ internal sealed class ToolkitRedisContender(
         var host = ToolkitContender.BuildHost(kafka: null, store, sink, options => options.UseRedis(configuration!, redis => redis.KeyPrefix = prefix));
         try
         {
-            await host.StartAsync().ConfigureAwait(false);
-            var publisher = host.Services.GetRequiredService<IEventPublisher<BenchOrderPlaced>>();
-
-            sink.Reset(settings.WarmUp);
-            await ToolkitContender.PublishAsync(publisher, settings.WarmUp, settings.Window).ConfigureAwait(false);
-            if (!await WaitAsync(sink, settings.Timeout).ConfigureAwait(false))
-            {
-                throw new TimeoutException($"{Key}: the warm-up messages were not handled.");
-            }
-
-            sink.Reset(settings.Messages);
-            var started = Stopwatch.GetTimestamp();
-            await (settings.PacedRate is { } rate
-                ? ToolkitContender.PublishPacedAsync(publisher, settings.Messages, rate)
-                : ToolkitContender.PublishAsync(publisher, settings.Messages, settings.Window)).ConfigureAwait(false);
-            var published = Stopwatch.GetTimestamp();
-            var completed = await WaitAsync(sink, settings.Timeout).ConfigureAwait(false);
-            var result = Result(Key, round, settings, sink, started, published, completed);
-            await host.StopAsync().ConfigureAwait(false);
-            return result;
+            return await ToolkitContender.MeasureStartedAsync(Key, round, settings, host, sink).ConfigureAwait(false);
         }
         finally
         {
