@@ -15,7 +15,7 @@ namespace MessageContracts.RabbitMQ.Consuming;
 internal sealed class AckWindow
 {
     private readonly SortedSet<ulong> unsettled = [];
-    private readonly Lock sync = new();
+    private readonly object sync = new();
 
     /// <summary>Serializes planning and sending (see remarks).</summary>
     public SemaphoreSlim Sending { get; } = new(1, 1);
