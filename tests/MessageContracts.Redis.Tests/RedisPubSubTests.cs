@@ -42,20 +42,6 @@ public sealed class RedisPubSubTests(RedisServer server) : IClassFixture<RedisSe
     }
 
     [Fact]
-    public async Task A_message_published_with_no_subscriber_is_reported_as_received_by_nobody_and_logged()
-    {
-        await using var pricing = await PubSubHost.StartAsync(server, prefix, "pricing", handles: false);
-
-        var published = await pricing.Publisher.PublishAsync(new PriceTicked("ACME", 12.5m));
-
-        Assert.Equal(0, published.Receivers);
-        var warning = Assert.Single(pricing.Log.Lines, line => line.Level == LogLevel.Warning);
-        Assert.Contains(published.MessageId, warning.Message, StringComparison.Ordinal);
-        Assert.Contains("no subscriber", warning.Message, StringComparison.Ordinal);
-        Assert.Contains(prefix + Topic, warning.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task An_at_most_once_event_never_touches_a_stream()
     {
         await using var dashboard = await PubSubHost.StartAsync(server, prefix, "dashboard", handles: true);

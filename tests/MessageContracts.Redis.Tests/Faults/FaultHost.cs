@@ -36,7 +36,7 @@ public sealed class FaultHost : IAsyncDisposable
     public ICommandSender<DeliverParcel> Sender => host.Services.GetRequiredService<ICommandSender<DeliverParcel>>();
 
     /// <summary>The service's one connection (the sender's, which the receiver shares).</summary>
-    public IConnectionMultiplexer Connection => ((RedisStreamSender)host.Services.GetRequiredService<ITransportSender>()).Connection;
+    public IConnectionMultiplexer Connection => ((RedisTransportSender)host.Services.GetRequiredService<ITransportSender>()).Connection;
 
     public static async Task<FaultHost> StartAsync(
         string configuration,

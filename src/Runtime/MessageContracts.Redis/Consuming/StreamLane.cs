@@ -115,6 +115,14 @@ internal sealed class StreamLane(
                 await WaitAsync(delay, stop).ConfigureAwait(false);
                 delay = Longer(delay);
             }
+            catch (Exception exception) when (stop.IsCancellationRequested)
+            {
+                // Stopping while Redis fails (a server going down with the service, a read in flight at the stop): the
+                // lane ends as it would have. Nothing is lost: what was read and not acknowledged stays pending under
+                // this consumer and is read again by its next run or reclaimed by another instance.
+                logger.LogDebug(exception, "Redis stream {Stream} failed while its lane was stopping", (string?)key);
+                return;
+            }
         }
     }
 
