@@ -41,7 +41,16 @@ public sealed class PendingWriteAtShutdownTests(ITestOutputHelper output)
             .Build();
         await host.StartAsync();
         var publisher = host.Services.GetRequiredService<IEventPublisher<PriceChanged>>();
-        await publisher.PublishAsync(new PriceChanged("sku-0", 1m)); // connects the producer
+        // Connects the producer. Its 1 s timeout can expire on a loaded machine: that publish is logged (the log passes
+        // writes through until it is told to hold them) and the next one tries again.
+        var connected = false;
+        for (var attempt = 0; attempt < 10 && !connected; attempt++)
+        {
+            connected = (await publisher.PublishAsync(new PriceChanged("sku-0", 1m)).WaitAsync(Patience)).Delivered;
+        }
+
+        Assert.True(connected, "the producer never delivered a message before the brokers went down");
+        log.Hold();
 
         // The publish fails after its timeout; nobody awaits it, and the host stops at once.
         kafka.SetBrokerDown(EmbeddedKafka.AllBrokers);
@@ -66,25 +75,36 @@ public sealed class PendingWriteAtShutdownTests(ITestOutputHelper output)
         log.Release();
         await stopping.WaitAsync(Patience);
 
-        var result = await unawaited;
+        var result = await unawaited.WaitAsync(Patience);
         Assert.Equal(PublishOutcome.Logged, result.Outcome);
         var reopened = new SqlitePublishFailureLog($"Data Source={Path.Combine(folder, "failures.db")};Pooling=False");
-        Assert.Equal(result.MessageId, Assert.Single(await reopened.ReadAsync(0, 10, default)).MessageId);
+        Assert.Contains(await reopened.ReadAsync(0, 100, default), record => record.MessageId == result.MessageId);
         kafka.SetBrokerUp(EmbeddedKafka.AllBrokers);
     }
 
-    /// <summary>A real SQLite log whose writes wait until the test lets them go: a disk that is slow at the worst moment.</summary>
+    /// <summary>
+    /// A real SQLite log whose writes, once <see cref="Hold"/> is called, wait until the test lets them go: a disk that is
+    /// slow at the worst moment.
+    /// </summary>
     private sealed class SlowLog(IPublishFailureLog inner) : IPublishFailureLog
     {
         private readonly TaskCompletionSource entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private volatile bool holding;
 
         public Task Entered => entered.Task;
+
+        public void Hold() => holding = true;
 
         public void Release() => released.TrySetResult();
 
         public async Task<bool> AppendAsync(PublishFailureRecord record, CancellationToken cancellationToken)
         {
+            if (!holding)
+            {
+                return await inner.AppendAsync(record, cancellationToken);
+            }
+
             entered.TrySetResult();
             await released.Task;
             return await inner.AppendAsync(record, cancellationToken);
