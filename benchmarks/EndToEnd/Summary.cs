@@ -97,43 +97,28 @@ internal static class Summary
     }
 
     /// <summary>The RabbitMQ contenders against raw RabbitMQ.Client (r) of the same round: issue 14's target is 0.8x throughput, p99 at most 1.5x.</summary>
-    private static void AppendRabbitMq(StringBuilder text, IReadOnlyList<Contender> contenders, IReadOnlyList<RunResult> results)
-    {
-        var rabbit = contenders.Where(c => c.Broker == RabbitMqBench.Broker && results.Any(r => r.Contender == c.Key)).ToList();
-        if (rabbit.Count == 0)
-        {
-            return;
-        }
-
-        var raw = ByRound(results, RabbitMqBench.RawKey);
-        text.AppendLine();
-        text.AppendLine("| RabbitMQ contender | msg/s | vs (r) | p50 ms | p50 − (r) ms | p99 ms | p99 vs (r) | rounds |");
-        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
-        foreach (var contender in rabbit)
-        {
-            var mine = results.Where(r => r.Contender == contender.Key).ToList();
-            var incomplete = mine.Count(r => !r.Completed);
-            text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {contender.Key}: {contender.Description} | {Cell(mine.Select(r => r.MessagesPerSecond), "N0")} | {Ratio(mine, raw, r => r.MessagesPerSecond)} | " +
-                $"{Cell(mine.Select(r => r.P50Ms), "N1")} | {Difference(mine, raw, r => r.P50Ms)} | {Cell(mine.Select(r => r.P99Ms), "N1")} | " +
-                $"{Ratio(mine, raw, r => r.P99Ms)} | {mine.Count}{(incomplete > 0 ? $" ({incomplete} incomplete)" : "")} |"));
-        }
-    }
+    private static void AppendRabbitMq(StringBuilder text, IReadOnlyList<Contender> contenders, IReadOnlyList<RunResult> results) =>
+        AppendBrokerTable(text, contenders, results, RabbitMqBench.Broker, "RabbitMQ", RabbitMqBench.RawKey, "r");
 
     /// <summary>The Redis contenders against raw StackExchange.Redis (x) of the same round: issue 15's target is 0.8x throughput.</summary>
-    private static void AppendRedis(StringBuilder text, IReadOnlyList<Contender> contenders, IReadOnlyList<RunResult> results)
+    private static void AppendRedis(StringBuilder text, IReadOnlyList<Contender> contenders, IReadOnlyList<RunResult> results) =>
+        AppendBrokerTable(text, contenders, results, RedisBench.Broker, "Redis", RedisBench.RawKey, "x");
+
+    /// <summary>One table for the contenders of a broker other than Kafka, each against that broker's raw client of the same round.</summary>
+    private static void AppendBrokerTable(
+        StringBuilder text, IReadOnlyList<Contender> contenders, IReadOnlyList<RunResult> results, string broker, string title, string rawKey, string rawLabel)
     {
-        var redis = contenders.Where(c => c.Broker == RedisBench.Broker && results.Any(r => r.Contender == c.Key)).ToList();
-        if (redis.Count == 0)
+        var ofBroker = contenders.Where(c => c.Broker == broker && results.Any(r => r.Contender == c.Key)).ToList();
+        if (ofBroker.Count == 0)
         {
             return;
         }
 
-        var raw = ByRound(results, RedisBench.RawKey);
+        var raw = ByRound(results, rawKey);
         text.AppendLine();
-        text.AppendLine("| Redis contender | msg/s | vs (x) | p50 ms | p50 − (x) ms | p99 ms | p99 vs (x) | rounds |");
+        text.AppendLine($"| {title} contender | msg/s | vs ({rawLabel}) | p50 ms | p50 − ({rawLabel}) ms | p99 ms | p99 vs ({rawLabel}) | rounds |");
         text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
-        foreach (var contender in redis)
+        foreach (var contender in ofBroker)
         {
             var mine = results.Where(r => r.Contender == contender.Key).ToList();
             var incomplete = mine.Count(r => !r.Completed);
