@@ -32,8 +32,8 @@ internal sealed class BatchingDeduplicationStore : IDeduplicationStore, IAsyncDi
     private readonly Queue<DeduplicationRequest> waiting = new();
     private readonly List<DeduplicationRequest> group = [];
 
-    // Guarded by gate: the handled IDs waiting for the next transaction, one set per claim owner (MarkSoon).
-    private readonly Dictionary<Guid, PendingMarks> pendingMarks = [];
+    // Guarded by gate: the handled IDs waiting for the next transaction, one set per claim owner and consumer group (MarkSoon).
+    private readonly Dictionary<(Guid Owner, string ConsumerGroup), PendingMarks> pendingMarks = [];
 
     // Guarded by gate: whether a group is being written (then new requests only queue), and whether the store is closed.
     private bool writing;
@@ -107,10 +107,10 @@ internal sealed class BatchingDeduplicationStore : IDeduplicationStore, IAsyncDi
                 return null;
             }
 
-            if (!pendingMarks.TryGetValue(owner, out marks) || !string.Equals(marks.ConsumerGroup, consumerGroup, StringComparison.Ordinal))
+            if (!pendingMarks.TryGetValue((owner, consumerGroup), out marks))
             {
                 marks = new PendingMarks(consumerGroup, owner);
-                pendingMarks[owner] = marks;
+                pendingMarks[(owner, consumerGroup)] = marks;
             }
 
             marks.MessageIds.Add(messageId);

@@ -31,7 +31,4 @@ internal sealed class PendingMarks(string consumerGroup, Guid owner)
 
     /// <summary>The store took the set into a transaction as <paramref name="request"/>.</summary>
     internal void Taken(DeduplicationRequest request) => taken.TrySetResult(request);
-
-    /// <summary>The store closed before taking the set.</summary>
-    internal void Abandoned(Exception exception) => taken.TrySetException(exception);
 }
