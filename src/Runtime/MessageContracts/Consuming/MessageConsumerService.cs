@@ -25,6 +25,8 @@ internal sealed partial class MessageConsumerService : BackgroundService
     private readonly ConsumerReachabilityProbe reachability;
     private readonly ConsumerLagMetrics lag;
     private readonly Dictionary<TopicPartition, PartitionWorker> workers = [];
+    // Poll thread only: copies each record's headers out of Confluent's objects (FetchedRecord says why).
+    private readonly HeaderRetention headerRetention = new();
     private readonly CancellationTokenSource shutdownAbort = new();
     private readonly SemaphoreSlim concurrency;
     private volatile bool aWorkerFailed;
@@ -119,7 +121,9 @@ internal sealed partial class MessageConsumerService : BackgroundService
             worker = StartWorker(consumer, record.TopicPartition);
         }
 
-        worker.Enqueue(record);
+        // Only what the worker needs is kept; Confluent's graph for the record dies here, young (FetchedRecord).
+        var message = record.Message;
+        worker.Enqueue(new FetchedRecord(record.Offset.Value, record.LeaderEpoch, message.Key, message.Value, headerRetention.Retain(message.Headers)));
         if (!worker.Paused && (worker.Queued >= options.MaxQueuedRecordsPerPartition || worker.QueuedBytes >= options.MaxQueuedBytesPerPartition))
         {
             // Back-pressure per partition, by count and by bytes (large records must not fill the memory): stop
@@ -144,7 +148,7 @@ internal sealed partial class MessageConsumerService : BackgroundService
     private PartitionWorker StartWorker(IConsumer<byte[]?, byte[]?> consumer, TopicPartition partition)
     {
         var worker = new PartitionWorker(
-            partition, processor, record => StoreOffset(consumer, record), concurrency, shutdownAbort.Token, _ => aWorkerFailed = true, logger);
+            partition, processor, record => StoreOffset(consumer, partition, record), concurrency, shutdownAbort.Token, _ => aWorkerFailed = true, logger);
         workers[partition] = worker;
         return worker;
     }
@@ -162,28 +166,29 @@ internal sealed partial class MessageConsumerService : BackgroundService
             // Re-read the partition from the record that failed: the records queued behind it come again too.
             workers.Remove(worker.Partition);
             worker.Dispose();
-            consumer.Seek(failed.TopicPartitionOffset);
+            consumer.Seek(new TopicPartitionOffset(worker.Partition, failed.Offset, failed.LeaderEpoch));
             if (worker.Paused)
             {
                 consumer.Resume([worker.Partition]);
             }
 
             StartWorker(consumer, worker.Partition);
-            LogWorkerRestarted(failed.Topic, failed.Partition.Value, failed.Offset.Value);
+            LogWorkerRestarted(worker.Partition.Topic, worker.Partition.Partition.Value, failed.Offset);
         }
     }
 
-    private void StoreOffset(IConsumer<byte[]?, byte[]?> consumer, ConsumeResult<byte[]?, byte[]?> record)
+    private void StoreOffset(IConsumer<byte[]?, byte[]?> consumer, TopicPartition partition, FetchedRecord record)
     {
         try
         {
-            consumer.StoreOffset(record);
+            // As Confluent's StoreOffset(ConsumeResult) does: the next offset to read, with the fetch's leader epoch.
+            consumer.StoreOffset(new TopicPartitionOffset(partition, record.Offset + 1, record.LeaderEpoch));
         }
         catch (KafkaException exception)
         {
             // The partition moved to another member in the meantime; that member re-reads from the last commit
             // and the deduplication store drops what this one already settled.
-            LogStoreOffsetFailed(record.Topic, record.Partition.Value, record.Offset.Value, exception.Error.Reason);
+            LogStoreOffsetFailed(partition.Topic, partition.Partition.Value, record.Offset, exception.Error.Reason);
         }
     }
 

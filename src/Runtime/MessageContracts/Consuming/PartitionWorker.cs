@@ -10,16 +10,16 @@ namespace MessageContracts;
 /// <see cref="MaxBatch"/> (one claim and one mark call to the deduplication store for all of them); a record alone is a
 /// batch of one. Workers of different partitions run in parallel; their handlers are bounded by a semaphore shared by the consumer
 /// (taken by the processor around the handlers only, not across store round trips). This is
-/// the edge where Confluent's consume results become the processor's <see cref="InboundRecord"/>s, and its offsets go
-/// back to Confluent.
+/// the edge where the poll loop's <see cref="FetchedRecord"/>s become the processor's <see cref="InboundRecord"/>s, and
+/// their offsets go back to Confluent.
 /// </summary>
 internal sealed partial class PartitionWorker : IDisposable
 {
-    private readonly Channel<ConsumeResult<byte[]?, byte[]?>> queue =
-        Channel.CreateUnbounded<ConsumeResult<byte[]?, byte[]?>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly Channel<FetchedRecord> queue =
+        Channel.CreateUnbounded<FetchedRecord>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
 
     private readonly RecordProcessor processor;
-    private readonly Action<ConsumeResult<byte[]?, byte[]?>> storeOffset;
+    private readonly Action<FetchedRecord> storeOffset;
     private readonly SemaphoreSlim concurrency;
     private readonly CancellationTokenSource stopTaking = new();
     private readonly CancellationTokenSource abort;
@@ -29,8 +29,8 @@ internal sealed partial class PartitionWorker : IDisposable
     /// <summary>The most records settled with one claim and one mark call to the deduplication store.</summary>
     internal const int MaxBatch = 64;
 
-    private readonly List<ConsumeResult<byte[]?, byte[]?>> batch = new(MaxBatch);
-    private readonly Queue<ConsumeResult<byte[]?, byte[]?>> pending = new();
+    private readonly List<FetchedRecord> batch = new(MaxBatch);
+    private readonly Queue<FetchedRecord> pending = new();
 
     // The batch as the processor sees it (no Confluent types), and the offset callback, made once per worker.
     private readonly List<InboundRecord> records = new(MaxBatch);
@@ -41,15 +41,15 @@ internal sealed partial class PartitionWorker : IDisposable
     // The marks of the last batch, deferred to go with the next batch's claims, and that batch's last record (whose
     // offset is stored once they are recorded).
     private DeferredMarks? deferred;
-    private ConsumeResult<byte[]?, byte[]?>? deferredLast;
+    private FetchedRecord? deferredLast;
     private int queued;
     private long queuedBytes;
-    private ConsumeResult<byte[]?, byte[]?>? current;
+    private FetchedRecord? current;
 
     public PartitionWorker(
         TopicPartition partition,
         RecordProcessor processor,
-        Action<ConsumeResult<byte[]?, byte[]?>> storeOffset,
+        Action<FetchedRecord> storeOffset,
         SemaphoreSlim concurrency,
         CancellationToken shutdownAbort,
         Action<PartitionWorker> onFailed,
@@ -60,7 +60,7 @@ internal sealed partial class PartitionWorker : IDisposable
         this.processor = processor;
         this.storeOffset = storeOffset;
         storeOffsetAt = StoreOffsetAt;
-        storeDeferredOffset = () => storeOffset(deferredLast!);
+        storeDeferredOffset = () => storeOffset(deferredLast!.Value);
         moreQueued = () => pending.Count > 0 || Volatile.Read(ref queued) > 0;
         this.concurrency = concurrency;
         this.logger = logger;
@@ -85,32 +85,16 @@ internal sealed partial class PartitionWorker : IDisposable
     /// The record the worker failed on, when it stopped because of an unexpected error; the consumer then rewinds the
     /// partition to it and starts a new worker.
     /// </summary>
-    public ConsumeResult<byte[]?, byte[]?>? FailedRecord { get; private set; }
+    public FetchedRecord? FailedRecord { get; private set; }
 
     /// <summary>Whether the consumer paused fetching this partition because too many records wait (poll thread only).</summary>
     public bool Paused { get; set; }
 
-    public void Enqueue(ConsumeResult<byte[]?, byte[]?> record)
+    public void Enqueue(FetchedRecord record)
     {
         Interlocked.Increment(ref queued);
-        Interlocked.Add(ref queuedBytes, SizeOf(record));
+        Interlocked.Add(ref queuedBytes, record.Size);
         queue.Writer.TryWrite(record);
-    }
-
-    /// <summary>What a record holds in memory, roughly: its key, value and header bytes.</summary>
-    internal static long SizeOf(ConsumeResult<byte[]?, byte[]?> record)
-    {
-        var message = record.Message;
-        long size = (message.Key?.Length ?? 0) + (message.Value?.Length ?? 0);
-        if (message.Headers is { } headers)
-        {
-            for (var i = 0; i < headers.Count; i++)
-            {
-                size += headers[i].Key.Length + (headers[i].GetValueBytes()?.Length ?? 0);
-            }
-        }
-
-        return size;
     }
 
     /// <summary>
@@ -193,7 +177,7 @@ internal sealed partial class PartitionWorker : IDisposable
         }
     }
 
-    private bool TryTake(out ConsumeResult<byte[]?, byte[]?> record)
+    private bool TryTake(out FetchedRecord record)
     {
         if (pending.Count > 0)
         {
@@ -204,7 +188,7 @@ internal sealed partial class PartitionWorker : IDisposable
         if (queue.Reader.TryRead(out record!))
         {
             Interlocked.Decrement(ref queued);
-            Interlocked.Add(ref queuedBytes, -SizeOf(record));
+            Interlocked.Add(ref queuedBytes, -record.Size);
             return true;
         }
 
@@ -223,8 +207,7 @@ internal sealed partial class PartitionWorker : IDisposable
             records.Clear();
             foreach (var record in batch)
             {
-                records.Add(new InboundRecord(
-                    record.Topic, record.Partition.Value, record.Offset.Value, record.Message.Key, record.Message.Value, KafkaTransportHeaders.Wrap(record.Message.Headers)));
+                records.Add(new InboundRecord(Partition.Topic, Partition.Partition.Value, record.Offset, record.Key, record.Value, record.Headers));
             }
 
             // A failure rewinds to the first record whose offset was not stored (with marks deferred, one of theirs).
