@@ -23,9 +23,11 @@ public sealed class InMemoryDeduplicationStore : IDeduplicationStore
     private readonly TimeProvider timeProvider;
     private readonly object gate = new();
 
-    // Entries by key, and the same entries ordered by their last change (oldest first) for eviction.
-    private readonly Dictionary<Key, LinkedListNode<Entry>> entries = [];
-    private readonly LinkedList<Entry> byAge = new();
+    // Entries by key, and the same entries ordered by their last change (oldest first) for eviction: each entry is its
+    // own node of that order, changed in place, so a claim allocates one object and a mark none.
+    private readonly Dictionary<Key, Entry> entries = [];
+    private Entry? oldest;
+    private Entry? newest;
 
     /// <summary>Creates a store that keeps <see cref="DefaultMaxEntries"/> entries for <see cref="DefaultWindow"/>.</summary>
     /// <param name="timeProvider">The clock for leases, the window and processed times; <see cref="TimeProvider.System"/> when null.</param>
@@ -105,9 +107,9 @@ public sealed class InMemoryDeduplicationStore : IDeduplicationStore
         {
             foreach (var messageId in messageIds)
             {
-                if (entries.TryGetValue(new Key(consumerGroup, messageId), out var node) && !node.Value.Processed && node.Value.Owner == owner)
+                if (entries.TryGetValue(new Key(consumerGroup, messageId), out var entry) && !entry.Processed && entry.Owner == owner)
                 {
-                    Remove(node);
+                    Remove(entry);
                 }
             }
         }
@@ -126,17 +128,18 @@ public sealed class InMemoryDeduplicationStore : IDeduplicationStore
         lock (gate)
         {
             var removed = 0;
-            var node = byAge.First;
-            while (node is not null)
+            var cutoff = olderThan.UtcTicks;
+            var entry = oldest;
+            while (entry is not null)
             {
-                var next = node.Next;
-                if (node.Value.Processed && node.Value.ChangedAt < olderThan)
+                var next = entry.Newer;
+                if (entry.Processed && entry.ChangedAt < cutoff)
                 {
-                    Remove(node);
+                    Remove(entry);
                     removed++;
                 }
 
-                node = next;
+                entry = next;
             }
 
             return Task.FromResult(removed);
@@ -171,89 +174,162 @@ public sealed class InMemoryDeduplicationStore : IDeduplicationStore
 
     private bool Renew(Key key, Guid owner, DateTimeOffset now, TimeSpan lease)
     {
-        if (!entries.TryGetValue(key, out var node) || node.Value.Processed || node.Value.Owner != owner)
+        if (!entries.TryGetValue(key, out var entry) || entry.Processed || entry.Owner != owner)
         {
             return false;
         }
 
-        Remove(node);
-        Add(node.Value with { LeaseExpiresAt = now + lease, ChangedAt = now });
+        entry.LeaseExpiresAt = (now + lease).UtcTicks;
+        Touch(entry, now);
         return true;
     }
 
     private bool MarkProcessed(Key key, Guid owner, DateTimeOffset now)
     {
-        if (entries.TryGetValue(key, out var node))
+        if (entries.TryGetValue(key, out var entry))
         {
-            var entry = node.Value;
             if (entry.Processed)
             {
                 return true;
             }
 
-            if (entry.Owner != owner && entry.LeaseExpiresAt > now)
+            if (entry.Owner != owner && entry.LeaseExpiresAt > now.UtcTicks)
             {
                 // Another owner holds it now (this owner's claim was taken over): its outcome counts.
                 return false;
             }
 
-            Remove(node);
+            entry.Processed = true;
+            entry.Owner = Guid.Empty;
+            entry.LeaseExpiresAt = DateTimeOffset.MinValue.UtcTicks;
+            Touch(entry, now);
+            return true;
         }
 
         // Recorded also without a claim of this owner, as long as nobody else holds one: the outcome is final.
-        Add(new Entry(key, Processed: true, Owner: Guid.Empty, LeaseExpiresAt: DateTimeOffset.MinValue, ChangedAt: now));
+        Add(new Entry(key) { Processed = true, Owner = Guid.Empty, LeaseExpiresAt = DateTimeOffset.MinValue.UtcTicks, ChangedAt = now.UtcTicks });
         return true;
     }
 
     private DeduplicationClaim Claim(Key key, Guid owner, DateTimeOffset now, TimeSpan lease)
     {
-        if (entries.TryGetValue(key, out var node))
+        if (entries.TryGetValue(key, out var entry))
         {
-            var entry = node.Value;
             if (entry.Processed)
             {
                 return DeduplicationClaim.AlreadyProcessed;
             }
 
-            if (entry.LeaseExpiresAt > now)
+            if (entry.LeaseExpiresAt > now.UtcTicks)
             {
                 return DeduplicationClaim.ClaimedElsewhere;
             }
 
             // The holder's lease ran out (it died or stalled): the claim passes to this owner.
-            Remove(node);
+            entry.Owner = owner;
+            entry.LeaseExpiresAt = (now + lease).UtcTicks;
+            Touch(entry, now);
+            return DeduplicationClaim.Claimed;
         }
 
-        Add(new Entry(key, Processed: false, owner, LeaseExpiresAt: now + lease, ChangedAt: now));
+        Add(new Entry(key) { Owner = owner, LeaseExpiresAt = (now + lease).UtcTicks, ChangedAt = now.UtcTicks });
         return DeduplicationClaim.Claimed;
     }
 
     private void Add(Entry entry)
     {
-        entries.Add(entry.Key, byAge.AddLast(entry));
+        entries.Add(entry.Key, entry);
+        Append(entry);
         while (entries.Count > MaxEntries)
         {
-            Remove(byAge.First!);
+            Remove(oldest!);
         }
     }
 
-    private void Remove(LinkedListNode<Entry> node)
+    /// <summary>Records a change of <paramref name="entry"/> at <paramref name="now"/>: it becomes the newest.</summary>
+    private void Touch(Entry entry, DateTimeOffset now)
     {
-        entries.Remove(node.Value.Key);
-        byAge.Remove(node);
+        entry.ChangedAt = now.UtcTicks;
+        Unlink(entry);
+        Append(entry);
+    }
+
+    private void Remove(Entry entry)
+    {
+        entries.Remove(entry.Key);
+        Unlink(entry);
+    }
+
+    private void Append(Entry entry)
+    {
+        entry.Older = newest;
+        entry.Newer = null;
+        if (newest is null)
+        {
+            oldest = entry;
+        }
+        else
+        {
+            newest.Newer = entry;
+        }
+
+        newest = entry;
+    }
+
+    private void Unlink(Entry entry)
+    {
+        if (entry.Older is null)
+        {
+            oldest = entry.Newer;
+        }
+        else
+        {
+            entry.Older.Newer = entry.Newer;
+        }
+
+        if (entry.Newer is null)
+        {
+            newest = entry.Older;
+        }
+        else
+        {
+            entry.Newer.Older = entry.Older;
+        }
+
+        entry.Older = null;
+        entry.Newer = null;
     }
 
     private void EvictExpired(DateTimeOffset now)
     {
-        var cutoff = now - Window;
-        while (byAge.First is { } oldest && oldest.Value.ChangedAt <= cutoff)
+        var cutoff = (now - Window).UtcTicks;
+        while (oldest is { } entry && entry.ChangedAt <= cutoff)
         {
-            Remove(oldest);
+            Remove(entry);
         }
     }
 
     private readonly record struct Key(string ConsumerGroup, string MessageId);
 
-    // A processed entry has its processed time in ChangedAt; a claimed one, the time of the claim or its last renewal.
-    private sealed record Entry(Key Key, bool Processed, Guid Owner, DateTimeOffset LeaseExpiresAt, DateTimeOffset ChangedAt);
+    /// <summary>
+    /// One ID's state, and its place in the order of last changes. Times are UTC ticks. A processed entry has its
+    /// processed time in <see cref="ChangedAt"/>; a claimed one, the time of the claim or its last renewal.
+    /// </summary>
+    private sealed class Entry(Key key)
+    {
+        public Key Key { get; } = key;
+
+        public bool Processed { get; set; }
+
+        public Guid Owner { get; set; }
+
+        public long LeaseExpiresAt { get; set; }
+
+        public long ChangedAt { get; set; }
+
+        // The neighbours in the order of last changes (null at either end).
+        public Entry? Older { get; set; }
+
+        public Entry? Newer { get; set; }
+    }
 }
