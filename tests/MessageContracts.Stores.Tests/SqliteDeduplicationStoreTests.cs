@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace MessageContracts.Stores.Tests;
@@ -208,6 +209,114 @@ public sealed class SqliteDeduplicationStoreTests : DeduplicationStoreContract
         Assert.True(await stores[1].MarkProcessedAsync(Group, "old-claimed", Owner, default));
     }
 
+    [Fact]
+    public async Task Hourly_purges_forget_what_the_retention_left_behind_and_keep_the_rest_without_a_processed_time_index()
+    {
+        var retention = TimeSpan.FromHours(3);
+        var store = CreateStore();
+        var written = new List<(string Id, DateTimeOffset ProcessedAt)>();
+        for (var hour = 0; hour < 10; hour++)
+        {
+            // Each hour: entries marked at once, one claimed now and marked half an hour later, one claimed and never marked.
+            var owner = Guid.NewGuid();
+            var ids = Enumerable.Range(0, 20).Select(i => $"h{hour}-{i}").ToArray();
+            await store.TryClaimAsync(Group, ids, owner, Lease, default);
+            await store.MarkProcessedAsync(Group, ids[..19], owner, default);
+            written.AddRange(ids[..19].Select(id => (id, Time.GetUtcNow())));
+            await store.TryClaimAsync(Group, $"h{hour}-unmarked", Guid.NewGuid(), TimeSpan.FromDays(30), default);
+            Time.Advance(TimeSpan.FromMinutes(30));
+            await store.MarkProcessedAsync(Group, ids[19], owner, default);
+            written.Add((ids[19], Time.GetUtcNow()));
+            Time.Advance(TimeSpan.FromMinutes(30));
+
+            var cutoff = Time.GetUtcNow() - retention;
+            var removed = await store.PurgeAsync(cutoff, default);
+
+            Assert.Equal(written.Count(w => w.ProcessedAt < cutoff), removed);
+            written.RemoveAll(w => w.ProcessedAt < cutoff);
+            Assert.Equal(written.Count, await CountAsync($"state = 'processed'"));
+            Assert.Equal(hour + 1, await CountAsync($"state = 'claimed'"));
+        }
+
+        // What is left is what the retention keeps, and it is still remembered.
+        var other = Guid.NewGuid();
+        Assert.All(await store.TryClaimAsync(Group, written.Select(w => w.Id).ToArray(), other, Lease, default), claim => Assert.Equal(DeduplicationClaim.AlreadyProcessed, claim));
+        Assert.Equal(DeduplicationClaim.Claimed, await store.TryClaimAsync(Group, "h0-0", other, Lease, default));
+        Assert.Equal(DeduplicationClaim.ClaimedElsewhere, await store.TryClaimAsync(Group, "h0-unmarked", other, Lease, default));
+        Assert.Empty(await IndexesAsync());
+        Assert.InRange(await CountAsync("true", SqliteDeduplicationStoreWatermarks), 1, 4);
+    }
+
+    [Fact]
+    public async Task A_purge_searches_only_the_rows_written_before_the_first_watermark_after_its_cutoff()
+    {
+        var store = CreateStore();
+        await store.MarkProcessedAsync(Group, "early", Owner, default);
+        await store.PurgeAsync(Time.GetUtcNow() - TimeSpan.FromDays(7), default);
+        Time.Advance(TimeSpan.FromHours(1));
+        await store.MarkProcessedAsync(Group, "late", Owner, default);
+        await store.PurgeAsync(Time.GetUtcNow() - TimeSpan.FromDays(7), default);
+
+        // A process whose clock runs a day behind marks an ID after the second watermark: its processed time is older
+        // than the cutoff below, but its row comes after the watermark the purge searches to, so this purge does not
+        // read it (a scan of the table would delete it). The next purge's watermark covers it.
+        Time.Advance(TimeSpan.FromHours(2));
+        await new SqliteDeduplicationStore(ConnectionString, new FakeTimeProvider(Time.GetUtcNow() - TimeSpan.FromDays(1)))
+            .MarkProcessedAsync(Group, "behind", Owner, default);
+        var cutoff = Time.GetUtcNow() - TimeSpan.FromHours(2);
+
+        Assert.Equal(1, await store.PurgeAsync(cutoff, default));
+        Assert.Equal(DeduplicationClaim.Claimed, await store.TryClaimAsync(Group, "early", Guid.NewGuid(), Lease, default));
+        Assert.Equal(DeduplicationClaim.AlreadyProcessed, await store.TryClaimAsync(Group, "late", Guid.NewGuid(), Lease, default));
+        Assert.Equal(DeduplicationClaim.AlreadyProcessed, await store.TryClaimAsync(Group, "behind", Guid.NewGuid(), Lease, default));
+
+        Time.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(2, await store.PurgeAsync(Time.GetUtcNow() - TimeSpan.FromHours(2), default));
+        Assert.Equal(DeduplicationClaim.Claimed, await store.TryClaimAsync(Group, "behind", Guid.NewGuid(), Lease, default));
+    }
+
+    [Fact]
+    public async Task A_file_of_the_version_with_the_processed_time_index_loses_the_index_and_keeps_its_rows_and_their_purge()
+    {
+        var hour = TimeSpan.FromHours(1);
+        var start = Time.GetUtcNow();
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabaseFile)!);
+        await using (var connection = new SqliteConnection(ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                CREATE TABLE {SqliteDeduplicationStore.TableName} (
+                    consumer_group TEXT NOT NULL, message_id TEXT NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('claimed', 'processed')),
+                    lease_expires_at INTEGER NULL, processed_at INTEGER NULL, owner BLOB NULL,
+                    PRIMARY KEY (consumer_group, message_id)) WITHOUT ROWID;
+                CREATE INDEX {SqliteDeduplicationStore.TableName}_processed_at ON {SqliteDeduplicationStore.TableName} (processed_at) WHERE state = 'processed';
+                INSERT INTO {SqliteDeduplicationStore.TableName} VALUES ('orders', 'a-third', 'processed', NULL, {(start + 2 * hour).ToUnixTimeMilliseconds()}, NULL);
+                INSERT INTO {SqliteDeduplicationStore.TableName} VALUES ('orders', 'b-first', 'processed', NULL, {start.ToUnixTimeMilliseconds()}, NULL);
+                INSERT INTO {SqliteDeduplicationStore.TableName} VALUES ('orders', 'c-claimed', 'claimed', {(start + 3 * hour + Lease).ToUnixTimeMilliseconds()}, NULL, X'00');
+                INSERT INTO {SqliteDeduplicationStore.TableName} VALUES ('orders', 'd-second', 'processed', NULL, {(start + hour).ToUnixTimeMilliseconds()}, NULL);
+                """;
+            await command.ExecuteNonQueryAsync();
+        }
+
+        Time.Advance(3 * hour);
+        var store = CreateStore();
+        Assert.Equal(
+            [DeduplicationClaim.AlreadyProcessed, DeduplicationClaim.AlreadyProcessed, DeduplicationClaim.ClaimedElsewhere, DeduplicationClaim.AlreadyProcessed],
+            await store.TryClaimAsync(Group, ["a-third", "b-first", "c-claimed", "d-second"], Owner, Lease, default));
+        Assert.Empty(await IndexesAsync());
+        Assert.Equal(3, await CountAsync("true", SqliteDeduplicationStoreWatermarks));
+
+        // The copied rows are in processed-time order, and the hours' watermarks let each purge take exactly its hour.
+        Assert.Equal(1, await store.PurgeAsync(start + TimeSpan.FromMinutes(30), default));
+        Assert.Equal(DeduplicationClaim.Claimed, await store.TryClaimAsync(Group, "b-first", Guid.NewGuid(), Lease, default));
+        Assert.Equal(1, await store.PurgeAsync(start + hour + TimeSpan.FromMinutes(30), default));
+        Assert.Equal(DeduplicationClaim.AlreadyProcessed, await store.TryClaimAsync(Group, "a-third", Guid.NewGuid(), Lease, default));
+        Time.Advance(Lease);
+        Assert.Equal(DeduplicationClaim.Claimed, await store.TryClaimAsync(Group, "c-claimed", Owner, Lease, default));
+    }
+
     /// <summary>Creates the store's table beforehand, as its own DDL would, plus <paramref name="extraCheck"/>.</summary>
     private async Task PrepareTableAsync(string extraCheck)
     {
@@ -223,5 +332,33 @@ public sealed class SqliteDeduplicationStoreTests : DeduplicationStoreContract
                 PRIMARY KEY (consumer_group, message_id), {extraCheck}) WITHOUT ROWID;
             """;
         await command.ExecuteNonQueryAsync();
+    }
+
+    private const string SqliteDeduplicationStoreWatermarks = SqliteDeduplicationStore.TableName + "_watermarks";
+
+    private async Task<long> CountAsync(string where, string table = SqliteDeduplicationStore.TableName)
+    {
+        await using var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT count(*) FROM {table} WHERE {where};";
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>The indexes on the store's table other than its primary key's.</summary>
+    private async Task<List<string>> IndexesAsync()
+    {
+        await using var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = '{SqliteDeduplicationStore.TableName}' AND sql IS NOT NULL;";
+        var names = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
     }
 }

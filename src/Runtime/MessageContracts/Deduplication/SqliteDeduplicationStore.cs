@@ -18,27 +18,18 @@ namespace MessageContracts;
 /// A row is keyed by consumer group and message ID, so several consumer groups may share one file. Times are the
 /// <see cref="TimeProvider"/>'s, stored as Unix milliseconds.
 /// </para>
+/// <para>
+/// The retention purge needs no index on the processed time: rows are numbered in the order they were written, and
+/// each purge searches only the rows written before a watermark an earlier purge recorded (table
+/// <c>message_deduplication_watermarks</c>). A file an earlier version created (a <c>WITHOUT ROWID</c> table with an
+/// index on <c>processed_at</c>) is rewritten in that form once, when a store first opens it; the index is dropped,
+/// also when a process of an earlier version sharing the file creates it again.
+/// </para>
 /// </remarks>
 public sealed class SqliteDeduplicationStore : IDeduplicationStore, IDeduplicationGroupStore
 {
     /// <summary>The name of the table the store keeps its entries in.</summary>
     public const string TableName = "message_deduplication";
-
-    private const string Schema = $"""
-        PRAGMA journal_mode = WAL;
-        CREATE TABLE IF NOT EXISTS {TableName} (
-            consumer_group   TEXT    NOT NULL,
-            message_id       TEXT    NOT NULL,
-            state            TEXT    NOT NULL CHECK (state IN ('claimed', 'processed')),
-            lease_expires_at INTEGER NULL,
-            processed_at     INTEGER NULL,
-            owner            BLOB    NULL,
-            PRIMARY KEY (consumer_group, message_id)
-        ) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS {TableName}_processed_at ON {TableName} (processed_at) WHERE state = 'processed';
-        """;
-
-    private const string PurgeSql = $"DELETE FROM {TableName} WHERE state = 'processed' AND processed_at < $olderThan;";
 
     private readonly SqliteDatabase database;
     private readonly TimeProvider timeProvider;
@@ -54,13 +45,13 @@ public sealed class SqliteDeduplicationStore : IDeduplicationStore, IDeduplicati
     {
         database = new SqliteDatabase(
             connectionString,
-            Schema,
+            SqliteDeduplicationSchema.Create,
             // In WAL mode NORMAL syncs at checkpoints, not at every commit: a commit survives the process crashing (what
             // redelivery is about) and is lost only to a power cut or OS crash, which then may run a handler twice.
             extraConnectionPragmas: "PRAGMA synchronous = NORMAL;",
             inMemoryMessage: static connectionString =>
                 $"The SQLite deduplication store needs a database file, but '{connectionString}' names an in-memory database. Name a file, e.g. with {nameof(SqliteDeduplicationStore)}.{nameof(DefaultPath)}(consumerGroup).",
-            upgrade: AddOwnerColumnAsync);
+            upgrade: SqliteDeduplicationSchema.UpgradeAsync);
         this.timeProvider = timeProvider ?? TimeProvider.System;
     }
 
@@ -114,13 +105,14 @@ public sealed class SqliteDeduplicationStore : IDeduplicationStore, IDeduplicati
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// A search of the rows written up to the first purge at or after <paramref name="olderThan"/> (their rowids), not a
+    /// scan of the table and not an index on the processed time; see the remarks on the store.
+    /// </remarks>
     public async Task<int> PurgeAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = PurgeSql;
-        command.Parameters.AddWithValue("$olderThan", olderThan.ToUnixTimeMilliseconds());
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return await SqliteDeduplicationPurge.PurgeAsync(connection, olderThan, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -148,27 +140,6 @@ public sealed class SqliteDeduplicationStore : IDeduplicationStore, IDeduplicati
         {
             throw failure;
         }
-    }
-
-    /// <summary>
-    /// Adds the <c>owner</c> column to a table an earlier version created without it (claims then had no owner). In a
-    /// <c>BEGIN IMMEDIATE</c> transaction, so two processes upgrading one file at once do it once.
-    /// </summary>
-    private static async Task AddOwnerColumnAsync(SqliteConnection connection, CancellationToken cancellationToken)
-    {
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        await using var check = connection.CreateCommand();
-        check.Transaction = transaction;
-        check.CommandText = $"SELECT count(*) FROM pragma_table_info('{TableName}') WHERE name = 'owner';";
-        if ((long)(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 0)
-        {
-            await using var alter = connection.CreateCommand();
-            alter.Transaction = transaction;
-            alter.CommandText = $"ALTER TABLE {TableName} ADD COLUMN owner BLOB NULL;";
-            await alter.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static string SanitizeFileName(string consumerGroup)
