@@ -1,5 +1,4 @@
 using System.Globalization;
-using MessageContracts.RabbitMQ.Publishing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RabbitMQ.Client;
@@ -153,6 +152,7 @@ internal sealed partial class QueueConsumer : IAsyncDisposable
 
     private Task OnReceivedAsync(object sender, BasicDeliverEventArgs args)
     {
+        // The body is copied once, here: the client reuses its buffer once this returns.
         var delivery = new RabbitMqDelivery(
             queue,
             args.DeliveryTag,
@@ -160,7 +160,6 @@ internal sealed partial class QueueConsumer : IAsyncDisposable
             DeliveryCount(args.BasicProperties),
             args.BasicProperties.MessageId,
             args.BasicProperties.Type,
-            AmqpEnvelope.ReadHeaders(args.BasicProperties),
             args.Body.ToArray())
         {
             RawHeaders = args.BasicProperties.Headers,

@@ -49,10 +49,14 @@ internal static class AmqpEnvelope
     /// A delivery's headers as text (AMQP long strings arrive as bytes), with <c>content-type</c> from the property;
     /// headers of other types (numbers the broker adds, such as <c>x-delivery-count</c>) in invariant text.
     /// </summary>
-    public static IReadOnlyDictionary<string, string> ReadHeaders(IReadOnlyBasicProperties properties)
+    public static IReadOnlyDictionary<string, string> ReadHeaders(IReadOnlyBasicProperties properties) =>
+        ReadHeaders(properties.Headers, properties.ContentType);
+
+    /// <summary>As <see cref="ReadHeaders(IReadOnlyBasicProperties)"/>, from the headers and the content type as delivered.</summary>
+    public static IReadOnlyDictionary<string, string> ReadHeaders(IDictionary<string, object?>? rawHeaders, string? contentType)
     {
         var headers = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (properties.Headers is { } raw)
+        if (rawHeaders is { } raw)
         {
             foreach (var (name, value) in raw)
             {
@@ -63,7 +67,7 @@ internal static class AmqpEnvelope
             }
         }
 
-        if (properties.ContentType is { } contentType)
+        if (contentType is not null)
         {
             headers[MessageHeaders.ContentType] = contentType;
         }

@@ -26,6 +26,7 @@ internal sealed class ConfirmedPublisher : IAsyncDisposable
 
     private readonly IConnection connection;
     private readonly TimeSpan timeout;
+    private readonly PublishDeadlines deadlines;
     private readonly SemaphoreSlim reopening = new(1, 1);
     private IChannel channel;
 
@@ -34,6 +35,7 @@ internal sealed class ConfirmedPublisher : IAsyncDisposable
         this.connection = connection;
         this.channel = channel;
         this.timeout = timeout;
+        deadlines = new PublishDeadlines(timeout);
     }
 
     /// <param name="connection">A recovering connection (<see cref="Connections.RabbitMqConnections"/>).</param>
@@ -55,40 +57,90 @@ internal sealed class ConfirmedPublisher : IAsyncDisposable
     /// </summary>
     public async Task PublishAsync(RabbitMqRoute route, BasicProperties properties, ReadOnlyMemory<byte> body, string messageId, string messageType, CancellationToken cancellationToken)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
+        // A caller's token (a retry's) is joined to the deadline; the usual publish has none and needs no source of its own.
+        var deadline = NextDeadline();
+        using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline) : null;
         try
         {
-            var target = await CurrentChannelAsync(deadline.Token).ConfigureAwait(false);
-            // WaitAsync: the deadline holds even if the client's own wait for the confirmation ignored the token.
-            await target.BasicPublishAsync(route.Exchange, route.RoutingKey, route.Mandatory, properties, body, deadline.Token)
-                .AsTask()
-                .WaitAsync(deadline.Token)
-                .ConfigureAwait(false);
+            await StartAsync(route, properties, body, linked?.Token ?? deadline).ConfigureAwait(false);
         }
-        catch (PublishReturnException exception)
+        catch (Exception exception) when (Failure(exception, route, messageId, messageType, cancellationToken) is { } failure)
         {
-            throw new RabbitMqPublishException(messageId, RabbitMqPublishFailure.Returned,
+            throw failure;
+        }
+    }
+
+    /// <summary>
+    /// The deadline of a publish that starts now: shared with the publishes that start about now
+    /// (<see cref="PublishDeadlines"/>), cancelled no sooner than the timeout from now.
+    /// </summary>
+    public CancellationToken NextDeadline() => deadlines.Next();
+
+    /// <summary>
+    /// Publishes, bounded by <paramref name="deadline"/>, and completes when the broker confirmed; fails with the client's
+    /// exception, which <see cref="Failure"/> translates. For a caller that awaits the publish itself (the transport
+    /// sender): a publish then costs one state machine, not one here as well.
+    /// </summary>
+    public Task StartAsync(RabbitMqRoute route, BasicProperties properties, ReadOnlyMemory<byte> body, CancellationToken deadline)
+    {
+        var current = CurrentChannelAsync(deadline);
+        return current.IsCompletedSuccessfully
+            ? Publish(current.Result, route, properties, body, deadline)
+            : PublishWhenReopenedAsync(current, route, properties, body, deadline);
+    }
+
+    /// <summary>
+    /// The <see cref="RabbitMqPublishException"/> that a publish's <paramref name="exception"/> means (a nack, a return,
+    /// the timeout, the channel closing), or null when it is none of these.
+    /// </summary>
+    /// <param name="exception">What the publish threw.</param>
+    /// <param name="route">Where it went, for the message.</param>
+    /// <param name="messageId">The message's ID, for the caller's failure policy.</param>
+    /// <param name="messageType">The message's type, for the message.</param>
+    /// <param name="cancellationToken">The caller's token: a cancellation that is not the caller's is the timeout.</param>
+    public RabbitMqPublishException? Failure(Exception exception, RabbitMqRoute route, string messageId, string messageType, CancellationToken cancellationToken) =>
+        exception switch
+        {
+            PublishReturnException returned => new RabbitMqPublishException(messageId, RabbitMqPublishFailure.Returned,
                 $"No queue received the {messageType} published to exchange '{Shown(route.Exchange)}' with routing key '{route.RoutingKey}' "
-                + $"(returned: {exception.ReplyCode} {exception.ReplyText}); for a command, its owner has not declared queue '{route.RoutingKey}'",
-                exception);
-        }
-        catch (AmqpPublishException exception)
-        {
-            throw new RabbitMqPublishException(messageId, RabbitMqPublishFailure.Nacked,
-                $"The broker refused (nacked) the {messageType} published to exchange '{Shown(route.Exchange)}'", exception);
-        }
-        catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new RabbitMqPublishException(messageId, RabbitMqPublishFailure.TimedOut,
+                + $"(returned: {returned.ReplyCode} {returned.ReplyText}); for a command, its owner has not declared queue '{route.RoutingKey}'",
+                returned),
+            AmqpPublishException nacked => new RabbitMqPublishException(messageId, RabbitMqPublishFailure.Nacked,
+                $"The broker refused (nacked) the {messageType} published to exchange '{Shown(route.Exchange)}'", nacked),
+            OperationCanceledException cancelled when !cancellationToken.IsCancellationRequested => new RabbitMqPublishException(messageId, RabbitMqPublishFailure.TimedOut,
                 $"The broker did not confirm the {messageType} within {timeout.TotalSeconds:0.###} s; it may or may not be stored",
-                new TimeoutException(exception.Message, exception));
-        }
-        catch (Exception exception) when (exception is AlreadyClosedException or OperationInterruptedException)
+                new TimeoutException(cancelled.Message, cancelled)),
+            AlreadyClosedException or OperationInterruptedException => new RabbitMqPublishException(messageId, RabbitMqPublishFailure.ConnectionLost,
+                $"The channel closed before the broker confirmed the {messageType} ({exception.Message}); it may or may not be stored", exception),
+            _ => null,
+        };
+
+    private static Task Publish(IChannel target, RabbitMqRoute route, BasicProperties properties, ReadOnlyMemory<byte> body, CancellationToken deadline)
+    {
+        ValueTask publishing;
+        try
         {
-            throw new RabbitMqPublishException(messageId, RabbitMqPublishFailure.ConnectionLost,
-                $"The channel closed before the broker confirmed the {messageType} ({exception.Message}); it may or may not be stored", exception);
+            publishing = target.BasicPublishAsync(route.Exchange, route.RoutingKey, route.Mandatory, properties, body, deadline);
         }
+        catch (Exception exception)
+        {
+            return Task.FromException(exception);
+        }
+
+        if (publishing.IsCompletedSuccessfully)
+        {
+            publishing.GetAwaiter().GetResult();
+            return Task.CompletedTask;
+        }
+
+        // WaitAsync: the deadline holds even if the client's own wait for the confirmation ignored the token.
+        return publishing.AsTask().WaitAsync(deadline);
+    }
+
+    private static async Task PublishWhenReopenedAsync(ValueTask<IChannel> reopening, RabbitMqRoute route, BasicProperties properties, ReadOnlyMemory<byte> body, CancellationToken deadline)
+    {
+        var target = await reopening.ConfigureAwait(false);
+        await Publish(target, route, properties, body, deadline).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()

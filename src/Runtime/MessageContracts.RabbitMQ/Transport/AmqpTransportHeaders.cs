@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using MessageContracts.RabbitMQ.Consuming;
 using MessageContracts.Transports;
@@ -17,10 +18,16 @@ internal static class AmqpTransportHeaders
     /// <summary>The header that carries <see cref="OutboundMessage.Key"/>; removed again on receipt (it becomes <see cref="InboundRecord.Key"/>).</summary>
     public const string Key = "mc_key";
 
+    // The ce_source and content-type decoded last (see RepeatedText).
+    private static DecodedText? lastSource;
+    private static DecodedText? lastContentType;
+
     public static BasicProperties Properties(in OutboundMessage message, TimeProvider clock)
     {
         var source = message.Headers;
-        var headers = new Dictionary<string, object?>(source.Count + 1, StringComparer.Ordinal);
+        // Room for the key and for the header the client adds to track the publisher confirmation
+        // (x-dotnet-pub-seq-no): a table one entry short is copied into a larger one on every publish.
+        var headers = new Dictionary<string, object?>(source.Count + 2, StringComparer.Ordinal);
         for (var i = 0; i < source.Count; i++)
         {
             // A key may repeat in the seam's list (the last wins when read); an AMQP table holds one, the last.
@@ -36,8 +43,8 @@ internal static class AmqpTransportHeaders
         {
             MessageId = message.MessageId.Length > 0 ? message.MessageId : null,
             Type = message.MessageType.Length > 0 ? message.MessageType : null,
-            AppId = Text(source, MessageHeaders.Source),
-            ContentType = Text(source, MessageHeaders.ContentType) ?? MessageHeaders.JsonContentType,
+            AppId = RepeatedText(source, MessageHeaders.Source, ref lastSource),
+            ContentType = RepeatedText(source, MessageHeaders.ContentType, ref lastContentType) ?? MessageHeaders.JsonContentType,
             Timestamp = new AmqpTimestamp(clock.GetUtcNow().ToUnixTimeSeconds()),
             DeliveryMode = DeliveryModes.Persistent,
             Headers = headers,
@@ -54,30 +61,52 @@ internal static class AmqpTransportHeaders
     {
         var headers = new TransportHeaderList((delivery.RawHeaders?.Count ?? 0) + 3);
         byte[]? key = null;
-        if (delivery.RawHeaders is { } raw)
+        if (delivery.RawHeaders is Dictionary<string, object?> table)
+        {
+            // The client's own table: enumerated without boxing an enumerator per delivery.
+            foreach (var (name, value) in table)
+            {
+                Take(name, value);
+            }
+        }
+        else if (delivery.RawHeaders is { } raw)
         {
             foreach (var (name, value) in raw)
             {
-                if (Bytes(value) is not { } bytes)
-                {
-                    continue;
-                }
-
-                if (name == Key)
-                {
-                    key = bytes;
-                    continue;
-                }
-
-                headers.Add(name, bytes);
+                Take(name, value);
             }
         }
 
         AddIfAbsent(headers, MessageHeaders.Id, delivery.MessageId);
         AddIfAbsent(headers, MessageHeaders.Type, delivery.MessageType);
         AddIfAbsent(headers, MessageHeaders.ContentType, delivery.ContentType);
-        return new InboundRecord(source, lane, (long)delivery.DeliveryTag, key, delivery.Body.ToArray(), headers);
+        return new InboundRecord(source, lane, (long)delivery.DeliveryTag, key, BodyArray(delivery.Body), headers);
+
+        void Take(string name, object? value)
+        {
+            if (Bytes(value) is not { } bytes)
+            {
+                return;
+            }
+
+            if (name == Key)
+            {
+                key = bytes;
+                return;
+            }
+
+            headers.Add(name, bytes);
+        }
     }
+
+    /// <summary>
+    /// The body's array itself when the body is a whole array (the consumer copies each delivery's body out of the
+    /// client's buffer into one on receipt), so it is not copied a second time; otherwise a copy.
+    /// </summary>
+    private static byte[] BodyArray(ReadOnlyMemory<byte> body) =>
+        MemoryMarshal.TryGetArray(body, out var segment) && segment.Array is { } array && segment.Offset == 0 && segment.Count == array.Length
+            ? array
+            : body.ToArray();
 
     private static void AddIfAbsent(TransportHeaderList headers, string name, string? value)
     {
@@ -95,15 +124,45 @@ internal static class AmqpTransportHeaders
         _ => null,
     };
 
-    private static string? Text(TransportHeaders headers, string name)
+    /// <summary>
+    /// As <see cref="Text"/>, but a value equal to the one decoded last for the same header gives the string decoded then:
+    /// <c>ce_source</c> and <c>content-type</c> are the same on every publish of a service, and decoding them was a
+    /// string per header per message. A race between two publishes only decodes once more.
+    /// </summary>
+    private static string? RepeatedText(TransportHeaders headers, string name, ref DecodedText? last)
+    {
+        if (!headers.TryGetLast(name, out var value) || value is not { Length: > 0 and <= 1024 })
+        {
+            return null;
+        }
+
+        if (Volatile.Read(ref last) is { } previous && value.AsSpan().SequenceEqual(previous.Bytes))
+        {
+            return previous.Text;
+        }
+
+        var text = Text(value);
+        if (text is not null)
+        {
+            // A copy: the array is the message's, which its sender might reuse.
+            Volatile.Write(ref last, new DecodedText(value.AsSpan().ToArray(), text));
+        }
+
+        return text;
+    }
+
+    private static string? Text(byte[] value)
     {
         try
         {
-            return headers.TryGetLast(name, out var value) && value is { Length: > 0 and <= 1024 } ? Encoding.UTF8.GetString(value) : null;
+            return Encoding.UTF8.GetString(value);
         }
         catch (ArgumentException)
         {
             return null;
         }
     }
+
+    /// <summary>A header's bytes and the string they decode to.</summary>
+    private sealed record DecodedText(byte[] Bytes, string Text);
 }

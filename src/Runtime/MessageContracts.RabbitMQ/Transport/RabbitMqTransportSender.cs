@@ -28,6 +28,8 @@ internal sealed partial class RabbitMqTransportSender : ITransportSender, IDelay
     private readonly TimeProvider clock;
     private readonly ILogger logger;
     private readonly ConcurrentDictionary<string, Lazy<Task>> declaredExchanges = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Destination, MessageKind Kind, string MessageType), RabbitMqRoute> routes = new();
+    private readonly PublishDeadlines connectDeadlines;
     private readonly object gate = new();
     private Task<Publisher>? opening;
 
@@ -45,6 +47,7 @@ internal sealed partial class RabbitMqTransportSender : ITransportSender, IDelay
         this.contracts = new Lazy<RabbitMqServiceContracts>(contracts);
         this.clock = clock;
         this.logger = logger;
+        connectDeadlines = new PublishDeadlines(options.PublishTimeout);
     }
 
     /// <summary>Opens the connection (once); an exchange is declared with the first event sent to it, since only then is the kind known.</summary>
@@ -139,13 +142,29 @@ internal sealed partial class RabbitMqTransportSender : ITransportSender, IDelay
         return RabbitMqTopologyBuilder.RouteOf(new RabbitMqContract(message.MessageType, message.Destination, MessageKind.Event), naming);
     }
 
+    /// <summary>
+    /// <see cref="RouteOf"/>, worked out once per destination, kind and type (the names depend on nothing else) rather
+    /// than per message.
+    /// </summary>
+    private RabbitMqRoute CachedRouteOf(in OutboundMessage message)
+    {
+        var key = (message.Destination, message.Kind, message.MessageType);
+        if (!routes.TryGetValue(key, out var route))
+        {
+            route = RouteOf(message);
+            routes.TryAdd(key, route);
+        }
+
+        return route;
+    }
+
     private async Task SendAsync(OutboundMessage message, IDeliveryObserver observer)
     {
         RabbitMqRoute route;
         BasicProperties properties;
         try
         {
-            route = RouteOf(message);
+            route = CachedRouteOf(message);
             properties = AmqpTransportHeaders.Properties(message, clock);
         }
         catch (Exception exception)
@@ -156,15 +175,33 @@ internal sealed partial class RabbitMqTransportSender : ITransportSender, IDelay
 
         try
         {
-            // Bounded like the publish: a broker that is away for good fails the send, it does not hang it.
-            using var deadline = new CancellationTokenSource(options.PublishTimeout);
-            var publisher = await OpenAsync().WaitAsync(deadline.Token).ConfigureAwait(false);
+            // Bounded like the publish: a broker that is away for good fails the send, it does not hang it. Once the
+            // connection is open and the exchange declared (every publish but the first few) there is nothing to wait for.
+            var opening = OpenAsync();
+            CancellationToken? deadline = null;
+            var publisher = opening.IsCompletedSuccessfully
+                ? opening.Result
+                : await opening.WaitAsync(deadline ??= connectDeadlines.Next()).ConfigureAwait(false);
             if (route.Exchange.Length > 0)
             {
-                await DeclareExchangeAsync(publisher, route.Exchange).WaitAsync(deadline.Token).ConfigureAwait(false);
+                var declared = DeclareExchangeAsync(publisher, route.Exchange);
+                if (!declared.IsCompletedSuccessfully)
+                {
+                    await declared.WaitAsync(deadline ??= connectDeadlines.Next()).ConfigureAwait(false);
+                }
             }
 
-            await publisher.Confirmed.PublishAsync(route, properties, message.Body, message.MessageId, message.MessageType, CancellationToken.None).ConfigureAwait(false);
+            // The publish itself, awaited here rather than through ConfirmedPublisher.PublishAsync: one state machine per
+            // message instead of two, each alive until the broker's confirmation.
+            var confirmed = publisher.Confirmed;
+            try
+            {
+                await confirmed.StartAsync(route, properties, message.Body, confirmed.NextDeadline()).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (confirmed.Failure(exception, route, message.MessageId, message.MessageType, CancellationToken.None) is { } failure)
+            {
+                throw failure;
+            }
         }
         catch (RabbitMqPublishException failed)
         {
@@ -216,7 +253,12 @@ internal sealed partial class RabbitMqTransportSender : ITransportSender, IDelay
 
     private Task DeclareExchangeAsync(Publisher publisher, string exchange)
     {
-        var declared = declaredExchanges.GetOrAdd(exchange, name => new Lazy<Task>(() => DeclareAsync(publisher.Connection, name)));
+        if (!declaredExchanges.TryGetValue(exchange, out var declared))
+        {
+            // The lambdas capture the publisher: made only when the exchange is not declared yet, not on every publish.
+            declared = declaredExchanges.GetOrAdd(exchange, name => new Lazy<Task>(() => DeclareAsync(publisher.Connection, name)));
+        }
+
         if (declared.Value.IsFaulted)
         {
             // Try again with the next message rather than failing every later one.
@@ -235,6 +277,11 @@ internal sealed partial class RabbitMqTransportSender : ITransportSender, IDelay
 
     private Task<Publisher> OpenAsync()
     {
+        if (Volatile.Read(ref opening) is { IsCompletedSuccessfully: true } open)
+        {
+            return open;
+        }
+
         lock (gate)
         {
             if (opening is null || opening.IsFaulted || opening.IsCanceled)
