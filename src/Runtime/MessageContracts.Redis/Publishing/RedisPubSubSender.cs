@@ -32,26 +32,32 @@ internal sealed class RedisPubSubSender(IConnectionMultiplexer connection, Redis
             return;
         }
 
-        var messageType = message.MessageType;
-        var messageId = message.MessageId;
         reports.Chain(
             message.Destination,
-            () => connection.GetSubscriber().PublishAsync(channel, payload),
-            published =>
-            {
-                if (!published.IsCompletedSuccessfully)
-                {
-                    observer.OnFailed(RedisStreamSender.Failure(published.Exception?.GetBaseException() ?? new TaskCanceledException(published)));
-                    return;
-                }
-
-                if (published.Result == 0)
-                {
-                    NoSubscriber(logger, messageType, messageId, channel.ToString(), null);
-                }
-
-                observer.OnDelivered(new TransportDelivery(0, -1, published.Result));
-            },
-            exception => observer.OnFailed(RedisStreamSender.Failure(exception)));
+            new Publish(this, channel, payload, message.MessageType, message.MessageId, observer),
+            static publish => publish.Sender.PublishAsync(publish.Channel, publish.Payload),
+            static (published, publish) => publish.Sender.Report(published, publish),
+            static (exception, publish) => publish.Observer.OnFailed(RedisStreamSender.Failure(exception)));
     }
+
+    private Task<long> PublishAsync(RedisChannel channel, byte[] payload) => connection.GetSubscriber().PublishAsync(channel, payload);
+
+    private void Report(Task<long> published, Publish publish)
+    {
+        if (!published.IsCompletedSuccessfully)
+        {
+            publish.Observer.OnFailed(RedisStreamSender.Failure(published.Exception?.GetBaseException() ?? new TaskCanceledException(published)));
+            return;
+        }
+
+        if (published.Result == 0)
+        {
+            NoSubscriber(logger, publish.MessageType, publish.MessageId, publish.Channel.ToString(), null);
+        }
+
+        publish.Observer.OnDelivered(new TransportDelivery(0, -1, published.Result));
+    }
+
+    /// <summary>What one publish's command and report need, passed through the report chain (no closure per publish).</summary>
+    private readonly record struct Publish(RedisPubSubSender Sender, RedisChannel Channel, byte[] Payload, string MessageType, string MessageId, IDeliveryObserver Observer);
 }
