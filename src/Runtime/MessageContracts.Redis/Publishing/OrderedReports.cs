@@ -13,19 +13,21 @@ internal sealed class OrderedReports
     private readonly Dictionary<string, Task> last = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Runs <paramref name="issue"/> now and <paramref name="report"/> once it and every earlier report of
-    /// <paramref name="destination"/> completed; <paramref name="refused"/> when the client refuses the command at once.
-    /// Each is given <paramref name="state"/>: with static delegates, a publish allocates no closure, only the report
-    /// that waits for the command.
+    /// Runs <paramref name="issue"/> with <paramref name="command"/> now, and <paramref name="report"/> with
+    /// <paramref name="state"/> once it and every earlier report of <paramref name="destination"/> completed;
+    /// <paramref name="refused"/> when the client refuses the command at once. With static delegates a publish allocates
+    /// no closure: only the report waiting for its command, which holds <paramref name="state"/> (keep it to what the
+    /// report needs: with many publishes in flight, most reports wait for the one before).
     /// </summary>
-    public void Chain<TState, T>(string destination, TState state, Func<TState, Task<T>> issue, Action<Task<T>, TState> report, Action<Exception, TState> refused)
+    public void Chain<TCommand, TState, T>(
+        string destination, TCommand command, Func<TCommand, Task<T>> issue, TState state, Action<Task<T>, TState> report, Action<Exception, TState> refused)
     {
         lock (last)
         {
             Task<T> issued;
             try
             {
-                issued = issue(state);
+                issued = issue(command);
             }
             catch (Exception exception) when (exception is RedisException or ObjectDisposedException)
             {

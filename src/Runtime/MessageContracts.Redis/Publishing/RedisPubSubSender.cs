@@ -34,30 +34,31 @@ internal sealed class RedisPubSubSender(IConnectionMultiplexer connection, Redis
 
         reports.Chain(
             message.Destination,
-            new Publish(this, channel, payload, message.MessageType, message.MessageId, observer),
-            static publish => publish.Sender.PublishAsync(publish.Channel, publish.Payload),
-            static (published, publish) => publish.Sender.Report(published, publish),
-            static (exception, publish) => publish.Observer.OnFailed(RedisStreamSender.Failure(exception)));
+            (Sender: this, Channel: channel, Payload: payload),
+            static command => command.Sender.PublishAsync(command.Channel, command.Payload),
+            new Outcome(this, channel, message.MessageType, message.MessageId, observer),
+            static (published, outcome) => outcome.Sender.Report(published, outcome),
+            static (exception, outcome) => outcome.Observer.OnFailed(RedisStreamSender.Failure(exception)));
     }
 
     private Task<long> PublishAsync(RedisChannel channel, byte[] payload) => connection.GetSubscriber().PublishAsync(channel, payload);
 
-    private void Report(Task<long> published, Publish publish)
+    private void Report(Task<long> published, Outcome outcome)
     {
         if (!published.IsCompletedSuccessfully)
         {
-            publish.Observer.OnFailed(RedisStreamSender.Failure(published.Exception?.GetBaseException() ?? new TaskCanceledException(published)));
+            outcome.Observer.OnFailed(RedisStreamSender.Failure(published.Exception?.GetBaseException() ?? new TaskCanceledException(published)));
             return;
         }
 
         if (published.Result == 0)
         {
-            NoSubscriber(logger, publish.MessageType, publish.MessageId, publish.Channel.ToString(), null);
+            NoSubscriber(logger, outcome.MessageType, outcome.MessageId, outcome.Channel.ToString(), null);
         }
 
-        publish.Observer.OnDelivered(new TransportDelivery(0, -1, published.Result));
+        outcome.Observer.OnDelivered(new TransportDelivery(0, -1, published.Result));
     }
 
-    /// <summary>What one publish's command and report need, passed through the report chain (no closure per publish).</summary>
-    private readonly record struct Publish(RedisPubSubSender Sender, RedisChannel Channel, byte[] Payload, string MessageType, string MessageId, IDeliveryObserver Observer);
+    /// <summary>What one publish's report needs: all a waiting report holds (no closure per publish).</summary>
+    private readonly record struct Outcome(RedisPubSubSender Sender, RedisChannel Channel, string MessageType, string MessageId, IDeliveryObserver Observer);
 }

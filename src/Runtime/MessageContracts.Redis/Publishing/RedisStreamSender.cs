@@ -41,10 +41,11 @@ internal sealed class RedisStreamSender : ITransportSender, IAsyncDisposable, ID
         // connection: the order Redis stores them) is the order of the reports.
         reports.Chain(
             destination,
-            new Publish(this, naming.StreamKey(destination), StreamFields.ToEntry(message), Trimming(destination), observer, destination),
-            static publish => publish.Sender.Database.StreamAddAsync(publish.Stream, publish.Fields, publish.Trimming),
-            static (added, publish) => publish.Sender.Report(added, publish.Observer, publish.Destination),
-            static (exception, publish) => publish.Observer.OnFailed(Failure(exception)));
+            new Add(Database, naming.StreamKey(destination), StreamFields.ToEntry(message), Trimming(destination)),
+            static add => add.Database.StreamAddAsync(add.Stream, add.Fields, add.Trimming),
+            new Outcome(this, observer, destination),
+            static (added, outcome) => outcome.Sender.Report(added, outcome.Observer, outcome.Destination),
+            static (exception, outcome) => outcome.Observer.OnFailed(Failure(exception)));
     }
 
     private void Report(Task<RedisValue> task, IDeliveryObserver observer, string destination)
@@ -100,7 +101,9 @@ internal sealed class RedisStreamSender : ITransportSender, IAsyncDisposable, ID
 
     public void Dispose() => Connection.Dispose();
 
-    /// <summary>What one publish's command and report need, passed through the report chain (no closure per publish).</summary>
-    private readonly record struct Publish(
-        RedisStreamSender Sender, RedisKey Stream, NameValueEntry[] Fields, StreamAddOptions Trimming, IDeliveryObserver Observer, string Destination);
+    /// <summary>One publish's XADD, issued under the report chain's lock (no closure per publish).</summary>
+    private readonly record struct Add(IDatabase Database, RedisKey Stream, NameValueEntry[] Fields, StreamAddOptions Trimming);
+
+    /// <summary>What one publish's report needs: all a waiting report holds.</summary>
+    private readonly record struct Outcome(RedisStreamSender Sender, IDeliveryObserver Observer, string Destination);
 }
