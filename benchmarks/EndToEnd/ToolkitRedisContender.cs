@@ -39,20 +39,75 @@ internal sealed class ToolkitRedisContender(
         finally
         {
             await ToolkitContender.DisposeAsync(host, store).ConfigureAwait(false);
-            await using var connection = await ConnectionMultiplexer.ConnectAsync(configuration!).ConfigureAwait(false);
-            var keys = new List<RedisKey>();
-            foreach (var endpoint in connection.GetEndPoints())
+            await DeleteKeysAsync(prefix).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// As the Kafka toolkit contenders: the publish phase alone (the sender works before the host starts; the receiver,
+    /// a hosted service, creates its group at the stream's start when the host starts), then the consume phase.
+    /// </summary>
+    public override async Task<AllocationResult?> MeasureAllocationsAsync(RunSettings settings)
+    {
+        var prefix = "bench:toolkit:" + Guid.NewGuid().ToString("N")[..12] + ":";
+        var sink = new LatencySink();
+        var store = createStore?.Invoke(prefix + "dedup:");
+        var host = ToolkitContender.BuildHost(kafka: null, store, sink, options => options.UseRedis(configuration!, redis => redis.KeyPrefix = prefix));
+        try
+        {
+            var publisher = host.Services.GetRequiredService<IEventPublisher<BenchOrderPlaced>>();
+            await ToolkitContender.PublishAsync(publisher, settings.WarmUp, settings.Window).ConfigureAwait(false);
+
+            var publishStarted = Stopwatch.GetTimestamp();
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            await ToolkitContender.PublishAsync(publisher, settings.Messages, settings.Window).ConfigureAwait(false);
+            var publish = GC.GetTotalAllocatedBytes(precise: true) - before;
+            var publishSeconds = Stopwatch.GetElapsedTime(publishStarted).TotalSeconds;
+
+            var total = settings.WarmUp + settings.Messages;
+            sink.Reset(total);
+            var consumeStarted = Stopwatch.GetTimestamp();
+            GcReasons.PrintPhase(Key + " publish phase");
+            var consumeCost = ProcessCost.Start();
+            before = GC.GetTotalAllocatedBytes(precise: true);
+            await host.StartAsync().ConfigureAwait(false);
+            if (!await WaitAsync(sink, settings.Timeout).ConfigureAwait(false))
             {
-                await foreach (var found in connection.GetServer(endpoint).KeysAsync(pattern: prefix + "*").ConfigureAwait(false))
-                {
-                    keys.Add(found);
-                }
+                throw new TimeoutException($"{Key}: not every message was handled.");
             }
 
-            if (keys.Count > 0)
+            var consume = GC.GetTotalAllocatedBytes(precise: true) - before;
+            await host.StopAsync().ConfigureAwait(false);
+            return new AllocationResult(
+                Key, settings.Messages, (double)publish / settings.Messages, (double)consume / total,
+                publishSeconds, Stopwatch.GetElapsedTime(consumeStarted, sink.LastHandledAt).TotalSeconds)
             {
-                await connection.GetDatabase().KeyDeleteAsync([.. keys]).ConfigureAwait(false);
+                ConsumeCost = consumeCost.Describe(total),
+            };
+        }
+        finally
+        {
+            await ToolkitContender.DisposeAsync(host, store).ConfigureAwait(false);
+            await DeleteKeysAsync(prefix).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Deletes the run's streams, groups and dedup keys.</summary>
+    private async Task DeleteKeysAsync(string prefix)
+    {
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(configuration!).ConfigureAwait(false);
+        var keys = new List<RedisKey>();
+        foreach (var endpoint in connection.GetEndPoints())
+        {
+            await foreach (var found in connection.GetServer(endpoint).KeysAsync(pattern: prefix + "*").ConfigureAwait(false))
+            {
+                keys.Add(found);
             }
+        }
+
+        if (keys.Count > 0)
+        {
+            await connection.GetDatabase().KeyDeleteAsync([.. keys]).ConfigureAwait(false);
         }
     }
 }

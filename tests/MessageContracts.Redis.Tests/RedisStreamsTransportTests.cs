@@ -253,6 +253,39 @@ public sealed class RedisStreamsTransportTests(RedisServer server) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_lane_behind_reads_its_next_batch_while_settling_and_acknowledges_only_what_is_settled()
+    {
+        // Six entries wait before the consumer starts, read two at a time: the lane is behind from its first read.
+        await using (var sender = await RedisHost.StartAsync(server, prefix, "front-desk", handles: false))
+        {
+            await Redis.StreamCreateConsumerGroupAsync(prefix + CommandTopic, RedisTransportOptions.DefaultCommandGroup, "0-0", createStream: true);
+            foreach (var parcel in new[] { "hold-1", "p-2", "p-3", "p-4", "p-5", "p-6" })
+            {
+                await sender.Sender.SendAsync(new DeliverParcel(parcel, Refused: false));
+            }
+        }
+
+        var gate = new DeliveryGate();
+        await using var consumer = await RedisHost.StartAsync(server, prefix, "couriers", configureRedis: redis => redis.ReadBatchSize = 2, gate: gate);
+        await gate.Entered.WaitAsync(Patience);
+
+        // The first entry's handler is held: the next batch is read meanwhile (four read), and none of the four is
+        // acknowledged, the held one's batch-mate included.
+        await Eventually.HoldsAsync(
+            async () => (await Redis.StreamGroupInfoAsync(prefix + CommandTopic)).Single().EntriesRead == 4,
+            Patience,
+            "the next batch to be read while the first is settled");
+        var group = (await Redis.StreamGroupInfoAsync(prefix + CommandTopic)).Single();
+        Assert.Equal((4, 4), (group.EntriesRead, group.PendingMessageCount));
+        Assert.Empty(consumer.Deliveries.Snapshot());
+
+        gate.Release();
+        await consumer.Deliveries.WaitForCountAsync(6, Patience);
+        await AllAcknowledgedAsync(CommandTopic, RedisTransportOptions.DefaultCommandGroup, 6);
+        Assert.Equal(["hold-1", "p-2", "p-3", "p-4", "p-5", "p-6"], consumer.Deliveries.Snapshot().Select(d => d.Message.ParcelId));
+    }
+
+    [Fact]
     public async Task Streams_are_trimmed_to_their_retention_on_every_add()
     {
         await using var sender = await RedisHost.StartAsync(

@@ -20,6 +20,13 @@ namespace MessageContracts.Redis;
 /// <see cref="RedisTransportOptions.MaxDeliveries"/> times is dead-lettered without handling. Only what the core reports
 /// settled is acknowledged (<c>XACK</c>); the rest stays pending, to be settled again here or reclaimed elsewhere.
 /// </para>
+/// <para>
+/// Two round trips are not waited for on their own (measured: with the reads and the <c>XACK</c>s each awaited, the lane
+/// spent more time waiting for Redis than settling, docs/benchmarks.md, Redis, Session 8): the <c>XACK</c>s of a batch
+/// are answered while the next read is under way, and a lane that is behind (a read filled a batch) sends its next read
+/// before settling the batch it has (<see cref="ReadAheadIfBehind"/>). Neither moves an <c>XACK</c> before the core
+/// reports the entries settled.
+/// </para>
 /// </remarks>
 internal sealed class StreamLane(
     string source,
@@ -37,9 +44,16 @@ internal sealed class StreamLane(
     private const string FirstId = "0-0";
 
     private readonly SemaphoreSlim doorbell = new(0, 1);
+
+    // The XACKs of the batches settled since the last read, in flight: observed after the next read is sent.
+    private readonly List<Task> acknowledgements = [];
+
     private RedisValue reclaimCursor = FirstId;
     private DateTimeOffset nextReclaim = DateTimeOffset.MinValue;
     private bool ownPendingRead;
+
+    // The XREADGROUP sent before the current batch was settled (ReadAheadIfBehind), to be taken by the next round.
+    private Task<StreamEntry[]>? readAhead;
 
     /// <summary>A publish to the stream happened: end the current wait.</summary>
     public void Ring()
@@ -76,12 +90,46 @@ internal sealed class StreamLane(
 
     public async Task RunAsync(CancellationToken stop, CancellationToken abort)
     {
+        try
+        {
+            await ReadAndSettleAsync(stop, abort).ConfigureAwait(false);
+        }
+        finally
+        {
+            DiscardReadAhead();
+
+            // Stopping: the last batch's XACKs are answered (or failed, and the entries stay pending) before the lane ends.
+            try
+            {
+                await ObserveAcknowledgementsAsync().ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                logger.LogDebug(exception, "Acknowledging entries of Redis stream {Stream} failed while its lane was stopping", (string?)key);
+            }
+        }
+    }
+
+    private async Task ReadAndSettleAsync(CancellationToken stop, CancellationToken abort)
+    {
         var delay = options.MinPollDelay;
         while (!stop.IsCancellationRequested)
         {
             try
             {
-                var (entries, redelivered) = await NextAsync().ConfigureAwait(false);
+                StreamEntry[] entries;
+                bool redelivered;
+                try
+                {
+                    (entries, redelivered) = await NextAsync().ConfigureAwait(false);
+                }
+                finally
+                {
+                    // The last batch's XACKs went out on the same connection as this read (before it, or just after a read
+                    // ahead), so Redis has answered them by now or does next: one wait per batch, not two.
+                    await ObserveAcknowledgementsAsync().ConfigureAwait(false);
+                }
+
                 if (entries.Length == 0)
                 {
                     if (!redelivered)
@@ -94,6 +142,7 @@ internal sealed class StreamLane(
                 }
 
                 delay = options.MinPollDelay;
+                ReadAheadIfBehind(entries.Length, redelivered);
                 await SettleAsync(entries, redelivered, stop, abort).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested || abort.IsCancellationRequested)
@@ -104,6 +153,7 @@ internal sealed class StreamLane(
             {
                 // The stream or its group was deleted under us (a DEL, a FLUSHDB): start again from what is there.
                 logger.LogWarning("Redis stream {Stream} lost its group {Group}; creating it again", (string?)key, group);
+                DiscardReadAhead();
                 await EnsureGroupAsync().ConfigureAwait(false);
             }
             catch (Exception exception) when (!stop.IsCancellationRequested)
@@ -112,6 +162,7 @@ internal sealed class StreamLane(
                 // was read and not acknowledged is still pending under this consumer: read it again (id 0) first.
                 logger.LogWarning(exception, "Reading or settling Redis stream {Stream} failed; retrying in {Delay}", (string?)key, delay);
                 ownPendingRead = false;
+                DiscardReadAhead();
                 await WaitAsync(delay, stop).ConfigureAwait(false);
                 delay = Longer(delay);
             }
@@ -126,8 +177,41 @@ internal sealed class StreamLane(
         }
     }
 
+    /// <summary>
+    /// Sends the next <c>XREADGROUP ... &gt;</c> before this batch is settled when the lane is behind (the read filled a
+    /// batch of new entries) and the next round would read new entries anyway (its own pending ones read, no reclaim
+    /// due): Redis answers it while the core settles, instead of after. The price: entries read ahead and not settled
+    /// when the lane stops stay pending under this consumer, as the rest of a batch does.
+    /// </summary>
+    private void ReadAheadIfBehind(int read, bool redelivered)
+    {
+        if (!redelivered && read == options.ReadBatchSize && ownPendingRead && timeProvider.GetUtcNow() < nextReclaim)
+        {
+            readAhead = database.StreamReadGroupAsync(key, group, consumer, StreamPosition.NewMessages, options.ReadBatchSize);
+        }
+    }
+
+    /// <summary>
+    /// Forgets a read ahead (the lane failed or stops): its entries, if Redis delivered them, are pending under this
+    /// consumer, read again first (id 0) or reclaimed. Its failure is observed here, not thrown.
+    /// </summary>
+    private void DiscardReadAhead()
+    {
+        if (readAhead is { } ahead)
+        {
+            readAhead = null;
+            _ = ahead.ContinueWith(static read => _ = read.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
     private async Task<(StreamEntry[] Entries, bool Redelivered)> NextAsync()
     {
+        if (readAhead is { } ahead)
+        {
+            readAhead = null;
+            return (await ahead.ConfigureAwait(false), false);
+        }
+
         if (!ownPendingRead)
         {
             var own = await database.StreamReadGroupAsync(key, group, consumer, FirstId, options.ReadBatchSize).ConfigureAwait(false);
@@ -183,7 +267,7 @@ internal sealed class StreamLane(
             records.Add(record);
         }
 
-        var acknowledgements = new List<Task>();
+        var sent = new List<Task>();
         var acknowledged = 0;
         var done = 0;
         var alone = false;
@@ -206,7 +290,7 @@ internal sealed class StreamLane(
                             var upTo = start + index + 1;
                             if (upTo > acknowledged)
                             {
-                                acknowledgements.Add(database.StreamAcknowledgeAsync(key, group, ids.GetRange(acknowledged, upTo - acknowledged).ToArray()));
+                                sent.Add(database.StreamAcknowledgeAsync(key, group, ids.GetRange(acknowledged, upTo - acknowledged).ToArray()));
                                 acknowledged = upTo;
                             }
                         },
@@ -226,18 +310,38 @@ internal sealed class StreamLane(
         }
         finally
         {
-            try
+            // Not awaited here: the lane reads on while Redis answers (ObserveAcknowledgementsAsync, after the next read).
+            if (sent.Count > 0)
             {
-                await Task.WhenAll(acknowledgements).ConfigureAwait(false);
+                acknowledgements.Add(sent.Count == 1 ? sent[0] : Task.WhenAll(sent));
             }
-            catch (RedisException exception)
-            {
-                // Settled but not acknowledged: the entries stay pending under this consumer. Read them again first (id 0),
-                // as duplicates the store drops, then acknowledged: otherwise, with the next reads succeeding (the server
-                // back within their timeout), they would wait for a reclaim, ReclaimMinIdleTime later.
-                logger.LogWarning(exception, "Acknowledging entries of Redis stream {Stream} failed", (string?)key);
-                ownPendingRead = false;
-            }
+        }
+    }
+
+    /// <summary>
+    /// Waits for the <c>XACK</c>s sent so far. One that failed leaves its entries pending under this consumer: they are
+    /// read again first (id 0), as duplicates the store drops, then acknowledged; otherwise, with the next reads
+    /// succeeding (the server back within their timeout), they would wait for a reclaim, ReclaimMinIdleTime later.
+    /// </summary>
+    private async Task ObserveAcknowledgementsAsync()
+    {
+        if (acknowledgements.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await Task.WhenAll(acknowledgements).ConfigureAwait(false);
+        }
+        catch (RedisException exception)
+        {
+            logger.LogWarning(exception, "Acknowledging entries of Redis stream {Stream} failed", (string?)key);
+            ownPendingRead = false;
+        }
+        finally
+        {
+            acknowledgements.Clear();
         }
     }
 

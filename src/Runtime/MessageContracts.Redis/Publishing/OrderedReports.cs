@@ -12,30 +12,37 @@ internal sealed class OrderedReports
 {
     private readonly Dictionary<string, Task> last = new(StringComparer.Ordinal);
 
-    /// <summary>Runs <paramref name="issue"/> now and <paramref name="report"/> once it and every earlier report of <paramref name="destination"/> completed; <paramref name="refused"/> when the client refuses the command at once.</summary>
-    public void Chain<T>(string destination, Func<Task<T>> issue, Action<Task<T>> report, Action<Exception> refused)
+    /// <summary>
+    /// Runs <paramref name="issue"/> with <paramref name="command"/> now, and <paramref name="report"/> with
+    /// <paramref name="state"/> once it and every earlier report of <paramref name="destination"/> completed;
+    /// <paramref name="refused"/> when the client refuses the command at once. With static delegates a publish allocates
+    /// no closure: only the report waiting for its command, which holds <paramref name="state"/> (keep it to what the
+    /// report needs: with many publishes in flight, most reports wait for the one before).
+    /// </summary>
+    public void Chain<TCommand, TState, T>(
+        string destination, TCommand command, Func<TCommand, Task<T>> issue, TState state, Action<Task<T>, TState> report, Action<Exception, TState> refused)
     {
         lock (last)
         {
             Task<T> issued;
             try
             {
-                issued = issue();
+                issued = issue(command);
             }
             catch (Exception exception) when (exception is RedisException or ObjectDisposedException)
             {
-                refused(exception);
+                refused(exception, state);
                 return;
             }
 
             last.TryGetValue(destination, out var previous);
             last[destination] = previous is null || previous.IsCompleted
-                ? issued.ContinueWith(static (task, state) => ((Action<Task<T>>)state!)(task), report, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
-                : ReportAfterAsync(previous, issued, report);
+                ? issued.ContinueWith(static (task, pending) => ((PendingReport<TState, T>)pending!).Report(task), new PendingReport<TState, T>(state, report), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
+                : ReportAfterAsync(previous, issued, state, report);
         }
     }
 
-    private static async Task ReportAfterAsync<T>(Task previous, Task<T> issued, Action<Task<T>> report)
+    private static async Task ReportAfterAsync<TState, T>(Task previous, Task<T> issued, TState state, Action<Task<T>, TState> report)
     {
         try
         {
@@ -55,6 +62,12 @@ internal sealed class OrderedReports
             // Reported as a failure, from the task.
         }
 
-        report(issued);
+        report(issued, state);
+    }
+
+    /// <summary>A report waiting for its command, when no earlier one is pending: the continuation's state.</summary>
+    private sealed class PendingReport<TState, T>(TState state, Action<Task<T>, TState> report)
+    {
+        public void Report(Task<T> task) => report(task, state);
     }
 }

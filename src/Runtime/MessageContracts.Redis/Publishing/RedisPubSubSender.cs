@@ -32,26 +32,33 @@ internal sealed class RedisPubSubSender(IConnectionMultiplexer connection, Redis
             return;
         }
 
-        var messageType = message.MessageType;
-        var messageId = message.MessageId;
         reports.Chain(
             message.Destination,
-            () => connection.GetSubscriber().PublishAsync(channel, payload),
-            published =>
-            {
-                if (!published.IsCompletedSuccessfully)
-                {
-                    observer.OnFailed(RedisStreamSender.Failure(published.Exception?.GetBaseException() ?? new TaskCanceledException(published)));
-                    return;
-                }
-
-                if (published.Result == 0)
-                {
-                    NoSubscriber(logger, messageType, messageId, channel.ToString(), null);
-                }
-
-                observer.OnDelivered(new TransportDelivery(0, -1, published.Result));
-            },
-            exception => observer.OnFailed(RedisStreamSender.Failure(exception)));
+            (Sender: this, Channel: channel, Payload: payload),
+            static command => command.Sender.PublishAsync(command.Channel, command.Payload),
+            new Outcome(this, channel, message.MessageType, message.MessageId, observer),
+            static (published, outcome) => outcome.Sender.Report(published, outcome),
+            static (exception, outcome) => outcome.Observer.OnFailed(RedisStreamSender.Failure(exception)));
     }
+
+    private Task<long> PublishAsync(RedisChannel channel, byte[] payload) => connection.GetSubscriber().PublishAsync(channel, payload);
+
+    private void Report(Task<long> published, Outcome outcome)
+    {
+        if (!published.IsCompletedSuccessfully)
+        {
+            outcome.Observer.OnFailed(RedisStreamSender.Failure(published.Exception?.GetBaseException() ?? new TaskCanceledException(published)));
+            return;
+        }
+
+        if (published.Result == 0)
+        {
+            NoSubscriber(logger, outcome.MessageType, outcome.MessageId, outcome.Channel.ToString(), null);
+        }
+
+        outcome.Observer.OnDelivered(new TransportDelivery(0, -1, published.Result));
+    }
+
+    /// <summary>What one publish's report needs: all a waiting report holds (no closure per publish).</summary>
+    private readonly record struct Outcome(RedisPubSubSender Sender, RedisChannel Channel, string MessageType, string MessageId, IDeliveryObserver Observer);
 }

@@ -13,7 +13,7 @@ internal sealed class RedisStreamSender : ITransportSender, IAsyncDisposable, ID
     private readonly RedisTransportOptions options;
     private readonly RedisStreamNaming naming;
     private readonly TimeProvider timeProvider;
-    private readonly Dictionary<string, Task> reports = new(StringComparer.Ordinal);
+    private readonly OrderedReports reports = new();
     private readonly DoorbellRinger doorbells;
 
     public RedisStreamSender(IConnectionMultiplexer connection, RedisTransportOptions options, RedisStreamNaming naming, TimeProvider timeProvider)
@@ -35,54 +35,17 @@ internal sealed class RedisStreamSender : ITransportSender, IAsyncDisposable, ID
     public void Send(in OutboundMessage message, IDeliveryObserver observer)
     {
         var destination = message.Destination;
-        var fields = StreamFields.ToEntry(message);
-        var trimming = Trimming(destination);
-        lock (reports)
-        {
-            // Under the lock, so the order the XADDs leave in (one connection: the order Redis stores them) is the order
-            // of the reports chained below.
-            Task<RedisValue> added;
-            try
-            {
-                added = Database.StreamAddAsync(naming.StreamKey(destination), fields, trimming);
-            }
-            catch (Exception exception) when (exception is RedisException or ObjectDisposedException)
-            {
-                observer.OnFailed(Failure(exception));
-                return;
-            }
 
-            // The observer hears one destination's messages in the order Redis stored them (a failed one takes its place
-            // in the publish failure log there): each report waits for the one before it. The client completes its
-            // tasks on the thread pool, which alone would not keep that order.
-            reports.TryGetValue(destination, out var previous);
-            reports[destination] = previous is null || previous.IsCompleted
-                ? added.ContinueWith((task, state) => Report(task, (IDeliveryObserver)state!, destination), observer, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
-                : ReportAfterAsync(previous, added, observer, destination);
-        }
-    }
-
-    private async Task ReportAfterAsync(Task previous, Task<RedisValue> added, IDeliveryObserver observer, string destination)
-    {
-        try
-        {
-            await previous.ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            // An observer that threw: its own report is over; this one still follows it.
-        }
-
-        try
-        {
-            await added.ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            // Reported as a failure below, from the task.
-        }
-
-        Report(added, observer, destination);
+        // The observer hears one destination's messages in the order Redis stored them (a failed one takes its place in
+        // the publish failure log there). The XADDs are issued under the chain's lock, so the order they leave in (one
+        // connection: the order Redis stores them) is the order of the reports.
+        reports.Chain(
+            destination,
+            new Add(Database, naming.StreamKey(destination), StreamFields.ToEntry(message), Trimming(destination)),
+            static add => add.Database.StreamAddAsync(add.Stream, add.Fields, add.Trimming),
+            new Outcome(this, observer, destination),
+            static (added, outcome) => outcome.Sender.Report(added, outcome.Observer, outcome.Destination),
+            static (exception, outcome) => outcome.Observer.OnFailed(Failure(exception)));
     }
 
     private void Report(Task<RedisValue> task, IDeliveryObserver observer, string destination)
@@ -137,4 +100,10 @@ internal sealed class RedisStreamSender : ITransportSender, IAsyncDisposable, ID
     public ValueTask DisposeAsync() => Connection.DisposeAsync();
 
     public void Dispose() => Connection.Dispose();
+
+    /// <summary>One publish's XADD, issued under the report chain's lock (no closure per publish).</summary>
+    private readonly record struct Add(IDatabase Database, RedisKey Stream, NameValueEntry[] Fields, StreamAddOptions Trimming);
+
+    /// <summary>What one publish's report needs: all a waiting report holds.</summary>
+    private readonly record struct Outcome(RedisStreamSender Sender, IDeliveryObserver Observer, string Destination);
 }
