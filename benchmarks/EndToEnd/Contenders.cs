@@ -393,42 +393,50 @@ internal sealed class ToolkitContender(string key, string description, Func<Task
         var host = BuildHost(kafka, store, sink);
         try
         {
-            // The publisher works before the host starts (the producer is created on first use); the consumer, a
-            // hosted service, starts with the host: so the publish phase runs alone, then the consume phase.
-            var publisher = host.Services.GetRequiredService<IEventPublisher<BenchOrderPlaced>>();
-            await PublishAsync(publisher, settings.WarmUp, settings.Window).ConfigureAwait(false);
-
-            var publishStarted = Stopwatch.GetTimestamp();
-            var before = GC.GetTotalAllocatedBytes(precise: true);
-            await PublishAsync(publisher, settings.Messages, settings.Window).ConfigureAwait(false);
-            var publish = GC.GetTotalAllocatedBytes(precise: true) - before;
-            var publishSeconds = Stopwatch.GetElapsedTime(publishStarted).TotalSeconds;
-
-            var total = settings.WarmUp + settings.Messages;
-            sink.Reset(total);
-            var consumeStarted = Stopwatch.GetTimestamp();
-            GcReasons.PrintPhase(Key + " publish phase");
-            var consumeCost = ProcessCost.Start();
-            before = GC.GetTotalAllocatedBytes(precise: true);
-            await host.StartAsync().ConfigureAwait(false);
-            if (!await WaitAsync(sink, settings.Timeout).ConfigureAwait(false))
-            {
-                throw new TimeoutException($"{Key}: not every message was handled.");
-            }
-
-            var consume = GC.GetTotalAllocatedBytes(precise: true) - before;
-            await host.StopAsync().ConfigureAwait(false);
-            return new AllocationResult(
-                Key, settings.Messages, (double)publish / settings.Messages, (double)consume / total,
-                publishSeconds, Stopwatch.GetElapsedTime(consumeStarted, sink.LastHandledAt).TotalSeconds)
-            {
-                ConsumeCost = consumeCost.Describe(total),
-            };
+            return await MeasureAllocationsStartedAsync(Key, settings, host, sink).ConfigureAwait(false);
         }
         finally
         {
             await DisposeAsync(host, store).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The allocation run of a toolkit contender whose host is built and not started: the publish phase alone (the
+    /// publisher works before the host starts; the consumer, a hosted service, starts with the host), then the consume
+    /// phase. Shared by the Kafka, RabbitMQ and Redis toolkit contenders.
+    /// </summary>
+    internal static async Task<AllocationResult> MeasureAllocationsStartedAsync(string key, RunSettings settings, IHost host, LatencySink sink)
+    {
+        var publisher = host.Services.GetRequiredService<IEventPublisher<BenchOrderPlaced>>();
+        await PublishAsync(publisher, settings.WarmUp, settings.Window).ConfigureAwait(false);
+
+        var publishStarted = Stopwatch.GetTimestamp();
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        await PublishAsync(publisher, settings.Messages, settings.Window).ConfigureAwait(false);
+        var publish = GC.GetTotalAllocatedBytes(precise: true) - before;
+        var publishSeconds = Stopwatch.GetElapsedTime(publishStarted).TotalSeconds;
+
+        var total = settings.WarmUp + settings.Messages;
+        sink.Reset(total);
+        var consumeStarted = Stopwatch.GetTimestamp();
+        GcReasons.PrintPhase(key + " publish phase");
+        var consumeCost = ProcessCost.Start();
+        before = GC.GetTotalAllocatedBytes(precise: true);
+        await host.StartAsync().ConfigureAwait(false);
+        if (!await WaitAsync(sink, settings.Timeout).ConfigureAwait(false))
+        {
+            throw new TimeoutException($"{key}: not every message was handled.");
+        }
+
+        var consume = GC.GetTotalAllocatedBytes(precise: true) - before;
+        await host.StopAsync().ConfigureAwait(false);
+        return new AllocationResult(
+            key, settings.Messages, (double)publish / settings.Messages, (double)consume / total,
+            publishSeconds, Stopwatch.GetElapsedTime(consumeStarted, sink.LastHandledAt).TotalSeconds)
+        {
+            ConsumeCost = consumeCost.Describe(total),
+        };
     }
 
     /// <summary>

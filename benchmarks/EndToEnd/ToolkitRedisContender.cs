@@ -55,35 +55,7 @@ internal sealed class ToolkitRedisContender(
         var host = ToolkitContender.BuildHost(kafka: null, store, sink, options => options.UseRedis(configuration!, redis => redis.KeyPrefix = prefix));
         try
         {
-            var publisher = host.Services.GetRequiredService<IEventPublisher<BenchOrderPlaced>>();
-            await ToolkitContender.PublishAsync(publisher, settings.WarmUp, settings.Window).ConfigureAwait(false);
-
-            var publishStarted = Stopwatch.GetTimestamp();
-            var before = GC.GetTotalAllocatedBytes(precise: true);
-            await ToolkitContender.PublishAsync(publisher, settings.Messages, settings.Window).ConfigureAwait(false);
-            var publish = GC.GetTotalAllocatedBytes(precise: true) - before;
-            var publishSeconds = Stopwatch.GetElapsedTime(publishStarted).TotalSeconds;
-
-            var total = settings.WarmUp + settings.Messages;
-            sink.Reset(total);
-            var consumeStarted = Stopwatch.GetTimestamp();
-            GcReasons.PrintPhase(Key + " publish phase");
-            var consumeCost = ProcessCost.Start();
-            before = GC.GetTotalAllocatedBytes(precise: true);
-            await host.StartAsync().ConfigureAwait(false);
-            if (!await WaitAsync(sink, settings.Timeout).ConfigureAwait(false))
-            {
-                throw new TimeoutException($"{Key}: not every message was handled.");
-            }
-
-            var consume = GC.GetTotalAllocatedBytes(precise: true) - before;
-            await host.StopAsync().ConfigureAwait(false);
-            return new AllocationResult(
-                Key, settings.Messages, (double)publish / settings.Messages, (double)consume / total,
-                publishSeconds, Stopwatch.GetElapsedTime(consumeStarted, sink.LastHandledAt).TotalSeconds)
-            {
-                ConsumeCost = consumeCost.Describe(total),
-            };
+            return await ToolkitContender.MeasureAllocationsStartedAsync(Key, settings, host, sink).ConfigureAwait(false);
         }
         finally
         {
