@@ -10,11 +10,13 @@ namespace MessageContracts.Tests.Envelope;
 internal static class KafkaEnvelope
 {
     public static bool TryRead(Headers? headers, out InboundEnvelope envelope, out string? reason) =>
-        EnvelopeReader.TryRead(KafkaTransportHeaders.Wrap(headers), out envelope, out reason);
+        EnvelopeReader.TryRead(Wrap(headers), out envelope, out reason);
 
     public static bool TryRead(Headers? headers, in EnvelopeLimits limits, out InboundEnvelope envelope, out string? reason) =>
-        EnvelopeReader.TryRead(KafkaTransportHeaders.Wrap(headers), limits, out envelope, out reason);
+        EnvelopeReader.TryRead(Wrap(headers), limits, out envelope, out reason);
 
     public static bool TryRead(TransportHeaders? headers, out InboundEnvelope envelope, out string? reason) =>
         EnvelopeReader.TryRead(headers, out envelope, out reason);
+
+    private static KafkaTransportHeaders? Wrap(Headers? headers) => headers is null ? null : new KafkaTransportHeaders(headers);
 }

@@ -44,20 +44,20 @@ public readonly struct InboundRecord
     public TransportHeaders? Headers { get; }
 
     /// <summary>What the record holds in memory, roughly: its key, value and header bytes.</summary>
-    public long Size
-    {
-        get
-        {
-            long size = (Key?.Length ?? 0) + (Value?.Length ?? 0);
-            if (Headers is { } headers)
-            {
-                for (var i = 0; i < headers.Count; i++)
-                {
-                    size += headers.KeyAt(i).Length + (headers.ValueAt(i)?.Length ?? 0);
-                }
-            }
+    public long Size => SizeOf(Key, Value, Headers);
 
-            return size;
+    /// <summary>What a record of <paramref name="key"/>, <paramref name="value"/> and <paramref name="headers"/> holds in memory, roughly.</summary>
+    internal static long SizeOf(byte[]? key, byte[]? value, TransportHeaders? headers)
+    {
+        long size = (key?.Length ?? 0) + (value?.Length ?? 0);
+        if (headers is not null)
+        {
+            for (var i = 0; i < headers.Count; i++)
+            {
+                size += headers.KeyAt(i).Length + (headers.ValueAt(i)?.Length ?? 0);
+            }
         }
+
+        return size;
     }
 }

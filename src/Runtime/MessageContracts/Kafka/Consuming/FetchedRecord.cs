@@ -23,7 +23,7 @@ internal readonly struct FetchedRecord
         Key = key;
         Value = value;
         Headers = headers;
-        Size = SizeOf(key, value, headers);
+        Size = InboundRecord.SizeOf(key, value, headers);
     }
 
     /// <summary>The record's offset in its partition.</summary>
@@ -40,18 +40,4 @@ internal readonly struct FetchedRecord
 
     /// <summary>What the record holds in memory, roughly: its key, value and header bytes (the back-pressure by bytes).</summary>
     public long Size { get; }
-
-    private static long SizeOf(byte[]? key, byte[]? value, TransportHeaders? headers)
-    {
-        long size = (key?.Length ?? 0) + (value?.Length ?? 0);
-        if (headers is not null)
-        {
-            for (var i = 0; i < headers.Count; i++)
-            {
-                size += headers.KeyAt(i).Length + (headers.ValueAt(i)?.Length ?? 0);
-            }
-        }
-
-        return size;
-    }
 }

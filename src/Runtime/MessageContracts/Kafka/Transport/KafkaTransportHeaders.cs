@@ -29,9 +29,6 @@ internal sealed class KafkaTransportHeaders(Headers inner) : TransportHeaders
         return false;
     }
 
-    /// <summary>The view of <paramref name="headers"/>, or null for a record without headers.</summary>
-    public static KafkaTransportHeaders? Wrap(Headers? headers) => headers is null ? null : new KafkaTransportHeaders(headers);
-
     /// <summary>
     /// Confluent headers for an outgoing record. A consumed record's are unwrapped; the core's envelope gets the shared
     /// constant header objects (Confluent copies header values into librdkafka and never writes to them, so one object
