@@ -19,7 +19,12 @@ internal sealed class CoreHarness : IDisposable
     private readonly ServiceProvider services = new ServiceCollection().BuildServiceProvider();
     private readonly Dictionary<string, MessageHandlerInvoker> invokers = new(StringComparer.Ordinal);
 
-    public CoreHarness(TimeSpan? lease = null)
+    /// <param name="lease">The claims' lease (2 min).</param>
+    /// <param name="processorStore">
+    /// The store the processor uses instead of <see cref="Store"/>, made from the harness's clock (a group store behind
+    /// <see cref="BatchingDeduplicationStore"/>, say); <see cref="Store"/> then sees no calls.
+    /// </param>
+    public CoreHarness(TimeSpan? lease = null, Func<TimeProvider, IDeduplicationStore>? processorStore = null)
     {
         Store = new CountingStore(new InMemoryDeduplicationStore(Time), Time);
         var options = new MessageContractsOptions { ConsumerGroup = "core-tests", DeduplicationLease = lease ?? TimeSpan.FromMinutes(2) };
@@ -29,7 +34,7 @@ internal sealed class CoreHarness : IDisposable
             new HandlerCatalog([new Module(invokers)]),
             services.GetRequiredService<IServiceScopeFactory>(),
             DeadLetters,
-            Store,
+            processorStore?.Invoke(Time) ?? Store,
             options,
             Time,
             NullLogger.Instance);

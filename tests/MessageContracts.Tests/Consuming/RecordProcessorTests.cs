@@ -1,3 +1,4 @@
+using MessageContracts.Tests.Deduplication;
 using Xunit;
 
 namespace MessageContracts.Tests.Consuming;
@@ -282,6 +283,56 @@ public sealed class RecordProcessorTests
         Assert.Equal(2, await core.Time.DriveAsync(settling));
         Assert.Equal([(0L, 1), (1L, 2)], core.StoredOffsets);
         Assert.Equal(["m-1", "m-slow"], core.Store.Marked);
+    }
+
+    [Fact]
+    public async Task Handlers_run_at_most_the_window_of_unwritten_marks_ahead_of_the_store_s_writer_so_a_crash_repeats_few()
+    {
+        GatedGroupStore? groups = null;
+        BatchingDeduplicationStore? batching = null;
+        using var core = new CoreHarness(processorStore: time =>
+        {
+            groups = new GatedGroupStore(time);
+            batching = (BatchingDeduplicationStore)BatchingDeduplicationStore.For(groups);
+            return batching;
+        });
+        core.Handler = (context, _) =>
+        {
+            if (core.Handled.Count == 0)
+            {
+                // The claim is written; from now on the writer holds its groups at the gate, as a slow commit would.
+                groups!.Close();
+            }
+
+            core.Handled.Add(context.MessageId);
+            return Task.CompletedTask;
+        };
+
+        var batch = Enumerable.Range(0, 40).Select(i => CoreHarness.Record(i, $"m-{i}")).ToArray();
+        try
+        {
+            var settling = core.StartAsync(batch);
+
+            // Every handler here completes at once, so the processor runs until it first waits: for the writer, once the
+            // window is full. Without the window it would handle all 40 and wait only for the batch's mark.
+            await groups!.GroupWaiting.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.False(settling.IsCompleted);
+            Assert.Equal(16, core.Handled.Count);
+            Assert.Empty(core.StoredOffsets);
+
+            groups.Open();
+            Assert.Equal(40, await core.Time.DriveAsync(settling));
+            Assert.Equal(Enumerable.Range(0, 40).Select(i => $"m-{i}"), core.Handled);
+            Assert.Equal([39L], core.StoredOffsets.Select(stored => stored.Offset));
+            var again = await groups.Store.TryClaimAsync("core-tests", core.Handled, Guid.NewGuid(), TimeSpan.FromMinutes(1), CancellationToken.None);
+            Assert.All(again, claim => Assert.Equal(DeduplicationClaim.AlreadyProcessed, claim));
+        }
+        finally
+        {
+            // A held writer would keep the store from closing.
+            groups!.Open();
+            await batching!.DisposeAsync();
+        }
     }
 
     [Fact]

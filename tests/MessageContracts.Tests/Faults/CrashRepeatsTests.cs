@@ -10,7 +10,7 @@ namespace MessageContracts.Tests.Faults;
 /// The crash test at full speed: a consumer process with the durable default store (SQLite) is killed while it handles
 /// a stream as fast as it can, and a successor finishes the stream from the same store. Nothing may be lost, and the
 /// effects that happen twice are only those the consumer had handled but not yet marked processed when it died: at
-/// most one settle batch per partition (docs/reliability.md). The figure is printed, so that a change of the settle
+/// most the window of unwritten marks per partition (docs/reliability.md). The figure is printed, so that a change of the settle
 /// path can be compared with the one before it (docs/benchmarks.md, "crash test").
 /// </summary>
 /// <remarks>
@@ -25,10 +25,10 @@ public sealed class CrashRepeatsTests(ITestOutputHelper output) : IDisposable
     private const int PerKey = 200;
 
     /// <summary>
-    /// What a kill may repeat: the records one batch per partition holds between their handlers and the commit that
-    /// marks them (PartitionWorker.MaxBatch each).
+    /// What a kill may repeat: the records handled and not yet marked, which a partition's handlers keep to the window of
+    /// unwritten marks (OffsetSettlement.UnwrittenMarksWindow, where a batch is up to PartitionWorker.MaxBatch).
     /// </summary>
-    private const int RepeatBound = Partitions * 64;
+    private const int RepeatBound = Partitions * OffsetSettlement.UnwrittenMarksWindow;
 
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
@@ -37,7 +37,7 @@ public sealed class CrashRepeatsTests(ITestOutputHelper output) : IDisposable
     [Theory]
     [InlineData(0.1)]
     [InlineData(0.4)]
-    public async Task A_consumer_killed_mid_stream_at_full_speed_loses_nothing_and_repeats_at_most_one_batch_per_partition(double killedAtFraction)
+    public async Task A_consumer_killed_mid_stream_at_full_speed_loses_nothing_and_repeats_at_most_the_unwritten_window_per_partition(double killedAtFraction)
     {
         await using var kafka = await EmbeddedKafka.StartAsync();
         var group = "crash-" + Guid.NewGuid().ToString("N");

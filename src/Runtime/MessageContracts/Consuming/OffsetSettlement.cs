@@ -8,6 +8,13 @@ namespace MessageContracts;
 /// </summary>
 internal sealed class OffsetSettlement
 {
+    /// <summary>
+    /// The most handled records of one batch whose early marks may be unwritten when the next record's handlers start.
+    /// What a crash repeats is what was handled and not yet marked, so this bounds it per partition (a batch is up to
+    /// 64); the writer commits every few hundred microseconds, so handlers seldom wait for it (docs/reliability.md).
+    /// </summary>
+    internal const int UnwrittenMarksWindow = 16;
+
     private readonly DeduplicationGate gate;
     private readonly LeaseRenewal.HeldClaims held;
     private readonly Action<int> storeOffset;
@@ -47,6 +54,12 @@ internal sealed class OffsetSettlement
         early.Add(gate.MarkSoon(messageId, held));
         Settled++;
     }
+
+    /// <summary>Whether the next record may be handled now: fewer than <see cref="UnwrittenMarksWindow"/> early marks are unwritten.</summary>
+    public bool HasRoomToHandle => early.HasRoom(UnwrittenMarksWindow);
+
+    /// <summary>Waits until <see cref="HasRoomToHandle"/>: for the writer to commit the oldest early marks.</summary>
+    public Task WaitForRoomToHandleAsync(CancellationToken cancellationToken) => early.WaitForRoomAsync(UnwrittenMarksWindow, cancellationToken);
 
     /// <summary>
     /// Hands the handled IDs waiting for their mark to the caller, which records them with the next batch's claims

@@ -254,6 +254,19 @@ internal sealed class RecordProcessor : IInboundRecordPipeline, IDisposable
                     break;
                 }
 
+                if (!settlement.HasRoomToHandle)
+                {
+                    // Handling runs at most a few records ahead of the store's writer, so a crash repeats few. The slot
+                    // goes back while waiting, as for any store round trip.
+                    if (slotHeld)
+                    {
+                        handlerSlots!.Release();
+                        slotHeld = false;
+                    }
+
+                    await settlement.WaitForRoomToHandleAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 if (handlerSlots is not null && !slotHeld)
                 {
                     // The slot bounds handlers running at once, not store round trips: it is taken at the first handler

@@ -29,6 +29,9 @@ internal sealed class PendingMarks(string consumerGroup, Guid owner)
         return request;
     }
 
+    /// <summary>Whether the set's transaction has finished (committed or failed); <see cref="WrittenAsync"/> then does not wait.</summary>
+    public bool IsWritten => taken.Task.IsCompleted && (!taken.Task.IsCompletedSuccessfully || taken.Task.Result.Completion.Task.IsCompleted);
+
     /// <summary>The store took the set into a transaction as <paramref name="request"/>.</summary>
     internal void Taken(DeduplicationRequest request) => taken.TrySetResult(request);
 }
