@@ -10,8 +10,8 @@ namespace MessageContracts.Tests.Faults;
 /// The crash test at full speed: a consumer process with the durable default store (SQLite) is killed while it handles
 /// a stream as fast as it can, and a successor finishes the stream from the same store. Nothing may be lost, and the
 /// effects that happen twice are only those the consumer had handled but not yet marked processed when it died: at
-/// most the window of unwritten marks per partition (docs/reliability.md). The figure is printed, so that a change of the settle
-/// path can be compared with the one before it (docs/benchmarks.md, "crash test").
+/// most the window of unwritten marks per partition (docs/reliability.md). The figure is printed, so that a change of
+/// the settle path can be compared with the one before it (docs/benchmarks.md, "crash test").
 /// </summary>
 /// <remarks>
 /// Unlike <see cref="ConsumerKilledTests"/>, the worker never hangs: the kill falls wherever the stream happens to be,

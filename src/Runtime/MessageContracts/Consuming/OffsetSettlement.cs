@@ -11,7 +11,8 @@ internal sealed class OffsetSettlement
     /// <summary>
     /// The most handled records of one batch whose early marks may be unwritten when the next record's handlers start.
     /// What a crash repeats is what was handled and not yet marked, so this bounds it per partition (a batch is up to
-    /// 64); the writer commits every few hundred microseconds, so handlers seldom wait for it (docs/reliability.md).
+    /// 64). Handlers wait only when the writer falls behind; on the benchmark the defaults' throughput moved within its
+    /// noise (docs/benchmarks.md, "Session 9").
     /// </summary>
     internal const int UnwrittenMarksWindow = 16;
 
