@@ -183,22 +183,15 @@ public sealed class SqliteDeduplicationStoreTests : DeduplicationStoreContract
     [Fact]
     public async Task A_table_an_earlier_version_created_without_owners_is_upgraded_and_keeps_its_rows()
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(DatabaseFile)!);
-        await using (var connection = new SqliteConnection(ConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"""
-                CREATE TABLE {SqliteDeduplicationStore.TableName} (
-                    consumer_group TEXT NOT NULL, message_id TEXT NOT NULL,
-                    state TEXT NOT NULL CHECK (state IN ('claimed', 'processed')),
-                    lease_expires_at INTEGER NULL, processed_at INTEGER NULL,
-                    PRIMARY KEY (consumer_group, message_id)) WITHOUT ROWID;
-                INSERT INTO {SqliteDeduplicationStore.TableName} VALUES ('orders', 'old-processed', 'processed', NULL, 1);
-                INSERT INTO {SqliteDeduplicationStore.TableName} VALUES ('orders', 'old-claimed', 'claimed', {(Time.GetUtcNow() + Lease).ToUnixTimeMilliseconds()}, NULL);
-                """;
-            await command.ExecuteNonQueryAsync();
-        }
+        await ExecuteOnFileAsync($"""
+            CREATE TABLE {SqliteDeduplicationStore.TableName} (
+                consumer_group TEXT NOT NULL, message_id TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('claimed', 'processed')),
+                lease_expires_at INTEGER NULL, processed_at INTEGER NULL,
+                PRIMARY KEY (consumer_group, message_id)) WITHOUT ROWID;
+            INSERT INTO {SqliteDeduplicationStore.TableName} VALUES ('orders', 'old-processed', 'processed', NULL, 1);
+            INSERT INTO {SqliteDeduplicationStore.TableName} VALUES ('orders', 'old-claimed', 'claimed', {(Time.GetUtcNow() + Lease).ToUnixTimeMilliseconds()}, NULL);
+            """);
 
         var stores = Enumerable.Range(0, 3).Select(_ => CreateStore()).ToArray();
         var answers = await Task.WhenAll(stores.Select(store => Task.Run(() => store.TryClaimAsync(Group, ["old-processed", "old-claimed"], Guid.NewGuid(), Lease, default))));
@@ -280,25 +273,18 @@ public sealed class SqliteDeduplicationStoreTests : DeduplicationStoreContract
     {
         var hour = TimeSpan.FromHours(1);
         var start = Time.GetUtcNow();
-        Directory.CreateDirectory(Path.GetDirectoryName(DatabaseFile)!);
-        await using (var connection = new SqliteConnection(ConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"""
-                CREATE TABLE {SqliteDeduplicationStore.TableName} (
-                    consumer_group TEXT NOT NULL, message_id TEXT NOT NULL,
-                    state TEXT NOT NULL CHECK (state IN ('claimed', 'processed')),
-                    lease_expires_at INTEGER NULL, processed_at INTEGER NULL, owner BLOB NULL,
-                    PRIMARY KEY (consumer_group, message_id)) WITHOUT ROWID;
-                CREATE INDEX {SqliteDeduplicationStore.TableName}_processed_at ON {SqliteDeduplicationStore.TableName} (processed_at) WHERE state = 'processed';
-                INSERT INTO {SqliteDeduplicationStore.TableName} VALUES ('orders', 'a-third', 'processed', NULL, {(start + 2 * hour).ToUnixTimeMilliseconds()}, NULL);
-                INSERT INTO {SqliteDeduplicationStore.TableName} VALUES ('orders', 'b-first', 'processed', NULL, {start.ToUnixTimeMilliseconds()}, NULL);
-                INSERT INTO {SqliteDeduplicationStore.TableName} VALUES ('orders', 'c-claimed', 'claimed', {(start + 3 * hour + Lease).ToUnixTimeMilliseconds()}, NULL, X'00');
-                INSERT INTO {SqliteDeduplicationStore.TableName} VALUES ('orders', 'd-second', 'processed', NULL, {(start + hour).ToUnixTimeMilliseconds()}, NULL);
-                """;
-            await command.ExecuteNonQueryAsync();
-        }
+        await ExecuteOnFileAsync($"""
+            CREATE TABLE {SqliteDeduplicationStore.TableName} (
+                consumer_group TEXT NOT NULL, message_id TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('claimed', 'processed')),
+                lease_expires_at INTEGER NULL, processed_at INTEGER NULL, owner BLOB NULL,
+                PRIMARY KEY (consumer_group, message_id)) WITHOUT ROWID;
+            CREATE INDEX {SqliteDeduplicationStore.TableName}_processed_at ON {SqliteDeduplicationStore.TableName} (processed_at) WHERE state = 'processed';
+            INSERT INTO {SqliteDeduplicationStore.TableName} VALUES ('orders', 'a-third', 'processed', NULL, {(start + 2 * hour).ToUnixTimeMilliseconds()}, NULL);
+            INSERT INTO {SqliteDeduplicationStore.TableName} VALUES ('orders', 'b-first', 'processed', NULL, {start.ToUnixTimeMilliseconds()}, NULL);
+            INSERT INTO {SqliteDeduplicationStore.TableName} VALUES ('orders', 'c-claimed', 'claimed', {(start + 3 * hour + Lease).ToUnixTimeMilliseconds()}, NULL, X'00');
+            INSERT INTO {SqliteDeduplicationStore.TableName} VALUES ('orders', 'd-second', 'processed', NULL, {(start + hour).ToUnixTimeMilliseconds()}, NULL);
+            """);
 
         Time.Advance(3 * hour);
         var store = CreateStore();
@@ -318,19 +304,23 @@ public sealed class SqliteDeduplicationStoreTests : DeduplicationStoreContract
     }
 
     /// <summary>Creates the store's table beforehand, as its own DDL would, plus <paramref name="extraCheck"/>.</summary>
-    private async Task PrepareTableAsync(string extraCheck)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(DatabaseFile)!);
-        await using var connection = new SqliteConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
+    private Task PrepareTableAsync(string extraCheck) =>
+        ExecuteOnFileAsync($"""
             CREATE TABLE {SqliteDeduplicationStore.TableName} (
                 consumer_group TEXT NOT NULL, message_id TEXT NOT NULL,
                 state TEXT NOT NULL CHECK (state IN ('claimed', 'processed')),
                 lease_expires_at INTEGER NULL, processed_at INTEGER NULL, owner BLOB NULL,
                 PRIMARY KEY (consumer_group, message_id), {extraCheck}) WITHOUT ROWID;
-            """;
+            """);
+
+    /// <summary>Runs <paramref name="sql"/> on the database file before any store opens it (its folder created first).</summary>
+    private async Task ExecuteOnFileAsync(string sql)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabaseFile)!);
+        await using var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
         await command.ExecuteNonQueryAsync();
     }
 
